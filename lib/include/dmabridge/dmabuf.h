@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+
+#include <dmabridge/error.h>
+#include <dmabridge/unique_fd.h>
+
+namespace dmabridge {
+
+/*
+ * Which buffer an fd refers to. Two fds are the same buffer when their inodes are equal,
+ * whatever their numbers (fd numbers are reused: never key anything by them).
+ */
+struct BufferIdentity
+{
+	dev_t device = 0;
+	ino_t inode = 0;
+
+	bool isValid() const { return inode != 0; }
+	auto operator<=>(const BufferIdentity &) const = default;
+};
+
+/* Whether a descriptor may be written through: dma-bufs are opened O_RDWR or O_RDONLY. */
+enum class FdAccess { ReadOnly, ReadWrite };
+
+/*
+ * A dma-buf: a shared owner of its fd, with its size and identity. CPU access goes
+ * through CpuAccess only, never through a bare mmap.
+ */
+class DmaBuf
+{
+public:
+	DmaBuf() = default;
+
+	/* Checks that the fd is a dma-buf and reads its size and identity. */
+	static Result<DmaBuf> fromFd(SharedFd fd);
+	static Result<DmaBuf> fromFd(UniqueFd fd) { return fromFd(SharedFd(std::move(fd))); }
+
+	bool isValid() const { return fd_.isValid(); }
+	const SharedFd &fd() const { return fd_; }
+	size_t size() const { return size_; }
+	BufferIdentity identity() const { return identity_; }
+	FdAccess fdAccess() const { return access_; }
+
+	/* DMA_BUF_SET_NAME: shown in /sys/kernel/debug/dma_buf/bufinfo; at most 31 bytes. */
+	Status setName(std::string_view name) const;
+	/* The name from /proc/self/fdinfo, empty when unnamed. */
+	std::string name() const;
+
+	/*
+	 * Fences (Linux 6.0+): a sync_file that signals when the buffer's pending writes (or,
+	 * for Write, all pending access) are done; and one to add to the buffer's fences.
+	 */
+	enum class FenceFor { Read, Write };
+	Result<UniqueFd> exportSyncFile(FenceFor purpose) const;
+	Status importSyncFile(const UniqueFd &syncFile, FenceFor purpose) const;
+
+	bool operator==(const DmaBuf &other) const { return identity_ == other.identity_; }
+
+private:
+	SharedFd fd_;
+	size_t size_ = 0;
+	BufferIdentity identity_;
+	FdAccess access_ = FdAccess::ReadWrite;
+};
+
+/* How the CPU will touch the pixels inside a CpuAccess scope. */
+enum class CpuAccessMode { Read = 1, Write = 2, ReadWrite = 3 };
+
+/*
+ * The only way for the CPU to touch a dma-buf's contents. The constructor maps the buffer
+ * (read-only unless writing) and issues DMA_BUF_IOCTL_SYNC START; the destructor issues
+ * SYNC END and unmaps. Both retry EINTR and EAGAIN. Check isValid() before use.
+ */
+class CpuAccess
+{
+public:
+	CpuAccess(const DmaBuf &buffer, CpuAccessMode mode);
+	~CpuAccess();
+	CpuAccess(const CpuAccess &) = delete;
+	CpuAccess &operator=(const CpuAccess &) = delete;
+
+	bool isValid() const { return data_ != nullptr; }
+	const Error &error() const { return error_; }
+
+	std::span<const uint8_t> read() const { return { data_, size_ }; }
+	/* Empty unless the mode includes Write. */
+	std::span<uint8_t> write() const;
+
+private:
+	DmaBuf buffer_;
+	CpuAccessMode mode_;
+	uint8_t *data_ = nullptr;
+	size_t size_ = 0;
+	Error error_;
+};
+
+/* Process-wide counts of what the library did, for statistics and tests. */
+struct Counters
+{
+	uint64_t syncCalls = 0;     /* DMA_BUF_IOCTL_SYNC ioctls issued (START and END) */
+	uint64_t cpuMappings = 0;   /* CpuAccess scopes opened */
+	uint64_t allocations = 0;   /* dma-bufs allocated by the library */
+};
+Counters counters();
+
+} /* namespace dmabridge */
+
+template<>
+struct std::hash<dmabridge::BufferIdentity>
+{
+	size_t operator()(const dmabridge::BufferIdentity &id) const noexcept
+	{
+		return std::hash<uint64_t>()(uint64_t(id.inode) ^ (uint64_t(id.device) << 40));
+	}
+};

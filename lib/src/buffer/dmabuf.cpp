@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dmabridge/dmabuf.h>
+
+#include <fcntl.h>
+#include <fstream>
+#include <linux/dma-buf.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "../internal/counters.h"
+#include "../internal/ioctl.h"
+
+namespace dmabridge {
+
+Result<DmaBuf> DmaBuf::fromFd(SharedFd fd)
+{
+	if (!fd.isValid())
+		return Error(EBADF, "not a dma-buf: invalid file descriptor");
+
+	struct statfs fs;
+	if (::fstatfs(fd.get(), &fs) < 0)
+		return Error::fromErrno(errno, "fd " + std::to_string(fd.get()) + " is not usable");
+	if (fs.f_type != DMA_BUF_MAGIC)
+		return Error(EINVAL, "fd " + std::to_string(fd.get()) +
+					     " is not a dma-buf (it belongs to another file system)");
+
+	struct stat st;
+	if (::fstat(fd.get(), &st) < 0)
+		return Error::fromErrno(errno, "fstat on dma-buf fd " + std::to_string(fd.get()));
+
+	off_t end = ::lseek(fd.get(), 0, SEEK_END);
+	if (end < 0)
+		return Error::fromErrno(errno, "cannot read the size of dma-buf fd " +
+						       std::to_string(fd.get()));
+	::lseek(fd.get(), 0, SEEK_SET);
+
+	int flags = ::fcntl(fd.get(), F_GETFL);
+
+	DmaBuf buffer;
+	buffer.fd_ = std::move(fd);
+	buffer.size_ = size_t(end);
+	buffer.identity_ = { st.st_dev, st.st_ino };
+	buffer.access_ = (flags >= 0 && (flags & O_ACCMODE) == O_RDONLY) ? FdAccess::ReadOnly
+									: FdAccess::ReadWrite;
+	return buffer;
+}
+
+Status DmaBuf::setName(std::string_view name) const
+{
+	char buffer[DMA_BUF_NAME_LEN] = {};
+	if (name.size() >= sizeof(buffer))
+		return Error(EINVAL, "dma-buf name '" + std::string(name) + "' is longer than " +
+					     std::to_string(DMA_BUF_NAME_LEN - 1) + " bytes");
+	name.copy(buffer, name.size());
+	if (internal::retryIoctl(fd_.get(), DMA_BUF_SET_NAME_B, buffer) < 0)
+		return Error::fromErrno(errno, "DMA_BUF_SET_NAME '" + std::string(name) + "'");
+	return {};
+}
+
+std::string DmaBuf::name() const
+{
+	std::ifstream info("/proc/self/fdinfo/" + std::to_string(fd_.get()));
+	std::string line;
+	while (std::getline(info, line)) {
+		if (line.rfind("name:", 0) == 0) {
+			size_t start = line.find_first_not_of(" \t", 5);
+			return start == std::string::npos ? std::string() : line.substr(start);
+		}
+	}
+	return {};
+}
+
+#ifdef DMA_BUF_IOCTL_EXPORT_SYNC_FILE
+static uint32_t fenceFlags(DmaBuf::FenceFor purpose)
+{
+	return purpose == DmaBuf::FenceFor::Read ? DMA_BUF_SYNC_READ : DMA_BUF_SYNC_WRITE;
+}
+
+Result<UniqueFd> DmaBuf::exportSyncFile(FenceFor purpose) const
+{
+	struct dma_buf_export_sync_file request = {};
+	request.flags = fenceFlags(purpose);
+	request.fd = -1;
+	if (internal::retryIoctl(fd_.get(), DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &request) < 0)
+		return Error::fromErrno(errno, "DMA_BUF_IOCTL_EXPORT_SYNC_FILE (needs Linux 6.0)");
+	return UniqueFd(request.fd);
+}
+
+Status DmaBuf::importSyncFile(const UniqueFd &syncFile, FenceFor purpose) const
+{
+	struct dma_buf_import_sync_file request = {};
+	request.flags = fenceFlags(purpose);
+	request.fd = syncFile.get();
+	if (internal::retryIoctl(fd_.get(), DMA_BUF_IOCTL_IMPORT_SYNC_FILE, &request) < 0)
+		return Error::fromErrno(errno, "DMA_BUF_IOCTL_IMPORT_SYNC_FILE (needs Linux 6.0)");
+	return {};
+}
+#else
+Result<UniqueFd> DmaBuf::exportSyncFile(FenceFor) const
+{
+	return Error(ENOTSUP, "sync_file export: built against headers older than Linux 6.0");
+}
+
+Status DmaBuf::importSyncFile(const UniqueFd &, FenceFor) const
+{
+	return Error(ENOTSUP, "sync_file import: built against headers older than Linux 6.0");
+}
+#endif
+
+} /* namespace dmabridge */

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <atomic>
+
+#include <dmabridge/dmabuf.h>
+
+#include "internal/counters.h"
+
+namespace dmabridge {
+
+namespace {
+std::atomic<uint64_t> syncCalls;
+std::atomic<uint64_t> cpuMappings;
+std::atomic<uint64_t> allocations;
+} /* namespace */
+
+Counters counters()
+{
+	return { syncCalls.load(), cpuMappings.load(), allocations.load() };
+}
+
+namespace internal {
+void countSyncCall() { syncCalls.fetch_add(1, std::memory_order_relaxed); }
+void countCpuMapping() { cpuMappings.fetch_add(1, std::memory_order_relaxed); }
+void countAllocation() { allocations.fetch_add(1, std::memory_order_relaxed); }
+} /* namespace internal */
+
+} /* namespace dmabridge */

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "board.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <linux/videodev2.h>
+#include <sys/ioctl.h>
+
+#include <dmabridge/unique_fd.h>
+
+namespace dmabridge::test {
+
+bool onVirtualBoard()
+{
+	const char *board = std::getenv("DMABRIDGE_BOARD");
+	return board && std::strcmp(board, "vboard") == 0;
+}
+
+std::string findVideoDevice(const std::string &busInfo)
+{
+	std::error_code ec;
+	for (const auto &entry : std::filesystem::directory_iterator("/dev", ec)) {
+		std::string path = entry.path().string();
+		if (path.rfind("/dev/video", 0) != 0)
+			continue;
+		UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
+		struct v4l2_capability caps = {};
+		if (fd && ::ioctl(fd.get(), VIDIOC_QUERYCAP, &caps) == 0 &&
+		    busInfo == reinterpret_cast<const char *>(caps.bus_info))
+			return path;
+	}
+	return {};
+}
+
+} /* namespace dmabridge::test */

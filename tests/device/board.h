@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What device tests share: knowing whether they run on the virtual board, and finding
+ * devices by name (never by /dev number: numbers follow probe order).
+ */
+#pragma once
+
+#include <gtest/gtest.h>
+#include <string>
+
+namespace dmabridge::test {
+
+/* True inside tools/vboard run (its init sets DMABRIDGE_BOARD). */
+bool onVirtualBoard();
+
+/* The /dev/videoN whose VIDIOC_QUERYCAP bus_info is busInfo ("platform:vivid-001"). */
+std::string findVideoDevice(const std::string &busInfo);
+
+} /* namespace dmabridge::test */
+
+/*
+ * A device the test needs. On the virtual board it must be there, so its absence fails the
+ * test; elsewhere the test skips and says why.
+ */
+#define DMABRIDGE_REQUIRE_DEVICE(present, what)                                                  \
+	do {                                                                                      \
+		if (!(present)) {                                                                 \
+			if (dmabridge::test::onVirtualBoard())                                    \
+				FAIL() << what << " is missing on the virtual board";             \
+			else                                                                      \
+				GTEST_SKIP() << what << " not found: device tests run inside "    \
+						     "tools/vboard run (or on a machine with the " \
+						     "device)";                                    \
+		}                                                                                 \
+	} while (0)
