@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "internal/counters.h"
+
 #include <atomic>
 
 #include <dmabridge/dmabuf.h>
-
-#include "internal/counters.h"
 
 namespace dmabridge {
 
@@ -19,9 +19,18 @@ Counters counters()
 }
 
 namespace internal {
-void countSyncCall() { syncCalls.fetch_add(1, std::memory_order_relaxed); }
-void countCpuMapping() { cpuMappings.fetch_add(1, std::memory_order_relaxed); }
-void countAllocation() { allocations.fetch_add(1, std::memory_order_relaxed); }
+void countSyncCall()
+{
+	syncCalls.fetch_add(1, std::memory_order_relaxed);
+}
+void countCpuMapping()
+{
+	cpuMappings.fetch_add(1, std::memory_order_relaxed);
+}
+void countAllocation()
+{
+	allocations.fetch_add(1, std::memory_order_relaxed);
+}
 } /* namespace internal */
 
 } /* namespace dmabridge */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <dmabridge/error.h>
-
 #include <cstring>
+
+#include <dmabridge/error.h>
 
 namespace dmabridge {
 

@@ -5,8 +5,9 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
-#include <linux/videodev2.h>
 #include <sys/ioctl.h>
+
+#include <linux/videodev2.h>
 
 #include <dmabridge/unique_fd.h>
 

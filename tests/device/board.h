@@ -22,14 +22,15 @@ std::string findVideoDevice(const std::string &busInfo);
  * A device the test needs. On the virtual board it must be there, so its absence fails the
  * test; elsewhere the test skips and says why.
  */
-#define DMABRIDGE_REQUIRE_DEVICE(present, what)                                                  \
-	do {                                                                                      \
-		if (!(present)) {                                                                 \
-			if (dmabridge::test::onVirtualBoard())                                    \
-				FAIL() << what << " is missing on the virtual board";             \
-			else                                                                      \
-				GTEST_SKIP() << what << " not found: device tests run inside "    \
-						     "tools/vboard run (or on a machine with the " \
-						     "device)";                                    \
-		}                                                                                 \
+#define DMABRIDGE_REQUIRE_DEVICE(present, what)                                                    \
+	do {                                                                                       \
+		if (!(present)) {                                                                  \
+			if (dmabridge::test::onVirtualBoard())                                     \
+				FAIL() << what << " is missing on the virtual board";              \
+			else                                                                       \
+				GTEST_SKIP() << what                                               \
+					     << " not found: device tests run inside "             \
+						"tools/vboard run (or on a machine with the "      \
+						"device)";                                         \
+		}                                                                                  \
 	} while (0)

@@ -10,9 +10,10 @@
 #include <cstring>
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <linux/videodev2.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+
+#include <linux/videodev2.h>
 
 #include <dmabridge/dmabuf.h>
 #include <dmabridge/heap.h>
@@ -36,8 +37,8 @@ struct Case
 
 std::string caseName(const ::testing::TestParamInfo<Case> &info)
 {
-	std::string name = std::string(info.param.device) +
-			   (info.param.contiguousHeap ? "_cma" : "_system");
+	std::string name =
+		std::string(info.param.device) + (info.param.contiguousHeap ? "_cma" : "_system");
 	std::replace(name.begin(), name.end(), '-', '_');
 	return name;
 }
@@ -129,8 +130,8 @@ TEST_P(HeapCapture, QueueDmaBufFromHeap)
 	CpuAccess access(*buffer, CpuAccessMode::Read);
 	ASSERT_TRUE(access.isValid()) << access.error().describe();
 	size_t untouched = std::count(access.read().begin(), access.read().end(), kSentinel);
-	EXPECT_LT(untouched, frameSize / 4) << c.device << " left the " << heapInfo->name
-					    << "-heap buffer unwritten";
+	EXPECT_LT(untouched, frameSize / 4)
+		<< c.device << " left the " << heapInfo->name << "-heap buffer unwritten";
 }
 
 INSTANTIATE_TEST_SUITE_P(Vivid, HeapCapture,

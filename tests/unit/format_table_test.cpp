@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <drm_fourcc.h>
 #include <gtest/gtest.h>
-#include <linux/videodev2.h>
 #include <set>
+
+#include <drm_fourcc.h>
+#include <linux/videodev2.h>
 
 #include <dmabridge/format.h>
 
@@ -39,17 +40,18 @@ TEST(FormatTable, NoNameTwice)
 	for (const FormatInfo &format : formats()) {
 		EXPECT_TRUE(drm.insert(format.drm).second) << format.name;
 		EXPECT_TRUE(!format.v4l2 || v4l2.insert(format.v4l2).second) << format.name;
-		EXPECT_TRUE(!format.v4l2Multi || v4l2.insert(format.v4l2Multi).second) << format.name;
+		EXPECT_TRUE(!format.v4l2Multi || v4l2.insert(format.v4l2Multi).second)
+			<< format.name;
 		EXPECT_TRUE(gst.insert(format.gst).second) << format.name;
 	}
 }
 
 TEST(FormatTable, RequiredFormatsArePresent)
 {
-	for (uint32_t fourcc : { DRM_FORMAT_XRGB8888, DRM_FORMAT_ARGB8888, DRM_FORMAT_XBGR8888,
-				 DRM_FORMAT_RGB565, DRM_FORMAT_NV12, DRM_FORMAT_NV21,
-				 DRM_FORMAT_NV16, DRM_FORMAT_YUYV, DRM_FORMAT_UYVY,
-				 DRM_FORMAT_YUV420 })
+	for (uint32_t fourcc :
+	     { DRM_FORMAT_XRGB8888, DRM_FORMAT_ARGB8888, DRM_FORMAT_XBGR8888, DRM_FORMAT_RGB565,
+	       DRM_FORMAT_NV12, DRM_FORMAT_NV21, DRM_FORMAT_NV16, DRM_FORMAT_YUYV, DRM_FORMAT_UYVY,
+	       DRM_FORMAT_YUV420 })
 		EXPECT_NE(formatFromDrm(fourcc), nullptr) << fourccToString(fourcc);
 }
 

@@ -108,7 +108,8 @@ TEST_F(HeapDirectory, MissingKindNamesWhatWasFound)
 	Result<HeapInfo> cma = findHeap(true, dir_);
 	ASSERT_FALSE(cma.ok());
 	EXPECT_EQ(cma.error().code(), ENOENT);
-	EXPECT_NE(cma.error().message().find("no contiguous (CMA) dma-buf heap"), std::string::npos);
+	EXPECT_NE(cma.error().message().find("no contiguous (CMA) dma-buf heap"),
+		  std::string::npos);
 	EXPECT_NE(cma.error().message().find("found: system"), std::string::npos)
 		<< cma.error().message();
 }

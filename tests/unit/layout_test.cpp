@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <drm_fourcc.h>
 #include <gtest/gtest.h>
+
+#include <drm_fourcc.h>
 
 #include <dmabridge/layout.h>
 
@@ -102,7 +103,8 @@ TEST(Layout, ValidateSaysWhatIsWrong)
 	shortStride.planes[0].stride = 600;
 	Status status = shortStride.validate();
 	ASSERT_FALSE(status.ok());
-	EXPECT_TRUE(mentions(status.error(), "NV12 plane 0: stride 600 is below the line length 640"))
+	EXPECT_TRUE(
+		mentions(status.error(), "NV12 plane 0: stride 600 is below the line length 640"))
 		<< status.error().message();
 
 	status = layout.validate(std::array<uint64_t, 1>{ 640 * 480 });

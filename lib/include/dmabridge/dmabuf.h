@@ -28,7 +28,11 @@ struct BufferIdentity
 };
 
 /* Whether a descriptor may be written through: dma-bufs are opened O_RDWR or O_RDONLY. */
-enum class FdAccess { ReadOnly, ReadWrite };
+enum class FdAccess
+{
+	ReadOnly,
+	ReadWrite
+};
 
 /*
  * A dma-buf: a shared owner of its fd, with its size and identity. CPU access goes
@@ -58,7 +62,11 @@ public:
 	 * Fences (Linux 6.0+): a sync_file that signals when the buffer's pending writes (or,
 	 * for Write, all pending access) are done; and one to add to the buffer's fences.
 	 */
-	enum class FenceFor { Read, Write };
+	enum class FenceFor
+	{
+		Read,
+		Write
+	};
 	Result<UniqueFd> exportSyncFile(FenceFor purpose) const;
 	Status importSyncFile(const UniqueFd &syncFile, FenceFor purpose) const;
 
@@ -72,7 +80,12 @@ private:
 };
 
 /* How the CPU will touch the pixels inside a CpuAccess scope. */
-enum class CpuAccessMode { Read = 1, Write = 2, ReadWrite = 3 };
+enum class CpuAccessMode
+{
+	Read = 1,
+	Write = 2,
+	ReadWrite = 3
+};
 
 /*
  * The only way for the CPU to touch a dma-buf's contents. The constructor maps the buffer
@@ -105,9 +118,9 @@ private:
 /* Process-wide counts of what the library did, for statistics and tests. */
 struct Counters
 {
-	uint64_t syncCalls = 0;     /* DMA_BUF_IOCTL_SYNC ioctls issued (START and END) */
-	uint64_t cpuMappings = 0;   /* CpuAccess scopes opened */
-	uint64_t allocations = 0;   /* dma-bufs allocated by the library */
+	uint64_t syncCalls = 0;   /* DMA_BUF_IOCTL_SYNC ioctls issued (START and END) */
+	uint64_t cpuMappings = 0; /* CpuAccess scopes opened */
+	uint64_t allocations = 0; /* dma-bufs allocated by the library */
 };
 Counters counters();
 

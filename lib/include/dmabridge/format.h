@@ -15,15 +15,15 @@ namespace dmabridge {
  */
 struct FormatInfo
 {
-	std::string_view name;     /* what people call it: "NV12", "XRGB8888" */
-	uint32_t drm;              /* DRM_FORMAT_* */
-	uint32_t v4l2;             /* V4L2_PIX_FMT_*, all planes in one buffer; 0 if none */
-	uint32_t v4l2Multi;        /* V4L2_PIX_FMT_*M, one buffer per plane; 0 if none */
-	std::string_view gst;      /* GstVideoFormat name: "NV12", "BGRx"; empty if none */
-	uint8_t planes;            /* 1 to 3 */
-	uint8_t bytesPerPixel[3];  /* per plane, per sample of that plane */
-	uint8_t hsub;              /* horizontal chroma subsampling of planes 1 and 2 */
-	uint8_t vsub;              /* vertical chroma subsampling of planes 1 and 2 */
+	std::string_view name;    /* what people call it: "NV12", "XRGB8888" */
+	uint32_t drm;             /* DRM_FORMAT_* */
+	uint32_t v4l2;            /* V4L2_PIX_FMT_*, all planes in one buffer; 0 if none */
+	uint32_t v4l2Multi;       /* V4L2_PIX_FMT_*M, one buffer per plane; 0 if none */
+	std::string_view gst;     /* GstVideoFormat name: "NV12", "BGRx"; empty if none */
+	uint8_t planes;           /* 1 to 3 */
+	uint8_t bytesPerPixel[3]; /* per plane, per sample of that plane */
+	uint8_t hsub;             /* horizontal chroma subsampling of planes 1 and 2 */
+	uint8_t vsub;             /* vertical chroma subsampling of planes 1 and 2 */
 	bool yuv;
 
 	uint32_t planeWidth(unsigned plane, uint32_t width) const;

@@ -14,12 +14,12 @@ namespace dmabridge {
 /* What a dma-buf heap hands out, as the devices importing from it will see it. */
 struct HeapInfo
 {
-	std::string name;         /* the node's name in /dev/dma_heap */
-	std::string path;         /* /dev/dma_heap/<name> */
-	std::string kernelName;   /* the heap behind it, when the node is a link (vidbuf_cached) */
-	bool contiguous = false;  /* physically contiguous (CMA) or scattered pages */
-	bool cached = true;       /* CPU mappings cached: CPU access needs the sync ioctl */
-	std::string reason;       /* why the library believes the two above */
+	std::string name;        /* the node's name in /dev/dma_heap */
+	std::string path;        /* /dev/dma_heap/<name> */
+	std::string kernelName;  /* the heap behind it, when the node is a link (vidbuf_cached) */
+	bool contiguous = false; /* physically contiguous (CMA) or scattered pages */
+	bool cached = true;      /* CPU mappings cached: CPU access needs the sync ioctl */
+	std::string reason;      /* why the library believes the two above */
 };
 
 /* Every heap under dir, classified by the table of known heap names. */

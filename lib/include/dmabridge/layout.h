@@ -18,10 +18,10 @@ inline constexpr uint64_t kModifierInvalid = 0x00ffffffffffffffULL;
 /* Alignment in bytes that a device needs; 1 means none. */
 struct Alignment
 {
-	uint32_t stride = 1;  /* bytes per line, every plane */
-	uint32_t offset = 1;  /* start of every plane within its buffer */
-	uint32_t size = 1;    /* buffer size (a page for most importers) */
-	uint32_t height = 1;  /* lines: some engines read whole tiles of lines */
+	uint32_t stride = 1; /* bytes per line, every plane */
+	uint32_t offset = 1; /* start of every plane within its buffer */
+	uint32_t size = 1;   /* buffer size (a page for most importers) */
+	uint32_t height = 1; /* lines: some engines read whole tiles of lines */
 
 	/* The strictest of both: what satisfies every device of a plan. */
 	Alignment merged(const Alignment &other) const;
@@ -34,7 +34,7 @@ struct PlaneLayout
 	uint32_t buffer = 0;
 	uint64_t offset = 0;
 	uint32_t stride = 0;
-	uint64_t size = 0;    /* bytes of the plane: stride x plane lines */
+	uint64_t size = 0; /* bytes of the plane: stride x plane lines */
 };
 
 /*

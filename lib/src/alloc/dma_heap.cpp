@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <dmabridge/heap.h>
-
 #include <algorithm>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+
 #include <linux/dma-heap.h>
+
+#include <dmabridge/heap.h>
 
 #include "../internal/counters.h"
 #include "../internal/ioctl.h"
@@ -55,8 +56,8 @@ Result<HeapInfo> findHeap(bool contiguous, const std::string &dir)
 		names += (names.empty() ? "" : ", ") + heap.name;
 	return Error(ENOENT, std::string("no ") +
 				     (contiguous ? "contiguous (CMA)" : "scatter-gather (system)") +
-				     " dma-buf heap in " + dir + " (found: " +
-				     (names.empty() ? "none" : names) + ")");
+				     " dma-buf heap in " + dir +
+				     " (found: " + (names.empty() ? "none" : names) + ")");
 }
 
 Result<DmaHeap> DmaHeap::open(HeapInfo info)
@@ -100,7 +101,8 @@ Result<DmaBuf> DmaHeap::allocate(size_t size, std::string_view name) const
 			long long free = cmaFreeBytes();
 			if (free >= 0)
 				what += " (CMA has " + std::to_string(free) +
-					" bytes free, possibly fragmented; boot with a larger cma=)";
+					" bytes free, possibly fragmented; boot with a larger "
+					"cma=)";
 		}
 		return Error::fromErrno(err, what);
 	}

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <dmabridge/dmabuf.h>
+#include <sys/mman.h>
 
 #include <linux/dma-buf.h>
-#include <sys/mman.h>
+
+#include <dmabridge/dmabuf.h>
 
 #include "../internal/counters.h"
 #include "../internal/ioctl.h"

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <dmabridge/dmabuf.h>
-
 #include <fcntl.h>
 #include <fstream>
-#include <linux/dma-buf.h>
-#include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+
+#include <linux/dma-buf.h>
+#include <linux/magic.h>
+
+#include <dmabridge/dmabuf.h>
 
 #include "../internal/counters.h"
 #include "../internal/ioctl.h"
@@ -23,8 +24,9 @@ Result<DmaBuf> DmaBuf::fromFd(SharedFd fd)
 	if (::fstatfs(fd.get(), &fs) < 0)
 		return Error::fromErrno(errno, "fd " + std::to_string(fd.get()) + " is not usable");
 	if (fs.f_type != DMA_BUF_MAGIC)
-		return Error(EINVAL, "fd " + std::to_string(fd.get()) +
-					     " is not a dma-buf (it belongs to another file system)");
+		return Error(EINVAL,
+			     "fd " + std::to_string(fd.get()) +
+				     " is not a dma-buf (it belongs to another file system)");
 
 	struct stat st;
 	if (::fstat(fd.get(), &st) < 0)
@@ -43,7 +45,7 @@ Result<DmaBuf> DmaBuf::fromFd(SharedFd fd)
 	buffer.size_ = size_t(end);
 	buffer.identity_ = { st.st_dev, st.st_ino };
 	buffer.access_ = (flags >= 0 && (flags & O_ACCMODE) == O_RDONLY) ? FdAccess::ReadOnly
-									: FdAccess::ReadWrite;
+									 : FdAccess::ReadWrite;
 	return buffer;
 }
 

@@ -4,16 +4,18 @@
  * in memory, which V4L2 calls XBGR32 and GStreamer BGRx. Multi-planar V4L2 variants
  * (NV12M...) put each plane in a buffer of its own.
  */
-#include <dmabridge/format.h>
-
 #include <array>
+
 #include <drm_fourcc.h>
 #include <linux/videodev2.h>
+
+#include <dmabridge/format.h>
 
 namespace dmabridge {
 
 namespace {
 
+// clang-format off
 constexpr std::array kFormats = {
 	/* name, DRM, V4L2, V4L2 multi-planar, GStreamer, planes, bpp, hsub, vsub, yuv */
 	FormatInfo{ "XRGB8888", DRM_FORMAT_XRGB8888, V4L2_PIX_FMT_XBGR32, 0, "BGRx", 1, { 4 }, 1, 1, false },
@@ -31,6 +33,7 @@ constexpr std::array kFormats = {
 	FormatInfo{ "YUV420", DRM_FORMAT_YUV420, V4L2_PIX_FMT_YUV420, V4L2_PIX_FMT_YUV420M, "I420", 3, { 1, 1, 1 }, 2, 2, true },
 	FormatInfo{ "YVU420", DRM_FORMAT_YVU420, V4L2_PIX_FMT_YVU420, V4L2_PIX_FMT_YVU420M, "YV12", 3, { 1, 1, 1 }, 2, 2, true },
 };
+// clang-format on
 
 template<typename Match>
 const FormatInfo *findFormat(Match match)

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <dmabridge/layout.h>
-
 #include <cstdio>
 #include <limits>
 #include <numeric>
+
+#include <dmabridge/layout.h>
 
 namespace dmabridge {
 
@@ -71,7 +71,8 @@ Status Layout::validate(std::span<const uint64_t> bufferSizes) const
 	if (!info)
 		return Error(EINVAL, "unknown format " + fourccToString(fourcc));
 	if (modifier != kModifierLinear)
-		return Error(EINVAL, "modifier " + hex(modifier) + " of " + std::string(info->name) +
+		return Error(EINVAL, "modifier " + hex(modifier) + " of " +
+					     std::string(info->name) +
 					     " is not supported: only linear layouts");
 	if (Status dimensions = checkDimensions(width, height); !dimensions)
 		return dimensions.error();
@@ -89,8 +90,9 @@ Status Layout::validate(std::span<const uint64_t> bufferSizes) const
 						     std::to_string(minimum) + " for width " +
 						     std::to_string(width));
 		if (plane.buffer >= buffers)
-			return Error(EINVAL, which + " is in buffer " + std::to_string(plane.buffer) +
-						     " of " + std::to_string(buffers));
+			return Error(EINVAL, which + " is in buffer " +
+						     std::to_string(plane.buffer) + " of " +
+						     std::to_string(buffers));
 		uint64_t needed = uint64_t(plane.stride) * info->planeHeight(p, height);
 		if (plane.size < needed)
 			return Error(EINVAL, which + ": " + std::to_string(plane.size) +
@@ -113,8 +115,9 @@ std::string Layout::describe() const
 			   std::to_string(width) + "x" + std::to_string(height);
 	for (unsigned p = 0; p < planeCount; p++) {
 		text += p == 0 ? ": " : "; ";
-		text += "plane " + std::to_string(p) + " stride " + std::to_string(planes[p].stride) +
-			" offset " + std::to_string(planes[p].offset);
+		text += "plane " + std::to_string(p) + " stride " +
+			std::to_string(planes[p].stride) + " offset " +
+			std::to_string(planes[p].offset);
 		if (buffers > 1)
 			text += " (buffer " + std::to_string(planes[p].buffer) + ")";
 	}
@@ -151,7 +154,8 @@ Result<Layout> computeLayout(uint32_t fourcc, uint32_t width, uint32_t height,
 	for (unsigned p = 0; p < info->planes; p++) {
 		PlaneLayout &plane = layout.planes[p];
 		uint64_t stride = p == 0 ? lumaStride
-					 : lumaStride * lineBytes(*info, p, width) / lineBytes(*info, 0, width);
+					 : lumaStride * lineBytes(*info, p, width) /
+						   lineBytes(*info, 0, width);
 		stride = std::max(stride, lineBytes(*info, p, width));
 		plane.stride = uint32_t(stride);
 		plane.size = stride * info->planeHeight(p, lines);
@@ -165,7 +169,8 @@ Result<Layout> computeLayout(uint32_t fourcc, uint32_t width, uint32_t height,
 	}
 
 	for (unsigned b = 0; b < layout.buffers; b++) {
-		if (alignUp(layout.bufferSize(b), alignment.size) > std::numeric_limits<uint32_t>::max())
+		if (alignUp(layout.bufferSize(b), alignment.size) >
+		    std::numeric_limits<uint32_t>::max())
 			return Error(EOVERFLOW, "a " + std::string(info->name) + " frame of " +
 							std::to_string(width) + "x" +
 							std::to_string(height) +

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <dmabridge/unique_fd.h>
-
 #include <fcntl.h>
 #include <unistd.h>
+
+#include <dmabridge/unique_fd.h>
 
 namespace dmabridge {
 
