@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <dmabridge/constraints.h>
+#include <dmabridge/error.h>
+#include <dmabridge/heap.h>
+#include <dmabridge/layout.h>
+
+namespace dmabridge {
+
+/* Who allocates the buffers every device then shares. */
+enum class AllocatorKind
+{
+	Heap,           /* a dma-buf heap; every device imports */
+	ProducerExport, /* the producer allocates and exports (V4L2 MMAP + EXPBUF) */
+	DrmDumb,        /* a DRM device allocates dumb buffers and exports them (PRIME) */
+};
+const char *allocatorName(AllocatorKind kind);
+
+struct PlanRequest
+{
+	DeviceConstraints producer;
+	std::vector<DeviceConstraints> consumers;
+	uint32_t fourcc = 0;
+	uint32_t width = 0;
+	uint32_t height = 0;
+	unsigned bufferCount = 4;
+	/* The heaps there are to allocate from (listHeaps()). */
+	std::vector<HeapInfo> heaps;
+};
+
+/*
+ * The decision for one stream of buffers: who allocates, from where, in which layout,
+ * and whether a copy can't be avoided. explanation holds the reasons, in plain words.
+ */
+struct Plan
+{
+	AllocatorKind allocator = AllocatorKind::Heap;
+	HeapInfo heap;                /* when allocator == Heap */
+	std::string allocatingDevice; /* heap name, producer name or DRM device node */
+	Layout layout;
+	Alignment alignment;     /* what the layout satisfies */
+	uint64_t bufferSize = 0; /* bytes of each allocation */
+	unsigned bufferCount = 0;
+	bool contiguous = false;   /* physically contiguous memory was needed */
+	uint64_t addressLimit = 0; /* memory must lie below this (0: anywhere) */
+	bool cpuCached = true;     /* CPU access needs the sync ioctl */
+
+	/* No buffer suits every device: frames are copied once, for copyReason. */
+	bool copy = false;
+	std::string copyReason;
+	/* What would make a zero-copy plan possible. */
+	std::vector<std::string> remedies;
+
+	std::vector<std::string> explanation;
+	std::string explain() const;
+};
+
+/*
+ * Plans allocations for a producer and its consumers, and learns from imports the
+ * kernel refused: a V4L2 queue that fails a scattered buffer with EFAULT, or a DRM
+ * device that fails one with EINVAL, needs contiguous memory, whatever its probe said.
+ */
+class Planner
+{
+public:
+	Result<Plan> plan(const PlanRequest &request) const;
+
+	/*
+	 * An import of a buffer (contiguous or not) into device failed with err. Returns
+	 * what was learned, in words, or an empty string when the failure teaches nothing
+	 * (then re-planning won't help and the error is final).
+	 */
+	std::string learnFromImportFailure(const std::string &device, bool v4l2,
+					   bool bufferWasContiguous, int err);
+
+	/* The device as the planner sees it: probed constraints plus what it learned. */
+	DeviceConstraints withLearned(DeviceConstraints device) const;
+
+private:
+	std::map<std::string, std::string> learnedContiguous_; /* device -> why */
+};
+
+} /* namespace dmabridge */

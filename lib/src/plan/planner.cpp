@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The allocation planner: where the decision for a set of devices is made.
+ *
+ * 1. Every device must take the format, or frames are copied once between the producer's
+ *    buffers and the consumers' own.
+ * 2. A device that can only use memory from one DRM device (a GPU driver) makes that DRM
+ *    device the allocator, if what it allocates suits the others.
+ * 3. Otherwise the memory must be contiguous when any device needs it without an IOMMU,
+ *    and below the lowest address limit of the devices without one. A heap allocates when
+ *    the producer can import: the system heap for scattered pages, a CMA heap for
+ *    contiguous memory. Without a suitable heap, the producer exports its own buffers if
+ *    they suit everyone.
+ * 4. The layout satisfies every device's alignment.
+ * Each step adds a sentence to the plan's explanation.
+ */
+#include <algorithm>
+
+#include <dmabridge/plan.h>
+
+namespace dmabridge {
+
+namespace {
+
+constexpr uint32_t kPageSize = 4096;
+
+std::string joinNames(const std::vector<const DeviceConstraints *> &devices)
+{
+	std::string text;
+	for (size_t i = 0; i < devices.size(); i++) {
+		if (i)
+			text += i + 1 == devices.size() ? " and " : ", ";
+		text += devices[i]->name;
+	}
+	return text;
+}
+
+std::string formatList(const DeviceConstraints &device)
+{
+	std::string text;
+	for (const FormatModifiers &format : device.formats) {
+		const FormatInfo *info = formatFromDrm(format.fourcc);
+		text += (text.empty() ? "" : ", ") +
+			(info ? std::string(info->name) : fourccToString(format.fourcc));
+	}
+	return text.empty() ? "nothing known" : text;
+}
+
+std::string formatName(uint32_t fourcc)
+{
+	const FormatInfo *info = formatFromDrm(fourcc);
+	return info ? std::string(info->name) : fourccToString(fourcc);
+}
+
+std::string whyContiguous(const DeviceConstraints &device)
+{
+	std::string text =
+		device.name + " needs physically contiguous memory (" + device.contiguous.source;
+	if (!device.iommu.source.empty())
+		text += "; " + device.iommu.source;
+	return text + ")";
+}
+
+std::string whyScatteredIsFine(const DeviceConstraints &device)
+{
+	if (device.contiguous.value && device.iommu.value)
+		return device.name + " is behind an IOMMU (" + device.iommu.source + ")";
+	if (!device.contiguous.source.empty())
+		return device.name + " takes scattered pages (" + device.contiguous.source + ")";
+	return device.name + " takes scattered pages";
+}
+
+std::string bytes(uint64_t value)
+{
+	if (value && value % (1ull << 30) == 0)
+		return std::to_string(value >> 30) + " GiB";
+	return std::to_string(value) + " bytes";
+}
+
+uint64_t alignUp(uint64_t value, uint64_t alignment)
+{
+	return (value + alignment - 1) / alignment * alignment;
+}
+
+const HeapInfo *pickHeap(const std::vector<HeapInfo> &heaps, bool contiguous)
+{
+	/* listHeaps() sorts cached heaps first: CPU reads of uncached memory are slow. */
+	for (const HeapInfo &heap : heaps)
+		if (heap.contiguous == contiguous)
+			return &heap;
+	return nullptr;
+}
+
+/* What every device of a plan needs of its memory, and who needs it. */
+struct MemoryNeeds
+{
+	std::vector<const DeviceConstraints *> contiguousFor;
+	uint64_t addressLimit = 0;
+	const DeviceConstraints *limitedBy = nullptr;
+	const DeviceConstraints *ownMemoryOnly = nullptr;
+	std::vector<const DeviceConstraints *> cannotImport;
+};
+
+MemoryNeeds memoryNeeds(const std::vector<DeviceConstraints> &devices)
+{
+	MemoryNeeds needs;
+	for (const DeviceConstraints &device : devices) {
+		if (device.needsContiguousMemory())
+			needs.contiguousFor.push_back(&device);
+		if (device.limitsAddresses() &&
+		    (!needs.addressLimit || device.addressLimit.value < needs.addressLimit)) {
+			needs.addressLimit = device.addressLimit.value;
+			needs.limitedBy = &device;
+		}
+		if (!device.memoryOnlyFrom.value.empty() && !needs.ownMemoryOnly)
+			needs.ownMemoryOnly = &device;
+		if (!device.canImport)
+			needs.cannotImport.push_back(&device);
+	}
+	return needs;
+}
+
+/* A plan for the producer alone: the frames are then copied into the consumers' memory. */
+Result<Plan> copyPlan(const Planner &planner, const PlanRequest &request, std::string reason,
+		      std::vector<std::string> remedies)
+{
+	PlanRequest alone = request;
+	alone.consumers.clear();
+	Result<Plan> plan = planner.plan(alone);
+	if (!plan)
+		return plan;
+	plan->copy = true;
+	plan->copyReason = reason;
+	plan->remedies = std::move(remedies);
+	plan->explanation.insert(plan->explanation.begin(),
+				 "No zero-copy plan: " + reason +
+					 ". The producer's buffers are planned for it alone and "
+					 "each frame is copied once into the consumers' memory.");
+	return plan;
+}
+
+} /* namespace */
+
+const char *allocatorName(AllocatorKind kind)
+{
+	switch (kind) {
+	case AllocatorKind::Heap:
+		return "dma-buf heap";
+	case AllocatorKind::ProducerExport:
+		return "producer export";
+	case AllocatorKind::DrmDumb:
+		return "DRM dumb buffers";
+	}
+	return "?";
+}
+
+std::string Plan::explain() const
+{
+	std::string text;
+	for (const std::string &sentence : explanation)
+		text += (text.empty() ? "" : " ") + sentence;
+	return text;
+}
+
+DeviceConstraints Planner::withLearned(DeviceConstraints device) const
+{
+	auto learned = learnedContiguous_.find(device.name);
+	if (learned != learnedContiguous_.end()) {
+		device.contiguous = { true, learned->second };
+		if (device.iommu.value)
+			device.iommu = { false, "learned: an import failed despite the IOMMU" };
+	}
+	return device;
+}
+
+std::string Planner::learnFromImportFailure(const std::string &device, bool v4l2,
+					    bool bufferWasContiguous, int err)
+{
+	/*
+	 * vb2-dma-contig refuses scattered pages with EFAULT at QBUF; the DRM GEM DMA
+	 * helpers refuse them with EINVAL at PRIME import. Only a scattered buffer's failure
+	 * says anything about contiguity, and only once.
+	 */
+	bool meansContiguity = v4l2 ? err == EFAULT : err == EINVAL;
+	if (bufferWasContiguous || !meansContiguity || learnedContiguous_.count(device))
+		return {};
+	std::string why = std::string("learned: it refused a scattered buffer with ") +
+			  (err == EFAULT ? "EFAULT" : "EINVAL");
+	learnedContiguous_[device] = why;
+	return device + " refused a buffer of scattered pages (" +
+	       (err == EFAULT ? "EFAULT" : "EINVAL") +
+	       "): it needs physically contiguous memory, and the plan now allocates that";
+}
+
+Result<Plan> Planner::plan(const PlanRequest &request) const
+{
+	const FormatInfo *format = formatFromDrm(request.fourcc);
+	if (!format)
+		return Error(EINVAL,
+			     "cannot plan for unknown format " + fourccToString(request.fourcc));
+
+	std::vector<DeviceConstraints> devices;
+	devices.push_back(withLearned(request.producer));
+	for (const DeviceConstraints &consumer : request.consumers)
+		devices.push_back(withLearned(consumer));
+	const DeviceConstraints &producer = devices.front();
+
+	/* 1. The format. */
+	if (!producer.acceptsFormat(request.fourcc))
+		return Error(EINVAL, producer.label() + " does not produce " +
+					     formatName(request.fourcc) + "; it produces " +
+					     formatList(producer));
+	for (const DeviceConstraints &device : devices) {
+		if (device.acceptsFormat(request.fourcc))
+			continue;
+		std::vector<std::string> remedies;
+		for (const FormatModifiers &candidate : producer.formats) {
+			bool everyone = std::all_of(
+				devices.begin(), devices.end(), [&](const DeviceConstraints &d) {
+					return d.acceptsFormat(candidate.fourcc);
+				});
+			if (everyone)
+				remedies.push_back("use " + formatName(candidate.fourcc) +
+						   ", which every device takes");
+		}
+		return copyPlan(*this, request,
+				device.name + " does not take " + formatName(request.fourcc) +
+					" (it takes " + formatList(device) + ")",
+				remedies);
+	}
+
+	Plan plan;
+	plan.bufferCount = request.bufferCount;
+	MemoryNeeds needs = memoryNeeds(devices);
+	plan.contiguous = !needs.contiguousFor.empty();
+	plan.addressLimit = needs.addressLimit;
+
+	/* 2. A device that can only use memory of its own DRM device decides the allocator. */
+	if (needs.ownMemoryOnly) {
+		const DeviceConstraints &gpu = *needs.ownMemoryOnly;
+		for (const DeviceConstraints &device : devices) {
+			if (&device == &gpu || device.memoryOnlyFrom.value.empty() ||
+			    device.memoryOnlyFrom.value == gpu.memoryOnlyFrom.value)
+				continue;
+			return copyPlan(*this, request,
+					gpu.name + " can only use memory from " +
+						gpu.memoryOnlyFrom.value + " and " + device.name +
+						" only memory from " + device.memoryOnlyFrom.value,
+					{});
+		}
+		if (plan.contiguous) {
+			return copyPlan(*this, request,
+					whyContiguous(*needs.contiguousFor.front()) + ", but " +
+						gpu.name + " can only use buffers allocated by " +
+						gpu.memoryOnlyFrom.value + " (" +
+						gpu.memoryOnlyFrom.source +
+						"), which are not contiguous",
+					{ "capture from a device that takes scattered pages" });
+		}
+		plan.allocator = AllocatorKind::DrmDumb;
+		plan.allocatingDevice = gpu.memoryOnlyFrom.value;
+		plan.explanation.push_back(gpu.name + " can only use buffers allocated by " +
+					   gpu.memoryOnlyFrom.value + " (" +
+					   gpu.memoryOnlyFrom.source + "), so " +
+					   gpu.memoryOnlyFrom.value +
+					   " allocates dumb buffers and the others import them.");
+	} else if (!needs.cannotImport.empty() &&
+		   (needs.cannotImport.size() > 1 || needs.cannotImport.front() != &producer)) {
+		return copyPlan(*this, request,
+				joinNames(needs.cannotImport) + " cannot import dma-bufs", {});
+	} else {
+		/* 3. Contiguity and addresses decide the heap. */
+		if (plan.contiguous) {
+			plan.explanation.push_back(whyContiguous(*needs.contiguousFor.front()) +
+						   ".");
+			for (size_t i = 1; i < needs.contiguousFor.size(); i++)
+				plan.explanation.push_back(whyContiguous(*needs.contiguousFor[i]) +
+							   ".");
+		} else {
+			std::string sentence = "No device needs contiguous memory: ";
+			for (size_t i = 0; i < devices.size(); i++)
+				sentence += (i ? "; " : "") + whyScatteredIsFine(devices[i]);
+			plan.explanation.push_back(sentence + ".");
+		}
+		bool wantContiguous = plan.contiguous;
+		if (needs.limitedBy) {
+			/* Scattered pages may lie anywhere; a CMA area is placed low at boot. */
+			wantContiguous = true;
+			plan.explanation.push_back(
+				needs.limitedBy->name + " reaches only the first " +
+				bytes(needs.addressLimit) + " of memory without an IOMMU (" +
+				needs.limitedBy->addressLimit.source +
+				"): the buffers come from a CMA area, which must lie below that "
+				"(it does when the kernel places it; check the cma= or device tree "
+				"setting on boards with more memory).");
+		}
+
+		const HeapInfo *heap = pickHeap(request.heaps, wantContiguous);
+		bool producerImports = producer.canImport;
+		if (producerImports && heap) {
+			plan.allocator = AllocatorKind::Heap;
+			plan.heap = *heap;
+			plan.allocatingDevice = heap->name;
+			plan.explanation.push_back(
+				std::string("Buffers come from the ") +
+				(heap->contiguous ? "contiguous" : "scatter-gather") + " heap '" +
+				heap->name + "' (" + heap->reason +
+				") and every device imports them.");
+		} else if (producerImports && !wantContiguous &&
+			   (heap = pickHeap(request.heaps, true))) {
+			plan.allocator = AllocatorKind::Heap;
+			plan.heap = *heap;
+			plan.allocatingDevice = heap->name;
+			plan.explanation.push_back(
+				"There is no scatter-gather heap, so buffers come "
+				"from the contiguous heap '" +
+				heap->name + "', which suits every device too.");
+		} else if (producer.canExport &&
+			   (!wantContiguous || producer.exportsContiguous.value)) {
+			plan.allocator = AllocatorKind::ProducerExport;
+			plan.allocatingDevice = producer.name;
+			std::string why = producerImports
+						  ? std::string("there is no ") +
+							    (wantContiguous ? "contiguous (CMA)"
+									    : "dma-buf") +
+							    " heap to allocate from"
+						  : producer.name + " cannot import dma-bufs";
+			plan.explanation.push_back(
+				"As " + why + ", " + producer.name +
+				" allocates the buffers and exports them" +
+				(wantContiguous ? " (" + producer.exportsContiguous.source + ")"
+						: "") +
+				".");
+		} else {
+			std::vector<std::string> remedies;
+			if (wantContiguous)
+				remedies.push_back(
+					"give the kernel a CMA area (cma=128M) and the CMA "
+					"dma-buf heap (CONFIG_DMABUF_HEAPS_CMA)");
+			else
+				remedies.push_back("enable the system dma-buf heap "
+						   "(CONFIG_DMABUF_HEAPS_SYSTEM)");
+			std::vector<const DeviceConstraints *> all;
+			for (const DeviceConstraints &device : devices)
+				all.push_back(&device);
+			return Error(ENOENT,
+				     std::string("no allocator suits ") + joinNames(all) +
+					     ": there is no " +
+					     (wantContiguous ? "contiguous (CMA)" : "dma-buf") +
+					     " heap and " + producer.name +
+					     " cannot export suitable buffers; " +
+					     remedies.front());
+		}
+	}
+
+	/* 4. The layout. */
+	Alignment alignment;
+	alignment.size = kPageSize;
+	std::vector<const DeviceConstraints *> aligning;
+	for (const DeviceConstraints &device : devices) {
+		alignment = alignment.merged(device.alignment.value);
+		if (device.alignment.value.stride > 1)
+			aligning.push_back(&device);
+	}
+	Result<Layout> layout =
+		computeLayout(request.fourcc, request.width, request.height, alignment);
+	if (!layout)
+		return layout.error();
+	plan.layout = *layout;
+	plan.alignment = alignment;
+	plan.bufferSize = alignUp(layout->bufferSize(0), alignment.size);
+	std::string layoutSentence = "Layout " + layout->describe();
+	if (!aligning.empty())
+		layoutSentence += ", lines aligned to " + std::to_string(alignment.stride) +
+				  " bytes for " + joinNames(aligning);
+	plan.explanation.push_back(layoutSentence + "; " + std::to_string(plan.bufferCount) +
+				   " buffers of " + std::to_string(plan.bufferSize) + " bytes.");
+
+	plan.cpuCached = plan.allocator != AllocatorKind::Heap || plan.heap.cached;
+	plan.explanation.push_back(
+		plan.cpuCached
+			? "CPU mappings are cached: the CPU touches a frame only inside a sync "
+			  "scope (DMA_BUF_IOCTL_SYNC), and no sync is issued when it doesn't."
+			: "CPU mappings are uncached: CPU reads are slow, so nothing should read "
+			  "frames back.");
+	return plan;
+}
+
+} /* namespace dmabridge */

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The planner's decisions, from constraints written as the probes and the quirk table
+ * produce them. The device tests check the same decisions on the virtual board's real
+ * drivers; these cover the boards the quirk table knows and the corner cases.
+ */
+#include <gtest/gtest.h>
+
+#include <drm_fourcc.h>
+
+#include <dmabridge/plan.h>
+#include <dmabridge/quirks.h>
+
+using namespace dmabridge;
+
+namespace {
+
+HeapInfo heap(const std::string &name, bool contiguous)
+{
+	return { name, "/dev/dma_heap/" + name,
+		 name, contiguous,
+		 true, contiguous ? "a CMA area" : "scattered pages" };
+}
+
+const std::vector<HeapInfo> kBoardHeaps = { heap("reserved", true), heap("system", false) };
+
+DeviceConstraints capture(const std::string &name, bool contiguous)
+{
+	DeviceConstraints device;
+	device.name = name;
+	device.node = "/dev/video0";
+	device.role = "V4L2 capture";
+	device.formats = { { DRM_FORMAT_XRGB8888, {} },
+			   { DRM_FORMAT_NV12, {} },
+			   { DRM_FORMAT_YUYV, {} } };
+	device.contiguous = { contiguous, contiguous ? "its queue can't take user pointers"
+						     : "its queue takes user pointers" };
+	device.iommu = { false, "sysfs: no iommu_group" };
+	device.canExport = true;
+	device.exportsContiguous = { contiguous, "vb2-dma-contig" };
+	return device;
+}
+
+DeviceConstraints display(const std::string &name, const std::string &driver = "vkms")
+{
+	DeviceConstraints device;
+	device.name = name;
+	device.node = "/dev/dri/card1";
+	device.role = "KMS plane";
+	device.driver = driver;
+	device.formats = { { DRM_FORMAT_XRGB8888, {} }, { DRM_FORMAT_RGB565, {} } };
+	device.contiguous = { false, "GEM shmem helpers map scattered pages" };
+	device.iommu = { false, "sysfs: no iommu_group" };
+	device.alignment.value.stride = 64;
+	device.canExport = true;
+	applyQuirks(device);
+	return device;
+}
+
+PlanRequest request(DeviceConstraints producer, std::vector<DeviceConstraints> consumers,
+		    uint32_t fourcc = DRM_FORMAT_XRGB8888, uint32_t width = 1280,
+		    uint32_t height = 720)
+{
+	return { std::move(producer), std::move(consumers), fourcc, width, height, 4, kBoardHeaps };
+}
+
+bool says(const Plan &plan, const std::string &text)
+{
+	return plan.explain().find(text) != std::string::npos;
+}
+
+TEST(Planner, ScatterGatherDevicesGetTheSystemHeap)
+{
+	Result<Plan> plan =
+		Planner().plan(request(capture("vivid-000", false), { display("vkms") }));
+	ASSERT_TRUE(plan.ok()) << plan.error().describe();
+	EXPECT_EQ(plan->allocator, AllocatorKind::Heap);
+	EXPECT_EQ(plan->heap.name, "system");
+	EXPECT_FALSE(plan->contiguous);
+	EXPECT_FALSE(plan->copy);
+	EXPECT_TRUE(says(*plan, "No device needs contiguous memory")) << plan->explain();
+	EXPECT_EQ(plan->layout.planes[0].stride, 5120u);
+	EXPECT_EQ(plan->bufferSize, 3686400u);
+}
+
+TEST(Planner, ContiguousCaptureGetsTheCmaHeap)
+{
+	Result<Plan> plan =
+		Planner().plan(request(capture("vivid-001", true), { display("vkms") }));
+	ASSERT_TRUE(plan.ok()) << plan.error().describe();
+	EXPECT_EQ(plan->heap.name, "reserved");
+	EXPECT_TRUE(plan->contiguous);
+	EXPECT_TRUE(says(*plan, "vivid-001 needs physically contiguous memory (its queue can't "
+				"take user pointers; sysfs: no iommu_group)"))
+		<< plan->explain();
+	EXPECT_TRUE(says(*plan, "contiguous heap 'reserved'")) << plan->explain();
+}
+
+TEST(Planner, StrideAlignedForEveryDevice)
+{
+	Result<Plan> plan = Planner().plan(request(capture("vivid-000", false), { display("vkms") },
+						   DRM_FORMAT_XRGB8888, 1366, 768));
+	ASSERT_TRUE(plan.ok());
+	EXPECT_EQ(plan->layout.planes[0].stride, 5504u) << "1366 x 4 = 5464, aligned to 64";
+	EXPECT_TRUE(says(*plan, "lines aligned to 64 bytes for vkms")) << plan->explain();
+}
+
+TEST(Planner, FormatTheDisplayRefusesMeansACopy)
+{
+	Result<Plan> plan = Planner().plan(
+		request(capture("vivid-000", false), { display("vkms") }, DRM_FORMAT_NV12));
+	ASSERT_TRUE(plan.ok()) << plan.error().describe();
+	EXPECT_TRUE(plan->copy);
+	EXPECT_EQ(plan->copyReason, "vkms does not take NV12 (it takes XRGB8888, RGB565)");
+	ASSERT_FALSE(plan->remedies.empty());
+	EXPECT_EQ(plan->remedies.front(), "use XRGB8888, which every device takes");
+}
+
+TEST(Planner, ProducerThatCantProduceTheFormatIsAnError)
+{
+	Result<Plan> plan =
+		Planner().plan(request(capture("vivid-000", false), {}, DRM_FORMAT_RGB565));
+	ASSERT_FALSE(plan.ok());
+	EXPECT_NE(plan.error().message().find("does not produce RGB565"), std::string::npos)
+		<< plan.error().message();
+}
+
+DeviceConstraints softwareGpu()
+{
+	DeviceConstraints gpu;
+	gpu.name = "llvmpipe";
+	gpu.node = "/dev/dri/card0";
+	gpu.role = "EGL sampler";
+	gpu.driver = "llvmpipe";
+	gpu.formats = { { DRM_FORMAT_XRGB8888, {} }, { DRM_FORMAT_NV12, {} } };
+	gpu.contiguous = { false, "Mesa maps imported pages" };
+	applyQuirks(gpu);
+	return gpu;
+}
+
+TEST(Planner, GpuThatUsesOnlyItsOwnMemoryAllocates)
+{
+	Result<Plan> plan = Planner().plan(request(capture("vivid-000", false), { softwareGpu() }));
+	ASSERT_TRUE(plan.ok()) << plan.error().describe();
+	EXPECT_FALSE(plan->copy);
+	EXPECT_EQ(plan->allocator, AllocatorKind::DrmDumb);
+	EXPECT_EQ(plan->allocatingDevice, "/dev/dri/card0");
+	EXPECT_TRUE(says(*plan, "llvmpipe can only use buffers allocated by /dev/dri/card0"))
+		<< plan->explain();
+}
+
+TEST(Planner, ContiguousCaptureIntoOwnMemoryGpuIsACopy)
+{
+	Result<Plan> plan = Planner().plan(request(capture("vivid-001", true), { softwareGpu() }));
+	ASSERT_TRUE(plan.ok()) << plan.error().describe();
+	EXPECT_TRUE(plan->copy);
+	EXPECT_EQ(plan->heap.name, "reserved") << "the capture side still gets CMA";
+	EXPECT_NE(plan->copyReason.find("vivid-001 needs physically contiguous memory"),
+		  std::string::npos);
+	EXPECT_NE(plan->copyReason.find("llvmpipe can only use buffers allocated by "
+					"/dev/dri/card0"),
+		  std::string::npos)
+		<< plan->copyReason;
+}
+
+TEST(Planner, LearnsContiguityFromEfault)
+{
+	DeviceConstraints unknown = capture("vivid-001", false); /* the probe got it wrong */
+	Planner planner;
+	ASSERT_EQ(planner.plan(request(unknown, { display("vkms") }))->heap.name, "system");
+
+	std::string learned = planner.learnFromImportFailure("vivid-001", true, false, EFAULT);
+	EXPECT_NE(learned.find("vivid-001 refused a buffer of scattered pages (EFAULT)"),
+		  std::string::npos)
+		<< learned;
+	Result<Plan> replanned = planner.plan(request(unknown, { display("vkms") }));
+	ASSERT_TRUE(replanned.ok());
+	EXPECT_EQ(replanned->heap.name, "reserved");
+	EXPECT_TRUE(says(*replanned, "learned: it refused a scattered buffer with EFAULT"))
+		<< replanned->explain();
+
+	EXPECT_EQ(planner.learnFromImportFailure("vivid-001", true, false, EFAULT), "")
+		<< "a second failure teaches nothing: the error is final";
+	EXPECT_EQ(planner.learnFromImportFailure("vkms", false, true, EINVAL), "")
+		<< "a contiguous buffer's failure says nothing about contiguity";
+	EXPECT_EQ(planner.learnFromImportFailure("vkms", true, false, ENOMEM), "");
+}
+
+TEST(Planner, NoCmaHeapFallsBackToProducerExport)
+{
+	PlanRequest r = request(capture("vivid-001", true), { display("vkms") });
+	r.heaps = { heap("system", false) };
+	Result<Plan> plan = Planner().plan(r);
+	ASSERT_TRUE(plan.ok()) << plan.error().describe();
+	EXPECT_EQ(plan->allocator, AllocatorKind::ProducerExport);
+	EXPECT_TRUE(says(*plan, "there is no contiguous (CMA) heap")) << plan->explain();
+}
+
+TEST(Planner, NoHeapAndNoExportIsAnErrorWithARemedy)
+{
+	DeviceConstraints producer = capture("vivid-001", true);
+	producer.canExport = false;
+	PlanRequest r = request(producer, { display("vkms") });
+	r.heaps = { heap("system", false) };
+	Result<Plan> plan = Planner().plan(r);
+	ASSERT_FALSE(plan.ok());
+	EXPECT_EQ(plan.error().code(), ENOENT);
+	EXPECT_NE(plan.error().message().find("cma=128M"), std::string::npos)
+		<< plan.error().message();
+}
+
+TEST(PlannerBoards, RaspberryPi4CaptureToDisplayUsesLowCma)
+{
+	DeviceConstraints unicam = capture("unicam", false);
+	unicam.driver = "unicam";
+	unicam.contiguous = {};
+	unicam.iommu = {};
+	applyQuirks(unicam);
+	Result<Plan> plan = Planner().plan(request(unicam, { display("vc4", "vc4") }));
+	ASSERT_TRUE(plan.ok()) << plan.error().describe();
+	EXPECT_TRUE(plan->contiguous);
+	EXPECT_EQ(plan->heap.name, "reserved");
+	EXPECT_EQ(plan->addressLimit, 1ull << 30);
+	EXPECT_TRUE(says(*plan, "reaches only the first 1 GiB")) << plan->explain();
+}
+
+TEST(PlannerBoards, Rk3399DevicesBehindIommusTakeTheSystemHeap)
+{
+	DeviceConstraints isp = capture("rkisp1", true);
+	isp.driver = "rkisp1";
+	isp.iommu = {};
+	applyQuirks(isp);
+	DeviceConstraints vop = display("vop", "rockchip");
+	vop.contiguous = { true, "GEM DMA helpers" };
+	vop.iommu = {}; /* no sysfs reading: the quirk table speaks for the board */
+	applyQuirks(vop);
+	Result<Plan> plan = Planner().plan(request(isp, { vop }));
+	ASSERT_TRUE(plan.ok()) << plan.error().describe();
+	EXPECT_FALSE(plan->contiguous);
+	EXPECT_EQ(plan->heap.name, "system");
+	EXPECT_TRUE(says(*plan, "rkisp1 is behind an IOMMU")) << plan->explain();
+}
+
+TEST(PlannerBoards, QuirkNeverOverridesSysfs)
+{
+	DeviceConstraints vc4 = display("vc4");
+	vc4.driver = "vc4";
+	vc4.iommu = { true, "sysfs: iommu_group 3 (DMA translation)" }; /* a Pi 5 */
+	applyQuirks(vc4);
+	EXPECT_TRUE(vc4.iommu.value);
+	EXPECT_FALSE(vc4.needsContiguousMemory());
+}
+
+TEST(PlannerBoards, Rk3399RgaNeeds32BitMemory)
+{
+	DeviceConstraints rga = capture("rga", false);
+	rga.driver = "rockchip-rga";
+	applyQuirks(rga);
+	Result<Plan> plan = Planner().plan(request(capture("rkisp1", false), { rga }));
+	ASSERT_TRUE(plan.ok());
+	EXPECT_EQ(plan->addressLimit, 4ull << 30);
+	EXPECT_EQ(plan->heap.name, "reserved");
+}
+
+} /* namespace */
