@@ -35,6 +35,8 @@ struct PlaneLayout
 	uint64_t offset = 0;
 	uint32_t stride = 0;
 	uint64_t size = 0; /* bytes of the plane: stride x plane lines */
+
+	bool operator==(const PlaneLayout &) const = default;
 };
 
 /*
@@ -78,5 +80,12 @@ inline constexpr uint32_t kMaxDimension = 16384;
  */
 Result<Layout> computeLayout(uint32_t fourcc, uint32_t width, uint32_t height,
 			     const Alignment &alignment = {}, bool bufferPerPlane = false);
+
+/*
+ * The layout a driver reports: the given luma stride (V4L2 bytesperline), chroma strides
+ * and plane offsets following from it as V4L2 defines them for one-buffer formats.
+ */
+Result<Layout> layoutFromStride(uint32_t fourcc, uint32_t width, uint32_t height,
+				uint32_t lumaStride, bool bufferPerPlane = false);
 
 } /* namespace dmabridge */

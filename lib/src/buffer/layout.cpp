@@ -124,6 +124,53 @@ std::string Layout::describe() const
 	return text;
 }
 
+namespace {
+
+/* Planes from a luma stride: chroma strides scaled by their bytes per line, as V4L2 does. */
+Result<Layout> buildLayout(const FormatInfo &info, uint32_t width, uint32_t height,
+			   uint64_t lumaStride, uint32_t lines, uint32_t offsetAlign,
+			   uint32_t sizeAlign, bool bufferPerPlane)
+{
+	Layout layout;
+	layout.fourcc = info.drm;
+	layout.width = width;
+	layout.height = height;
+	layout.planeCount = info.planes;
+	layout.buffers = bufferPerPlane ? info.planes : 1;
+
+	uint64_t offset = 0;
+	for (unsigned p = 0; p < info.planes; p++) {
+		PlaneLayout &plane = layout.planes[p];
+		uint64_t stride = p == 0 ? lumaStride
+					 : lumaStride * lineBytes(info, p, width) /
+						   lineBytes(info, 0, width);
+		stride = std::max(stride, lineBytes(info, p, width));
+		if (stride > std::numeric_limits<uint32_t>::max())
+			return Error(EOVERFLOW, "a stride of " + std::to_string(stride) +
+							" bytes does not fit 32 bits");
+		plane.stride = uint32_t(stride);
+		plane.size = stride * info.planeHeight(p, lines);
+		if (bufferPerPlane) {
+			plane.buffer = p;
+			plane.offset = 0;
+		} else {
+			plane.offset = alignUp(offset, offsetAlign);
+			offset = plane.offset + plane.size;
+		}
+	}
+
+	for (unsigned b = 0; b < layout.buffers; b++) {
+		if (alignUp(layout.bufferSize(b), sizeAlign) > std::numeric_limits<uint32_t>::max())
+			return Error(EOVERFLOW, "a " + std::string(info.name) + " frame of " +
+							std::to_string(width) + "x" +
+							std::to_string(height) +
+							" needs more than 4 GiB in one buffer");
+	}
+	return layout;
+}
+
+} /* namespace */
+
 Result<Layout> computeLayout(uint32_t fourcc, uint32_t width, uint32_t height,
 			     const Alignment &alignment, bool bufferPerPlane)
 {
@@ -133,50 +180,32 @@ Result<Layout> computeLayout(uint32_t fourcc, uint32_t width, uint32_t height,
 	if (Status dimensions = checkDimensions(width, height); !dimensions)
 		return dimensions.error();
 
-	Layout layout;
-	layout.fourcc = fourcc;
-	layout.width = width;
-	layout.height = height;
-	layout.planeCount = info->planes;
-	layout.buffers = bufferPerPlane ? info->planes : 1;
-
 	/*
-	 * Chroma strides are the luma stride scaled by their bytes per line, as V4L2 defines
-	 * them; aligning the luma stride to stride x hsub keeps the chroma strides aligned too.
+	 * Chroma strides follow the luma stride; aligning the luma stride to stride x hsub
+	 * keeps three-plane chroma strides aligned too.
 	 */
 	uint32_t lumaAlign = alignment.stride;
 	if (info->planes == 3)
 		lumaAlign = strictest(lumaAlign, alignment.stride * info->hsub);
 	uint64_t lumaStride = alignUp(lineBytes(*info, 0, width), lumaAlign);
 	uint32_t lines = uint32_t(alignUp(height, alignment.height));
+	return buildLayout(*info, width, height, lumaStride, lines, alignment.offset,
+			   alignment.size, bufferPerPlane);
+}
 
-	uint64_t offset = 0;
-	for (unsigned p = 0; p < info->planes; p++) {
-		PlaneLayout &plane = layout.planes[p];
-		uint64_t stride = p == 0 ? lumaStride
-					 : lumaStride * lineBytes(*info, p, width) /
-						   lineBytes(*info, 0, width);
-		stride = std::max(stride, lineBytes(*info, p, width));
-		plane.stride = uint32_t(stride);
-		plane.size = stride * info->planeHeight(p, lines);
-		if (bufferPerPlane) {
-			plane.buffer = p;
-			plane.offset = 0;
-		} else {
-			plane.offset = alignUp(offset, alignment.offset);
-			offset = plane.offset + plane.size;
-		}
-	}
-
-	for (unsigned b = 0; b < layout.buffers; b++) {
-		if (alignUp(layout.bufferSize(b), alignment.size) >
-		    std::numeric_limits<uint32_t>::max())
-			return Error(EOVERFLOW, "a " + std::string(info->name) + " frame of " +
-							std::to_string(width) + "x" +
-							std::to_string(height) +
-							" needs more than 4 GiB in one buffer");
-	}
-	return layout;
+Result<Layout> layoutFromStride(uint32_t fourcc, uint32_t width, uint32_t height,
+				uint32_t lumaStride, bool bufferPerPlane)
+{
+	const FormatInfo *info = formatFromDrm(fourcc);
+	if (!info)
+		return Error(EINVAL, "no layout for unknown format " + fourccToString(fourcc));
+	if (Status dimensions = checkDimensions(width, height); !dimensions)
+		return dimensions.error();
+	if (lumaStride < lineBytes(*info, 0, width))
+		return Error(EINVAL, std::string(info->name) + " stride " +
+					     std::to_string(lumaStride) + " is below the line length " +
+					     std::to_string(lineBytes(*info, 0, width)));
+	return buildLayout(*info, width, height, lumaStride, height, 1, 1, bufferPerPlane);
 }
 
 } /* namespace dmabridge */

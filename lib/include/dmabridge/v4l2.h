@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <dmabridge/constraints.h>
+#include <dmabridge/dmabuf.h>
+#include <dmabridge/error.h>
+#include <dmabridge/layout.h>
+#include <dmabridge/unique_fd.h>
+
+namespace dmabridge {
+
+/* Which queue of a V4L2 device: capture (device writes) or output (device reads, m2m). */
+enum class V4l2Direction
+{
+	Capture,
+	Output
+};
+
+/* How a queue's buffers are backed. */
+enum class V4l2Memory
+{
+	Mmap,
+	DmaBuf
+};
+
+struct V4l2Dequeued
+{
+	unsigned index = 0;
+	uint32_t bytesUsed = 0; /* of the first plane */
+	uint32_t sequence = 0;
+	bool error = false; /* V4L2_BUF_FLAG_ERROR: the contents are not a good frame */
+};
+
+/*
+ * One V4L2 video device, opened through libv4l2 with its format conversion off. Every
+ * error names the device ("vivid-001 (/dev/video8)") and what was being done.
+ */
+class V4l2Device
+{
+public:
+	V4l2Device(V4l2Device &&other) noexcept = default;
+	V4l2Device &operator=(V4l2Device &&other) noexcept = default;
+	~V4l2Device();
+
+	static Result<V4l2Device> open(const std::string &path);
+	/*
+	 * By name: the bus_info's platform name ("vivid-001"), the card name, or the sysfs
+	 * name ("vivid-001-vid-cap"); never by /dev number, which follows probe order.
+	 */
+	static Result<V4l2Device> openByName(const std::string &name);
+	/* Every /dev/video* node there is, sorted. */
+	static std::vector<std::string> nodes();
+
+	const std::string &path() const { return path_; }
+	const std::string &name() const { return name_; }
+	const std::string &driver() const { return driver_; }
+	const std::string &card() const { return card_; }
+	std::string label() const { return name_ + " (" + path_ + ")"; }
+	bool hasCapture() const;
+	bool hasOutput() const;
+	bool multiPlanar() const { return multiPlanar_; }
+
+	/*
+	 * What the queue accepts: formats, contiguity (REQBUFS capabilities: a queue that
+	 * can't take user pointers is vb2-dma-contig), IOMMU (sysfs), quirks.
+	 */
+	Result<DeviceConstraints> probe(V4l2Direction direction = V4l2Direction::Capture);
+
+	/*
+	 * Sets the format from a planned layout (fourcc, size, strides) and returns the
+	 * layout the driver settled on, which may have larger strides.
+	 */
+	Result<Layout> setFormat(V4l2Direction direction, const Layout &layout);
+
+	/* REQBUFS; returns the number of buffers granted (0 frees them). */
+	Result<unsigned> requestBuffers(V4l2Direction direction, V4l2Memory memory, unsigned count);
+	/* Queues buffer index backed by dma-bufs (one per layout buffer). */
+	Status queueDmaBuf(V4l2Direction direction, unsigned index, std::span<const DmaBuf> buffers,
+			   const Layout &layout, uint32_t bytesUsed = 0);
+	Status queueMmap(V4l2Direction direction, unsigned index, uint32_t bytesUsed = 0);
+	/* Waits up to timeoutMs for a buffer; ETIMEDOUT when none came. */
+	Result<V4l2Dequeued> dequeue(V4l2Direction direction, V4l2Memory memory, int timeoutMs);
+	/* VIDIOC_EXPBUF of every plane of an MMAP buffer, close-on-exec. */
+	Result<std::vector<DmaBuf>> exportBuffer(V4l2Direction direction, unsigned index);
+	Status streamOn(V4l2Direction direction);
+	Status streamOff(V4l2Direction direction);
+
+	/* The V4L2 control by id (vivid's test controls among them). */
+	Status setControl(uint32_t id, int32_t value);
+
+private:
+	V4l2Device() = default;
+	uint32_t bufferType(V4l2Direction direction) const;
+	int ioctl(unsigned long request, void *arg) const;
+	Error fail(int err, const std::string &what) const;
+
+	UniqueFd fd_;
+	std::string path_;
+	std::string name_;
+	std::string driver_;
+	std::string card_;
+	uint32_t caps_ = 0;
+	bool multiPlanar_ = false;
+	unsigned planesPerBuffer_[2] = { 1, 1 };
+};
+
+} /* namespace dmabridge */

@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Opening a V4L2 device, knowing what it is and what its queues accept. Devices are
+ * opened through libv4l2 with format conversion off: no hidden CPU conversion ever stands
+ * between a driver and a dma-buf.
+ */
+#include <algorithm>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <grp.h>
+#include <libv4l2.h>
+#include <sys/stat.h>
+
+#include <linux/videodev2.h>
+
+#include <dmabridge/quirks.h>
+#include <dmabridge/v4l2.h>
+
+#include "../internal/ioctl.h"
+#include "sysfs.h"
+
+namespace dmabridge {
+
+namespace {
+
+constexpr uint32_t kCaptureCaps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_VIDEO_CAPTURE_MPLANE |
+				  V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE;
+constexpr uint32_t kOutputCaps = V4L2_CAP_VIDEO_OUTPUT | V4L2_CAP_VIDEO_OUTPUT_MPLANE |
+				 V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE;
+constexpr uint32_t kMultiPlanarCaps =
+	V4L2_CAP_VIDEO_CAPTURE_MPLANE | V4L2_CAP_VIDEO_OUTPUT_MPLANE | V4L2_CAP_VIDEO_M2M_MPLANE;
+
+std::string text(const __u8 *field)
+{
+	return reinterpret_cast<const char *>(field);
+}
+
+/* "needs read-write access to /dev/video8 (group video): add the user to that group" */
+std::string permissionHint(const std::string &path)
+{
+	struct stat st;
+	if (::stat(path.c_str(), &st) < 0)
+		return {};
+	struct group *group = ::getgrgid(st.st_gid);
+	std::string name = group ? group->gr_name : std::to_string(st.st_gid);
+	return " (needs read-write access; the node belongs to group '" + name +
+	       "': add the user to it)";
+}
+
+std::string sysfsName(const std::string &path)
+{
+	std::string file = "/sys/class/video4linux/" +
+			   std::filesystem::path(path).filename().string() + "/name";
+	std::string name;
+	if (FILE *f = std::fopen(file.c_str(), "re")) {
+		char line[64] = {};
+		if (std::fgets(line, sizeof(line), f))
+			name = line;
+		std::fclose(f);
+	}
+	name.erase(std::find(name.begin(), name.end(), '\n'), name.end());
+	return name;
+}
+
+std::string hex(uint32_t value)
+{
+	char buffer[16];
+	std::snprintf(buffer, sizeof(buffer), "0x%x", value);
+	return buffer;
+}
+
+} /* namespace */
+
+V4l2Device::~V4l2Device()
+{
+	if (fd_.isValid())
+		v4l2_close(fd_.release());
+}
+
+std::vector<std::string> V4l2Device::nodes()
+{
+	std::vector<std::string> paths;
+	std::error_code ec;
+	for (const auto &entry : std::filesystem::directory_iterator("/dev", ec)) {
+		std::string name = entry.path().filename().string();
+		if (name.rfind("video", 0) == 0)
+			paths.push_back(entry.path().string());
+	}
+	std::sort(paths.begin(), paths.end(), [](const std::string &a, const std::string &b) {
+		return a.size() != b.size() ? a.size() < b.size() : a < b;
+	});
+	return paths;
+}
+
+Result<V4l2Device> V4l2Device::open(const std::string &path)
+{
+	V4l2Device device;
+	device.path_ = path;
+	int raw = ::open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (raw < 0) {
+		int err = errno;
+		return Error::fromErrno(err, "cannot open V4L2 device " + path +
+						     (err == EACCES ? permissionHint(path) : ""));
+	}
+	/* libv4l2 takes the fd over (v4l2_close releases its state and the fd). */
+	if (v4l2_fd_open(raw, V4L2_DISABLE_CONVERSION) < 0) {
+		int err = errno;
+		::close(raw);
+		return Error::fromErrno(err, "libv4l2 could not take " + path);
+	}
+	device.fd_ = UniqueFd(raw);
+
+	struct v4l2_capability caps = {};
+	if (device.ioctl(VIDIOC_QUERYCAP, &caps) < 0)
+		return device.fail(errno, "VIDIOC_QUERYCAP (is it a V4L2 video node?)");
+	device.caps_ =
+		(caps.capabilities & V4L2_CAP_DEVICE_CAPS) ? caps.device_caps : caps.capabilities;
+	device.driver_ = text(caps.driver);
+	device.card_ = text(caps.card);
+	std::string bus = text(caps.bus_info);
+	device.name_ = bus.rfind("platform:", 0) == 0 ? bus.substr(9) : device.card_;
+	device.multiPlanar_ = device.caps_ & kMultiPlanarCaps;
+	return device;
+}
+
+Result<V4l2Device> V4l2Device::openByName(const std::string &name)
+{
+	std::string found;
+	for (const std::string &path : nodes()) {
+		Result<V4l2Device> device = open(path);
+		if (!device)
+			continue;
+		if (device->name_ == name || device->card_ == name || sysfsName(path) == name)
+			return device;
+		found += (found.empty() ? "" : ", ") + device->label();
+	}
+	return Error(ENODEV, "no V4L2 device named '" + name +
+				     "' (found: " + (found.empty() ? "none" : found) + ")");
+}
+
+bool V4l2Device::hasCapture() const
+{
+	return caps_ & kCaptureCaps;
+}
+
+bool V4l2Device::hasOutput() const
+{
+	return caps_ & kOutputCaps;
+}
+
+uint32_t V4l2Device::bufferType(V4l2Direction direction) const
+{
+	if (direction == V4l2Direction::Capture)
+		return multiPlanar_ ? V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE
+				    : V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	return multiPlanar_ ? V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE : V4L2_BUF_TYPE_VIDEO_OUTPUT;
+}
+
+int V4l2Device::ioctl(unsigned long request, void *arg) const
+{
+	int ret;
+	do {
+		ret = v4l2_ioctl(fd_.get(), request, arg);
+	} while (ret == -1 && errno == EINTR);
+	return ret;
+}
+
+Error V4l2Device::fail(int err, const std::string &what) const
+{
+	return Error::fromErrno(err, label() + ": " + what);
+}
+
+Result<DeviceConstraints> V4l2Device::probe(V4l2Direction direction)
+{
+	bool capture = direction == V4l2Direction::Capture;
+	if (capture ? !hasCapture() : !hasOutput())
+		return Error(ENOTSUP,
+			     label() + " has no " + (capture ? "capture" : "output") + " queue");
+
+	DeviceConstraints device;
+	device.name = name_;
+	device.node = path_;
+	device.role = capture ? "V4L2 capture" : "V4L2 output";
+	device.driver = driver_;
+
+	struct v4l2_fmtdesc desc = {};
+	desc.type = bufferType(direction);
+	for (desc.index = 0; ioctl(VIDIOC_ENUM_FMT, &desc) == 0; desc.index++) {
+		const FormatInfo *info = formatFromV4l2(desc.pixelformat);
+		if (!info || device.acceptsFormat(info->drm))
+			continue;
+		device.formats.push_back({ info->drm, {} });
+	}
+
+	/* REQBUFS with count 0 frees nothing and reports what the queue can take. */
+	struct v4l2_requestbuffers request = {};
+	request.type = bufferType(direction);
+	request.memory = V4L2_MEMORY_DMABUF;
+	request.count = 0;
+	if (ioctl(VIDIOC_REQBUFS, &request) < 0)
+		return fail(errno, "VIDIOC_REQBUFS(0) to read the queue's capabilities");
+	uint32_t bufCaps = request.capabilities;
+	device.canImport = bufCaps & V4L2_BUF_CAP_SUPPORTS_DMABUF;
+	device.canExport = bufCaps & V4L2_BUF_CAP_SUPPORTS_MMAP;
+	if (bufCaps & V4L2_BUF_CAP_SUPPORTS_USERPTR)
+		device.contiguous = { false,
+				      "its queue takes user pointers (REQBUFS capabilities " +
+					      hex(bufCaps) + "), so it maps scattered pages" };
+	else
+		device.contiguous = { true, "its queue can't take user pointers (REQBUFS "
+					    "capabilities " +
+						    hex(bufCaps) +
+						    " lack SUPPORTS_USERPTR), the mark of "
+						    "vb2-dma-contig" };
+	device.exportsContiguous = device.contiguous;
+	device.iommu = internal::iommuOf(internal::sysfsDeviceOf("video4linux", path_));
+	device.coherent = { false, "V4L2 reports no coherency: CPU access syncs" };
+	applyQuirks(device);
+	return device;
+}
+
+Result<Layout> V4l2Device::setFormat(V4l2Direction direction, const Layout &layout)
+{
+	const FormatInfo *info = layout.format();
+	if (!info)
+		return Error(EINVAL, label() + ": unknown format " + fourccToString(layout.fourcc));
+	bool bufferPerPlane = layout.buffers > 1;
+	if (bufferPerPlane && (!multiPlanar_ || !info->v4l2Multi))
+		return Error(EINVAL, label() + ": " + std::string(info->name) +
+					     " with a buffer per plane needs the multi-planar API");
+	uint32_t pixelformat = bufferPerPlane ? info->v4l2Multi : info->v4l2;
+	if (!pixelformat)
+		return Error(EINVAL, label() + ": " + std::string(info->name) +
+					     " has no V4L2 single-buffer variant");
+
+	struct v4l2_format format = {};
+	format.type = bufferType(direction);
+	if (multiPlanar_) {
+		auto &mp = format.fmt.pix_mp;
+		mp.width = layout.width;
+		mp.height = layout.height;
+		mp.pixelformat = pixelformat;
+		mp.field = V4L2_FIELD_NONE;
+		mp.num_planes = layout.buffers;
+		for (unsigned b = 0; b < layout.buffers; b++) {
+			const PlaneLayout &plane = layout.planes[bufferPerPlane ? b : 0];
+			mp.plane_fmt[b].bytesperline = plane.stride;
+			mp.plane_fmt[b].sizeimage = uint32_t(layout.bufferSize(b));
+		}
+	} else {
+		auto &pix = format.fmt.pix;
+		pix.width = layout.width;
+		pix.height = layout.height;
+		pix.pixelformat = pixelformat;
+		pix.field = V4L2_FIELD_NONE;
+		pix.bytesperline = layout.planes[0].stride;
+		pix.sizeimage = uint32_t(layout.bufferSize(0));
+	}
+	if (ioctl(VIDIOC_S_FMT, &format) < 0)
+		return fail(errno, "VIDIOC_S_FMT " + std::string(info->name) + " " +
+					   std::to_string(layout.width) + "x" +
+					   std::to_string(layout.height));
+
+	uint32_t gotFormat =
+		multiPlanar_ ? format.fmt.pix_mp.pixelformat : format.fmt.pix.pixelformat;
+	uint32_t width = multiPlanar_ ? format.fmt.pix_mp.width : format.fmt.pix.width;
+	uint32_t height = multiPlanar_ ? format.fmt.pix_mp.height : format.fmt.pix.height;
+	uint32_t stride = multiPlanar_ ? format.fmt.pix_mp.plane_fmt[0].bytesperline
+				       : format.fmt.pix.bytesperline;
+	if (gotFormat != pixelformat)
+		return Error(EINVAL, label() + " does not take " + std::string(info->name) +
+					     " (it chose " + fourccToString(gotFormat) + ")");
+	if (width != layout.width || height != layout.height)
+		return Error(EINVAL, label() + " does not take " + std::to_string(layout.width) +
+					     "x" + std::to_string(layout.height) + " (it chose " +
+					     std::to_string(width) + "x" + std::to_string(height) +
+					     ")");
+	planesPerBuffer_[direction == V4l2Direction::Capture ? 0 : 1] = layout.buffers;
+	return layoutFromStride(layout.fourcc, width, height, stride, bufferPerPlane);
+}
+
+Status V4l2Device::setControl(uint32_t id, int32_t value)
+{
+	struct v4l2_control control = { id, value };
+	if (ioctl(VIDIOC_S_CTRL, &control) < 0)
+		return fail(errno, "VIDIOC_S_CTRL " + hex(id) + " = " + std::to_string(value));
+	return {};
+}
+
+} /* namespace dmabridge */

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A V4L2 queue's buffers: REQBUFS, QBUF of imported dma-bufs or MMAP buffers, DQBUF,
+ * EXPBUF and streaming. Multi-planar queues carry one v4l2_plane per buffer of the layout.
+ */
+#include <fcntl.h>
+#include <poll.h>
+
+#include <linux/videodev2.h>
+
+#include <dmabridge/v4l2.h>
+
+namespace dmabridge {
+
+namespace {
+
+uint32_t memoryType(V4l2Memory memory)
+{
+	return memory == V4l2Memory::Mmap ? V4L2_MEMORY_MMAP : V4L2_MEMORY_DMABUF;
+}
+
+const char *directionName(V4l2Direction direction)
+{
+	return direction == V4l2Direction::Capture ? "capture" : "output";
+}
+
+} /* namespace */
+
+Result<unsigned> V4l2Device::requestBuffers(V4l2Direction direction, V4l2Memory memory,
+					    unsigned count)
+{
+	struct v4l2_requestbuffers request = {};
+	request.type = bufferType(direction);
+	request.memory = memoryType(memory);
+	request.count = count;
+	if (ioctl(VIDIOC_REQBUFS, &request) < 0)
+		return fail(errno, std::string("VIDIOC_REQBUFS of ") + std::to_string(count) + " " +
+					   (memory == V4l2Memory::Mmap ? "MMAP" : "DMABUF") + " " +
+					   directionName(direction) + " buffers");
+	if (count && !request.count)
+		return Error(ENOMEM,
+			     label() + " granted no " + directionName(direction) + " buffers");
+	return unsigned(request.count);
+}
+
+Status V4l2Device::queueDmaBuf(V4l2Direction direction, unsigned index,
+			       std::span<const DmaBuf> buffers, const Layout &layout,
+			       uint32_t bytesUsed)
+{
+	unsigned planes = planesPerBuffer_[direction == V4l2Direction::Capture ? 0 : 1];
+	if (buffers.size() < planes)
+		return Error(EINVAL, label() + ": buffer " + std::to_string(index) + " needs " +
+					     std::to_string(planes) + " dma-bufs, got " +
+					     std::to_string(buffers.size()));
+	for (unsigned b = 0; b < planes; b++) {
+		if (buffers[b].size() < layout.bufferSize(b))
+			return Error(EINVAL,
+				     label() + ": dma-buf of " + std::to_string(buffers[b].size()) +
+					     " bytes is smaller than the " +
+					     std::to_string(layout.bufferSize(b)) +
+					     " bytes the layout needs (" + layout.describe() + ")");
+	}
+
+	struct v4l2_plane v4l2Planes[VIDEO_MAX_PLANES] = {};
+	struct v4l2_buffer buffer = {};
+	buffer.index = index;
+	buffer.type = bufferType(direction);
+	buffer.memory = V4L2_MEMORY_DMABUF;
+	buffer.field = V4L2_FIELD_NONE;
+	if (multiPlanar()) {
+		for (unsigned b = 0; b < planes; b++) {
+			v4l2Planes[b].m.fd = buffers[b].fd().get();
+			v4l2Planes[b].length = uint32_t(buffers[b].size());
+			v4l2Planes[b].bytesused = bytesUsed ? uint32_t(layout.bufferSize(b)) : 0;
+		}
+		buffer.m.planes = v4l2Planes;
+		buffer.length = planes;
+	} else {
+		buffer.m.fd = buffers[0].fd().get();
+		buffer.length = uint32_t(buffers[0].size());
+		buffer.bytesused = bytesUsed;
+	}
+
+	if (ioctl(VIDIOC_QBUF, &buffer) == 0)
+		return {};
+	int err = errno;
+	std::string what = "VIDIOC_QBUF of a " + std::to_string(buffers[0].size()) +
+			   "-byte dma-buf as " + directionName(direction) + " buffer " +
+			   std::to_string(index);
+	if (err == EFAULT)
+		what += " (the device could not address it as one range: it needs physically "
+			"contiguous memory, such as a CMA heap's)";
+	return fail(err, what);
+}
+
+Status V4l2Device::queueMmap(V4l2Direction direction, unsigned index, uint32_t bytesUsed)
+{
+	struct v4l2_plane planes[VIDEO_MAX_PLANES] = {};
+	struct v4l2_buffer buffer = {};
+	buffer.index = index;
+	buffer.type = bufferType(direction);
+	buffer.memory = V4L2_MEMORY_MMAP;
+	buffer.field = V4L2_FIELD_NONE;
+	buffer.bytesused = bytesUsed;
+	if (multiPlanar()) {
+		buffer.m.planes = planes;
+		buffer.length = planesPerBuffer_[direction == V4l2Direction::Capture ? 0 : 1];
+		planes[0].bytesused = bytesUsed;
+	}
+	if (ioctl(VIDIOC_QBUF, &buffer) < 0)
+		return fail(errno, std::string("VIDIOC_QBUF of MMAP ") + directionName(direction) +
+					   " buffer " + std::to_string(index));
+	return {};
+}
+
+Result<V4l2Dequeued> V4l2Device::dequeue(V4l2Direction direction, V4l2Memory memory, int timeoutMs)
+{
+	struct pollfd pfd = { fd_.get(),
+			      short(direction == V4l2Direction::Capture ? POLLIN : POLLOUT), 0 };
+	int ready;
+	do {
+		ready = ::poll(&pfd, 1, timeoutMs);
+	} while (ready < 0 && errno == EINTR);
+	if (ready < 0)
+		return fail(errno, "poll");
+	if (ready == 0)
+		return Error(ETIMEDOUT, label() + ": no " + directionName(direction) +
+						" buffer within " + std::to_string(timeoutMs) +
+						" ms");
+	if (pfd.revents & POLLERR)
+		return Error(EIO,
+			     label() + ": the " + std::string(directionName(direction)) +
+				     " queue reported an error (device gone, or not streaming)");
+
+	struct v4l2_plane planes[VIDEO_MAX_PLANES] = {};
+	struct v4l2_buffer buffer = {};
+	buffer.type = bufferType(direction);
+	buffer.memory = memoryType(memory);
+	if (multiPlanar()) {
+		buffer.m.planes = planes;
+		buffer.length = VIDEO_MAX_PLANES;
+	}
+	if (ioctl(VIDIOC_DQBUF, &buffer) < 0)
+		return fail(errno, std::string("VIDIOC_DQBUF of a ") + directionName(direction) +
+					   " buffer");
+
+	V4l2Dequeued result;
+	result.index = buffer.index;
+	result.bytesUsed = multiPlanar() ? planes[0].bytesused : buffer.bytesused;
+	result.sequence = buffer.sequence;
+	result.error = buffer.flags & V4L2_BUF_FLAG_ERROR;
+	return result;
+}
+
+Result<std::vector<DmaBuf>> V4l2Device::exportBuffer(V4l2Direction direction, unsigned index)
+{
+	std::vector<DmaBuf> buffers;
+	unsigned planes = planesPerBuffer_[direction == V4l2Direction::Capture ? 0 : 1];
+	for (unsigned plane = 0; plane < planes; plane++) {
+		struct v4l2_exportbuffer request = {};
+		request.type = bufferType(direction);
+		request.index = index;
+		request.plane = plane;
+		request.flags = O_RDWR | O_CLOEXEC;
+		if (ioctl(VIDIOC_EXPBUF, &request) < 0)
+			return fail(errno, "VIDIOC_EXPBUF of buffer " + std::to_string(index) +
+						   " plane " + std::to_string(plane));
+		Result<DmaBuf> buffer = DmaBuf::fromFd(UniqueFd(request.fd));
+		if (!buffer)
+			return buffer.error();
+		buffers.push_back(std::move(*buffer));
+	}
+	return buffers;
+}
+
+Status V4l2Device::streamOn(V4l2Direction direction)
+{
+	int type = int(bufferType(direction));
+	if (ioctl(VIDIOC_STREAMON, &type) < 0)
+		return fail(errno, std::string("VIDIOC_STREAMON of the ") +
+					   directionName(direction) + " queue");
+	return {};
+}
+
+Status V4l2Device::streamOff(V4l2Direction direction)
+{
+	int type = int(bufferType(direction));
+	if (ioctl(VIDIOC_STREAMOFF, &type) < 0)
+		return fail(errno, std::string("VIDIOC_STREAMOFF of the ") +
+					   directionName(direction) + " queue");
+	return {};
+}
+
+} /* namespace dmabridge */
