@@ -141,9 +141,9 @@ Result<Layout> buildLayout(const FormatInfo &info, uint32_t width, uint32_t heig
 	uint64_t offset = 0;
 	for (unsigned p = 0; p < info.planes; p++) {
 		PlaneLayout &plane = layout.planes[p];
-		uint64_t stride = p == 0 ? lumaStride
-					 : lumaStride * lineBytes(info, p, width) /
-						   lineBytes(info, 0, width);
+		uint64_t stride =
+			p == 0 ? lumaStride
+			       : lumaStride * lineBytes(info, p, width) / lineBytes(info, 0, width);
 		stride = std::max(stride, lineBytes(info, p, width));
 		if (stride > std::numeric_limits<uint32_t>::max())
 			return Error(EOVERFLOW, "a stride of " + std::to_string(stride) +
@@ -203,7 +203,8 @@ Result<Layout> layoutFromStride(uint32_t fourcc, uint32_t width, uint32_t height
 		return dimensions.error();
 	if (lumaStride < lineBytes(*info, 0, width))
 		return Error(EINVAL, std::string(info->name) + " stride " +
-					     std::to_string(lumaStride) + " is below the line length " +
+					     std::to_string(lumaStride) +
+					     " is below the line length " +
 					     std::to_string(lineBytes(*info, 0, width)));
 	return buildLayout(*info, width, height, lumaStride, height, 1, 1, bufferPerPlane);
 }
