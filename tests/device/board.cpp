@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "board.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -17,6 +18,12 @@ bool onVirtualBoard()
 {
 	const char *board = std::getenv("DMABRIDGE_BOARD");
 	return board && std::strcmp(board, "vboard") == 0;
+}
+
+std::string testName(std::string deviceName)
+{
+	std::replace(deviceName.begin(), deviceName.end(), '-', '_');
+	return deviceName;
 }
 
 std::string findVideoDevice(const std::string &busInfo)

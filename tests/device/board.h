@@ -13,6 +13,9 @@ namespace dmabridge::test {
 /* True inside tools/vboard run (its init sets DMABRIDGE_BOARD). */
 bool onVirtualBoard();
 
+/* A device name as a GoogleTest name part: "vivid-001" becomes "vivid_001". */
+std::string testName(std::string deviceName);
+
 /* The /dev/videoN whose VIDIOC_QUERYCAP bus_info is busInfo ("platform:vivid-001"). */
 std::string findVideoDevice(const std::string &busInfo);
 

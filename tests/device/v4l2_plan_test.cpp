@@ -15,56 +15,15 @@
 #include <dmabridge/v4l2.h>
 
 #include "board.h"
+#include "capture.h"
 
 using namespace dmabridge;
 
 namespace {
 
-constexpr uint8_t kSentinel = 0xa5;
 constexpr unsigned kBuffers = 3;
-
-struct Capture
-{
-	V4l2Device device;
-	Layout layout;
-	std::vector<DmaBuf> buffers;
-};
-
-/* Allocates the plan's buffers from its heap, each filled with the sentinel. */
-std::vector<DmaBuf> allocate(const Plan &plan)
-{
-	std::vector<DmaBuf> buffers;
-	Result<DmaHeap> heap = DmaHeap::open(plan.heap);
-	EXPECT_TRUE(heap.ok()) << heap.error().describe();
-	if (!heap)
-		return buffers;
-	for (unsigned i = 0; i < plan.bufferCount; i++) {
-		Result<DmaBuf> buffer = heap->allocate(plan.bufferSize, "v4l2-plan-test");
-		EXPECT_TRUE(buffer.ok()) << buffer.error().describe();
-		if (!buffer)
-			return {};
-		CpuAccess access(*buffer, CpuAccessMode::Write);
-		std::fill(access.write().begin(), access.write().end(), kSentinel);
-		buffers.push_back(std::move(*buffer));
-	}
-	return buffers;
-}
-
-/* Queues every buffer; the first failure's status is returned. */
-Status queueAll(V4l2Device &device, const std::vector<DmaBuf> &buffers, const Layout &layout)
-{
-	if (Result<unsigned> count = device.requestBuffers(
-		    V4l2Direction::Capture, V4l2Memory::DmaBuf, unsigned(buffers.size()));
-	    !count)
-		return count.error();
-	for (unsigned i = 0; i < buffers.size(); i++) {
-		Status status =
-			device.queueDmaBuf(V4l2Direction::Capture, i, { &buffers[i], 1 }, layout);
-		if (!status)
-			return status;
-	}
-	return {};
-}
+using test::allocateFromHeap;
+using test::queueAll;
 
 void captureFrames(V4l2Device &device, const std::vector<DmaBuf> &buffers, const Layout &layout)
 {
@@ -75,14 +34,9 @@ void captureFrames(V4l2Device &device, const std::vector<DmaBuf> &buffers, const
 		ASSERT_TRUE(done.ok()) << done.error().describe();
 		EXPECT_FALSE(done->error);
 		EXPECT_EQ(done->bytesUsed, layout.bufferSize(0));
-		{
-			CpuAccess access(buffers[done->index], CpuAccessMode::Read);
-			ASSERT_TRUE(access.isValid()) << access.error().describe();
-			auto pixels = access.read().first(layout.bufferSize(0));
-			size_t untouched = std::count(pixels.begin(), pixels.end(), kSentinel);
-			EXPECT_LT(untouched, pixels.size() / 4)
-				<< device.label() << " wrote no frame";
-		}
+		EXPECT_LT(test::untouchedBytes(buffers[done->index], layout.bufferSize(0)),
+			  layout.bufferSize(0) / 4)
+			<< device.label() << " wrote no frame";
 		ASSERT_TRUE(device.queueDmaBuf(V4l2Direction::Capture, done->index,
 					       { &buffers[done->index], 1 }, layout)
 				    .ok());
@@ -144,7 +98,7 @@ TEST_F(V4l2Plan, EachVividGetsItsHeapOnTheFirstTry)
 		ASSERT_TRUE(layout.ok()) << layout.error().describe();
 		EXPECT_EQ(*layout, plan->layout) << "vivid kept the planned strides";
 
-		std::vector<DmaBuf> buffers = allocate(*plan);
+		std::vector<DmaBuf> buffers = allocateFromHeap(*plan);
 		ASSERT_EQ(buffers.size(), kBuffers);
 		Status queued = queueAll(*device, buffers, *layout);
 		ASSERT_TRUE(queued.ok()) << "no import may fail: " << queued.error().describe();
@@ -168,7 +122,7 @@ TEST_F(V4l2Plan, EfaultTeachesThePlannerToUseCma)
 	Result<Layout> layout = device->setFormat(V4l2Direction::Capture, plan->layout);
 	ASSERT_TRUE(layout.ok());
 
-	Status queued = queueAll(*device, allocate(*plan), *layout);
+	Status queued = queueAll(*device, allocateFromHeap(*plan), *layout);
 	ASSERT_FALSE(queued.ok());
 	EXPECT_EQ(queued.error().code(), EFAULT);
 	EXPECT_NE(queued.error().message().find("vivid-001 (/dev/video"), std::string::npos)
@@ -184,7 +138,7 @@ TEST_F(V4l2Plan, EfaultTeachesThePlannerToUseCma)
 	Result<Plan> replanned = planner.plan(request(*constraints));
 	ASSERT_TRUE(replanned.ok());
 	EXPECT_TRUE(replanned->heap.contiguous) << replanned->explain();
-	std::vector<DmaBuf> buffers = allocate(*replanned);
+	std::vector<DmaBuf> buffers = allocateFromHeap(*replanned);
 	Status requeued = queueAll(*device, buffers, *layout);
 	ASSERT_TRUE(requeued.ok()) << requeued.error().describe();
 	captureFrames(*device, buffers, *layout);

@@ -43,6 +43,12 @@ const std::array kQuirks = {
 	       "i.MX8MP: LCDIF scans out through the GEM DMA helpers and has no IOMMU" },
 	Quirk{ "mxc-isi", true, false, 0, false,
 	       "i.MX8MP: the ISI captures with vb2-dma-contig and has no IOMMU" },
+	Quirk{ "vkms", false, std::nullopt, 0, false,
+	       "vkms composes in software through a kernel mapping of the pages (GEM shmem "
+	       "helpers): scattered pages are fine" },
+	Quirk{ "vgem", false, std::nullopt, 0, false,
+	       "vgem's objects are shmem pages and it maps any import: scattered pages are "
+	       "fine" },
 	Quirk{ "llvmpipe", std::nullopt, std::nullopt, 0, true,
 	       "Mesa's software GL driver (kms_swrast) creates EGL images from any dma-buf "
 	       "but crashes on first access unless the buffer was allocated on its own DRM "
@@ -66,8 +72,11 @@ unsigned applyQuirks(DeviceConstraints &device)
 		return 0;
 
 	std::string source = "quirk table: " + std::string(quirk->source);
-	if (quirk->contiguous)
+	if (quirk->contiguous) {
+		/* A driver that needs contiguous memory allocates it too (and vice versa). */
 		device.contiguous = { *quirk->contiguous, source };
+		device.exportsContiguous = device.contiguous;
+	}
 	if (quirk->iommu && device.iommu.source.rfind("sysfs", 0) != 0)
 		device.iommu = { *quirk->iommu, source };
 	if (quirk->addressLimit)

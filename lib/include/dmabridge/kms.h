@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include <dmabridge/dmabuf.h>
+#include <dmabridge/drm.h>
+#include <dmabridge/error.h>
+#include <dmabridge/layout.h>
+
+namespace dmabridge {
+
+/*
+ * A display output driven by atomic KMS: one connector, its CRTC and a plane that takes
+ * the format. show() puts a framebuffer full-screen on the plane (the first commit sets
+ * the mode). On devices with a writeback connector (vkms), readBack() captures what the
+ * CRTC output into a dma-buf, to check pixels on the display side.
+ */
+class KmsDisplay
+{
+public:
+	struct Options
+	{
+		uint32_t connectorId = 0; /* 0: the first connected one that isn't writeback */
+		uint32_t planeId = 0;     /* 0: the primary plane of the CRTC */
+	};
+
+	KmsDisplay(KmsDisplay &&) noexcept;
+	KmsDisplay &operator=(KmsDisplay &&) noexcept;
+	~KmsDisplay();
+
+	static Result<KmsDisplay> open(const DrmDevice &device, const Options &options);
+	static Result<KmsDisplay> open(const DrmDevice &device) { return open(device, Options{}); }
+
+	uint32_t width() const;
+	uint32_t height() const;
+	uint32_t connectorId() const;
+	uint32_t planeId() const;
+	uint32_t crtcId() const;
+	std::string label() const;
+	/* Whether the plane takes fourcc in the linear layout (IN_FORMATS, or the format list). */
+	bool planeTakes(uint32_t fourcc, uint64_t modifier = kModifierLinear) const;
+
+	/* Shows framebuffer (of layout's size) scaled to the whole mode, in one atomic commit. */
+	Status show(uint32_t framebuffer, const Layout &layout);
+	/* Turns the plane and CRTC off. */
+	Status disable();
+
+	bool hasWriteback() const;
+	/*
+	 * Captures the next frame the CRTC outputs into target (an XRGB8888 buffer of the
+	 * mode's size, imported through cache) and waits for it, up to timeoutMs.
+	 */
+	Status readBack(FramebufferCache &cache, const DmaBuf &target, const Layout &layout,
+			int timeoutMs = 5000);
+
+	uint64_t commits() const;
+
+private:
+	struct State;
+	explicit KmsDisplay(std::unique_ptr<State> state);
+	std::unique_ptr<State> state_;
+};
+
+} /* namespace dmabridge */

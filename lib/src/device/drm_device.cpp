@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * DRM devices: found by driver name, allocating dumb buffers exported through PRIME, and
+ * probed for what their primary plane takes.
+ */
+#include <algorithm>
+#include <fcntl.h>
+#include <filesystem>
+
+#include <drm_fourcc.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include <dmabridge/drm.h>
+#include <dmabridge/quirks.h>
+
+#include "../internal/counters.h"
+#include "drm_properties.h"
+#include "sysfs.h"
+
+namespace dmabridge {
+
+std::vector<std::string> DrmDevice::nodes()
+{
+	std::vector<std::string> paths;
+	std::error_code ec;
+	for (const auto &entry : std::filesystem::directory_iterator("/dev/dri", ec)) {
+		if (entry.path().filename().string().rfind("card", 0) == 0)
+			paths.push_back(entry.path().string());
+	}
+	std::sort(paths.begin(), paths.end());
+	return paths;
+}
+
+Result<DrmDevice> DrmDevice::open(const std::string &path)
+{
+	UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
+	if (!fd)
+		return Error::fromErrno(errno,
+					"cannot open DRM device " + path +
+						(errno == EACCES ? " (needs read-write access: "
+								   "add the user to group 'video')"
+								 : ""));
+	drmVersionPtr version = drmGetVersion(fd.get());
+	if (!version)
+		return Error::fromErrno(errno, path + " is not a DRM device");
+	DrmDevice device;
+	device.driver_ = std::string(version->name, version->name_len);
+	drmFreeVersion(version);
+	device.path_ = path;
+	drmModeResPtr resources = drmModeGetResources(fd.get());
+	device.modesetting_ = resources && resources->count_crtcs > 0;
+	drmModeFreeResources(resources);
+	device.fd_ = SharedFd(std::move(fd));
+	return device;
+}
+
+Result<DrmDevice> DrmDevice::openByDriver(const std::string &driver)
+{
+	std::string found;
+	for (const std::string &path : nodes()) {
+		Result<DrmDevice> device = open(path);
+		if (!device)
+			continue;
+		if (device->driver_ == driver)
+			return device;
+		found += (found.empty() ? "" : ", ") + device->label();
+	}
+	return Error(ENODEV, "no DRM device driven by '" + driver +
+				     "' (found: " + (found.empty() ? "none" : found) + ")");
+}
+
+Result<DmaBuf> DrmDevice::allocateDumb(const Layout &layout, Layout *actual) const
+{
+	const FormatInfo *info = layout.format();
+	if (!info)
+		return Error(EINVAL, label() + ": dumb buffer of unknown format " +
+					     fourccToString(layout.fourcc));
+	/*
+	 * Dumb buffers know lines of bytes only: planar formats become one tall buffer of
+	 * 8-bit pixels, each plane's lines scaled to the luma line length.
+	 */
+	uint32_t bpp = info->bytesPerPixel[0] * 8;
+	uint64_t lines = layout.height;
+	for (unsigned p = 1; p < info->planes; p++)
+		lines += uint64_t(info->planeHeight(p, layout.height)) *
+			 info->planeWidth(p, layout.width) * info->bytesPerPixel[p] /
+			 (uint64_t(layout.width) * info->bytesPerPixel[0]);
+	if (info->planes > 1 && layout.width % info->hsub)
+		lines += 1; /* odd widths round chroma lines up */
+
+	uint32_t handle = 0, pitch = 0;
+	uint64_t size = 0;
+	if (drmModeCreateDumbBuffer(fd_.get(), layout.width, uint32_t(lines), bpp, 0, &handle,
+				    &pitch, &size) < 0)
+		return Error::fromErrno(errno, label() + ": dumb buffer of " +
+						       std::to_string(layout.width) + "x" +
+						       std::to_string(lines) + " at " +
+						       std::to_string(bpp) + " bpp");
+	internal::countAllocation();
+
+	int prime = -1;
+	int err = drmPrimeHandleToFD(fd_.get(), handle, DRM_CLOEXEC | DRM_RDWR, &prime);
+	int saved = errno;
+	drmModeDestroyDumbBuffer(fd_.get(), handle); /* the dma-buf keeps the memory */
+	if (err < 0)
+		return Error::fromErrno(saved, label() + ": PRIME export of a dumb buffer");
+
+	Result<Layout> real = layoutFromStride(layout.fourcc, layout.width, layout.height, pitch);
+	if (!real)
+		return real.error();
+	if (real->bufferSize(0) > size)
+		return Error(ENOSPC, label() + ": dumb buffer of " + std::to_string(size) +
+					     " bytes is too small for " + real->describe());
+	if (actual)
+		*actual = *real;
+	return DmaBuf::fromFd(UniqueFd(prime));
+}
+
+Result<DeviceConstraints> DrmDevice::probe() const
+{
+	DeviceConstraints device;
+	device.name = driver_;
+	device.node = path_;
+	device.driver = driver_;
+	device.role = modesetting_ ? "KMS primary plane" : "DRM render/GEM";
+
+	uint64_t prime = 0;
+	(void)drmGetCap(fd_.get(), DRM_CAP_PRIME, &prime);
+	device.canImport = prime & DRM_PRIME_CAP_IMPORT;
+	device.canExport = prime & DRM_PRIME_CAP_EXPORT;
+
+	if (modesetting_) {
+		Result<internal::PlaneFormats> formats = internal::primaryPlaneFormats(fd_.get());
+		if (!formats)
+			return Error(formats.error().code(),
+				     label() + ": " + formats.error().message());
+		device.formats = std::move(formats->formats);
+		device.role = "KMS primary plane " + std::to_string(formats->planeId);
+	}
+
+	device.iommu = internal::iommuOf(internal::sysfsDeviceOf("drm", path_));
+	/* DRM has no UAPI for contiguity: assume the safe answer unless the table knows. */
+	device.contiguous = {
+		!device.iommu.value,
+		device.iommu.value ? "DRM does not say; behind an IOMMU any pages are fine"
+				   : "DRM does not say; a display without an IOMMU is assumed to "
+				     "scan out contiguous memory (GEM DMA helpers)"
+	};
+	device.exportsContiguous = device.contiguous;
+	device.coherent = { false, "DRM reports no coherency: CPU access syncs" };
+	applyQuirks(device);
+	return device;
+}
+
+} /* namespace dmabridge */

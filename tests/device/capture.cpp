@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "capture.h"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace dmabridge::test {
+
+std::vector<DmaBuf> allocateFromHeap(const Plan &plan)
+{
+	std::vector<DmaBuf> buffers;
+	Result<DmaHeap> heap = DmaHeap::open(plan.heap);
+	if (!heap)
+		return buffers;
+	for (unsigned i = 0; i < plan.bufferCount; i++) {
+		Result<DmaBuf> buffer = heap->allocate(plan.bufferSize, "dmabridge-test");
+		if (!buffer)
+			return {};
+		CpuAccess access(*buffer, CpuAccessMode::Write);
+		if (!access.isValid())
+			return {};
+		std::fill(access.write().begin(), access.write().end(), kSentinel);
+		buffers.push_back(std::move(*buffer));
+	}
+	return buffers;
+}
+
+Status queueAll(V4l2Device &device, const std::vector<DmaBuf> &buffers, const Layout &layout)
+{
+	Result<unsigned> count = device.requestBuffers(V4l2Direction::Capture, V4l2Memory::DmaBuf,
+						       unsigned(buffers.size()));
+	if (!count)
+		return count.error();
+	for (unsigned i = 0; i < buffers.size(); i++) {
+		Status status =
+			device.queueDmaBuf(V4l2Direction::Capture, i, { &buffers[i], 1 }, layout);
+		if (!status)
+			return status;
+	}
+	return {};
+}
+
+size_t untouchedBytes(const DmaBuf &buffer, size_t size)
+{
+	CpuAccess access(buffer, CpuAccessMode::Read);
+	if (!access.isValid())
+		return size;
+	auto pixels = access.read().first(std::min(size, access.read().size()));
+	return size_t(std::count(pixels.begin(), pixels.end(), kSentinel));
+}
+
+size_t openFdCount()
+{
+	std::error_code ec;
+	auto entries = std::filesystem::directory_iterator("/proc/self/fd", ec);
+	return size_t(std::distance(begin(entries), end(entries)));
+}
+
+} /* namespace dmabridge::test */

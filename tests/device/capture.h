@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Helpers device tests share to capture from V4L2 into planned buffers. */
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <dmabridge/heap.h>
+#include <dmabridge/plan.h>
+#include <dmabridge/v4l2.h>
+
+namespace dmabridge::test {
+
+inline constexpr uint8_t kSentinel = 0xa5;
+
+/* The plan's buffers from its heap, each filled with kSentinel through the sync scope. */
+std::vector<DmaBuf> allocateFromHeap(const Plan &plan);
+
+/* REQBUFS for the buffers and QBUF of each; the first failure is returned. */
+Status queueAll(V4l2Device &device, const std::vector<DmaBuf> &buffers, const Layout &layout);
+
+/* Bytes of the frame still holding kSentinel: a device that wrote it leaves few. */
+size_t untouchedBytes(const DmaBuf &buffer, size_t size);
+
+/* Number of open file descriptors of this process. */
+size_t openFdCount();
+
+} /* namespace dmabridge::test */

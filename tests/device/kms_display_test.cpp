@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * DRM import and display on vkms: a buffer imported twice costs one framebuffer, nothing
+ * leaks, and a frame vivid captured into planned buffers is displayed through an atomic
+ * commit, then read back through the writeback connector pixel for pixel.
+ */
+#include <algorithm>
+#include <cstring>
+#include <gtest/gtest.h>
+#include <set>
+
+#include <drm_fourcc.h>
+
+#include <dmabridge/drm.h>
+#include <dmabridge/kms.h>
+#include <dmabridge/plan.h>
+#include <dmabridge/v4l2.h>
+
+#include "board.h"
+#include "capture.h"
+
+using namespace dmabridge;
+
+namespace {
+
+constexpr uint32_t kWidth = 1280;
+constexpr uint32_t kHeight = 720;
+
+/* Pixels of two XRGB8888 frames that differ in B, G or R (X is ignored). */
+size_t differingPixels(const DmaBuf &a, const Layout &la, const DmaBuf &b, const Layout &lb)
+{
+	CpuAccess ra(a, CpuAccessMode::Read), rb(b, CpuAccessMode::Read);
+	if (!ra.isValid() || !rb.isValid())
+		return SIZE_MAX;
+	size_t differing = 0;
+	for (uint32_t y = 0; y < la.height; y++) {
+		const uint8_t *lineA =
+			ra.read().data() + la.planes[0].offset + y * la.planes[0].stride;
+		const uint8_t *lineB =
+			rb.read().data() + lb.planes[0].offset + y * lb.planes[0].stride;
+		for (uint32_t x = 0; x < la.width; x++)
+			differing += std::memcmp(lineA + 4 * x, lineB + 4 * x, 3) != 0;
+	}
+	return differing;
+}
+
+/* Distinct XRGB values on the first line: a test pattern has several, a blank frame one. */
+size_t distinctColours(const DmaBuf &buffer, const Layout &layout)
+{
+	CpuAccess access(buffer, CpuAccessMode::Read);
+	std::set<uint32_t> colours;
+	const uint8_t *line = access.read().data() + layout.planes[0].offset;
+	for (uint32_t x = 0; x < layout.width; x++)
+		colours.insert(line[4 * x] | line[4 * x + 1] << 8 | line[4 * x + 2] << 16);
+	return colours.size();
+}
+
+TEST(KmsImport, SameBufferTwiceIsOneFramebuffer)
+{
+	Result<DrmDevice> vkms = DrmDevice::openByDriver("vkms");
+	DMABRIDGE_REQUIRE_DEVICE(vkms.ok(), vkms.error().message());
+	Result<HeapInfo> heapInfo = findHeap(false);
+	ASSERT_TRUE(heapInfo.ok()) << heapInfo.error().describe();
+
+	size_t fdsBefore = test::openFdCount();
+	{
+		Layout layout = *computeLayout(DRM_FORMAT_XRGB8888, 640, 480);
+		Result<DmaBuf> buffer = DmaHeap::open(*heapInfo)->allocate(layout.bufferSize(0));
+		ASSERT_TRUE(buffer.ok());
+		/* A second fd of the same buffer: another number, the same inode. */
+		Result<DmaBuf> again = DmaBuf::fromFd(buffer->fd().duplicate());
+		ASSERT_TRUE(again.ok());
+		ASSERT_NE(again->fd().get(), buffer->fd().get());
+		EXPECT_EQ(*again, *buffer);
+
+		FramebufferCache cache(*vkms);
+		Result<uint32_t> first = cache.framebuffer({ &*buffer, 1 }, layout);
+		ASSERT_TRUE(first.ok()) << first.error().describe();
+		Result<uint32_t> second = cache.framebuffer({ &*again, 1 }, layout);
+		ASSERT_TRUE(second.ok());
+		EXPECT_EQ(*first, *second);
+		EXPECT_EQ(cache.imports(), 1u);
+		EXPECT_EQ(cache.size(), 1u);
+
+		cache.release(buffer->identity());
+		EXPECT_EQ(cache.size(), 0u);
+		Result<uint32_t> third = cache.framebuffer({ &*again, 1 }, layout);
+		ASSERT_TRUE(third.ok());
+		EXPECT_EQ(cache.imports(), 2u) << "a released buffer is imported anew";
+	}
+	EXPECT_EQ(test::openFdCount(), fdsBefore) << "fds leaked by import and teardown";
+}
+
+TEST(KmsImport, BufferSmallerThanLayoutIsRefused)
+{
+	Result<DrmDevice> vkms = DrmDevice::openByDriver("vkms");
+	DMABRIDGE_REQUIRE_DEVICE(vkms.ok(), vkms.error().message());
+	Layout layout = *computeLayout(DRM_FORMAT_XRGB8888, 640, 480);
+	Result<DmaBuf> small = DmaHeap::open(*findHeap(false))->allocate(4096);
+	ASSERT_TRUE(small.ok());
+	FramebufferCache cache(*vkms);
+	Result<uint32_t> framebuffer = cache.framebuffer({ &*small, 1 }, layout);
+	ASSERT_FALSE(framebuffer.ok());
+	EXPECT_NE(framebuffer.error().message().find("past the end of its 4096-byte buffer"),
+		  std::string::npos)
+		<< framebuffer.error().message();
+}
+
+class CaptureToDisplay : public ::testing::TestWithParam<const char *>
+{
+};
+
+TEST_P(CaptureToDisplay, WritebackSeesTheCapturedPixels)
+{
+	Result<DrmDevice> vkms = DrmDevice::openByDriver("vkms");
+	DMABRIDGE_REQUIRE_DEVICE(vkms.ok(), vkms.error().message());
+	Result<V4l2Device> camera = V4l2Device::openByName(GetParam());
+	DMABRIDGE_REQUIRE_DEVICE(camera.ok(), camera.error().message());
+
+	Result<DeviceConstraints> display = vkms->probe();
+	ASSERT_TRUE(display.ok()) << display.error().describe();
+	EXPECT_TRUE(display->acceptsFormat(DRM_FORMAT_XRGB8888));
+	Result<DeviceConstraints> producer = camera->probe();
+	ASSERT_TRUE(producer.ok());
+
+	Result<Plan> plan = Planner().plan(
+		{ *producer, { *display }, DRM_FORMAT_XRGB8888, kWidth, kHeight, 3, listHeaps() });
+	ASSERT_TRUE(plan.ok()) << plan.error().describe();
+	EXPECT_FALSE(plan->copy) << plan->explain();
+	EXPECT_EQ(plan->heap.contiguous, producer->needsContiguousMemory()) << plan->explain();
+
+	Result<Layout> layout = camera->setFormat(V4l2Direction::Capture, plan->layout);
+	ASSERT_TRUE(layout.ok()) << layout.error().describe();
+	std::vector<DmaBuf> buffers = test::allocateFromHeap(*plan);
+	ASSERT_EQ(buffers.size(), 3u);
+	Status queued = test::queueAll(*camera, buffers, *layout);
+	ASSERT_TRUE(queued.ok()) << queued.error().describe();
+	ASSERT_TRUE(camera->streamOn(V4l2Direction::Capture).ok());
+	Result<V4l2Dequeued> frame =
+		camera->dequeue(V4l2Direction::Capture, V4l2Memory::DmaBuf, 20000);
+	ASSERT_TRUE(frame.ok()) << frame.error().describe();
+	ASSERT_TRUE(camera->streamOff(V4l2Direction::Capture).ok());
+	const DmaBuf &captured = buffers[frame->index];
+	ASSERT_GT(distinctColours(captured, *layout), 4u) << "vivid's pattern has colour bars";
+
+	Result<KmsDisplay> output = KmsDisplay::open(*vkms);
+	ASSERT_TRUE(output.ok()) << output.error().describe();
+	ASSERT_TRUE(output->hasWriteback());
+	FramebufferCache cache(*vkms);
+	Result<uint32_t> framebuffer = cache.framebuffer({ &captured, 1 }, *layout);
+	ASSERT_TRUE(framebuffer.ok()) << framebuffer.error().describe();
+	Status shown = output->show(*framebuffer, *layout);
+	ASSERT_TRUE(shown.ok()) << shown.error().describe();
+	EXPECT_EQ(output->width(), kWidth);
+
+	Layout readLayout;
+	Result<DmaBuf> readBack = vkms->allocateDumb(
+		*computeLayout(DRM_FORMAT_XRGB8888, kWidth, kHeight), &readLayout);
+	ASSERT_TRUE(readBack.ok()) << readBack.error().describe();
+	Status read = output->readBack(cache, *readBack, readLayout);
+	ASSERT_TRUE(read.ok()) << read.error().describe();
+	EXPECT_EQ(differingPixels(captured, *layout, *readBack, readLayout), 0u)
+		<< "the display showed other pixels than the camera captured";
+	EXPECT_TRUE(output->disable().ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Vivid, CaptureToDisplay, ::testing::Values("vivid-000", "vivid-001"),
+			 [](const auto &param) { return test::testName(param.param); });
+
+} /* namespace */
