@@ -8,21 +8,16 @@ namespace dmabridge::test {
 
 std::vector<DmaBuf> allocateFromHeap(const Plan &plan)
 {
-	std::vector<DmaBuf> buffers;
-	Result<DmaHeap> heap = DmaHeap::open(plan.heap);
-	if (!heap)
-		return buffers;
-	for (unsigned i = 0; i < plan.bufferCount; i++) {
-		Result<DmaBuf> buffer = heap->allocate(plan.bufferSize, "dmabridge-test");
-		if (!buffer)
-			return {};
-		CpuAccess access(*buffer, CpuAccessMode::Write);
+	Result<AllocatedBuffers> allocated = allocateBuffers(plan, "dmabridge-test");
+	if (!allocated)
+		return {};
+	for (const DmaBuf &buffer : allocated->buffers) {
+		CpuAccess access(buffer, CpuAccessMode::Write);
 		if (!access.isValid())
 			return {};
 		std::fill(access.write().begin(), access.write().end(), kSentinel);
-		buffers.push_back(std::move(*buffer));
 	}
-	return buffers;
+	return std::move(allocated->buffers);
 }
 
 Status queueAll(V4l2Device &device, const std::vector<DmaBuf> &buffers, const Layout &layout)

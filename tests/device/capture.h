@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include <dmabridge/allocator.h>
 #include <dmabridge/heap.h>
 #include <dmabridge/plan.h>
 #include <dmabridge/v4l2.h>

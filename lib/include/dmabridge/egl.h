@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include <dmabridge/constraints.h>
+#include <dmabridge/dmabuf.h>
+#include <dmabridge/drm.h>
+#include <dmabridge/error.h>
+#include <dmabridge/layout.h>
+
+namespace dmabridge {
+
+class EglImage;
+
+/*
+ * A GPU reached through EGL on GBM over one DRM device, with a current GLES 2 context
+ * (surfaceless). Imports dma-bufs as EGL images (EGL_EXT_image_dma_buf_import). Use it
+ * from one thread: the context is current on the thread that opened it.
+ */
+class EglDevice
+{
+public:
+	~EglDevice();
+	EglDevice(EglDevice &&) noexcept;
+	EglDevice &operator=(EglDevice &&) noexcept;
+
+	static Result<EglDevice> open(const DrmDevice &device);
+
+	/* GL_RENDERER ("llvmpipe (LLVM 15.0.6, 256 bits)"), and the quirk-table key. */
+	const std::string &renderer() const;
+	const std::string &driver() const;
+	const std::string &drmNode() const;
+	bool hasModifiers() const;
+
+	/*
+	 * Formats from eglQueryDmaBufFormatsEXT (and modifiers where the driver lists them),
+	 * the memory the driver can really use (quirk table), for sampling and rendering.
+	 */
+	Result<DeviceConstraints> probe() const;
+
+	/* Makes the context current on the calling thread. */
+	Status makeCurrent() const;
+
+	/*
+	 * An EGL image of the whole frame (the driver must take the format), or of one plane
+	 * as a single-plane format: R8 or GR88 for YUV planes, where drivers without YUV
+	 * import can still sample them.
+	 */
+	Result<EglImage> importFrame(std::span<const DmaBuf> buffers, const Layout &layout) const;
+	Result<EglImage> importPlane(const DmaBuf &buffer, const Layout &layout, unsigned plane,
+				     uint32_t planeFourcc) const;
+
+	struct State;
+
+private:
+	explicit EglDevice(std::unique_ptr<State> state);
+	Result<EglImage> createImage(const int32_t *attributes, const std::string &what) const;
+	std::unique_ptr<State> state_;
+};
+
+/* An EGL image and the GL texture bound to it; destroyed together. */
+class EglImage
+{
+public:
+	EglImage() = default;
+	EglImage(EglImage &&other) noexcept;
+	EglImage &operator=(EglImage &&other) noexcept;
+	~EglImage();
+
+	uint32_t texture() const { return texture_; }
+	uint32_t width() const { return width_; }
+	uint32_t height() const { return height_; }
+	bool isValid() const { return image_ != nullptr; }
+
+private:
+	friend class EglDevice;
+	void reset();
+
+	void *display_ = nullptr;
+	void *image_ = nullptr;
+	uint32_t texture_ = 0;
+	uint32_t width_ = 0;
+	uint32_t height_ = 0;
+	void (*destroy_)(void *display, void *image) = nullptr;
+};
+
+} /* namespace dmabridge */

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include <dmabridge/dmabuf.h>
+#include <dmabridge/egl.h>
+#include <dmabridge/error.h>
+#include <dmabridge/layout.h>
+
+namespace dmabridge {
+
+/* How YUV maps to RGB: the matrix, in limited (16-235) range. */
+enum class YuvEncoding
+{
+	Bt601,
+	Bt709
+};
+
+/*
+ * Converts and scales frames on the GPU: the source dma-buf is sampled as EGL images
+ * (RGB whole; YUV plane by plane as R8, GR88 or packed RGBA, converted in the shader),
+ * the destination dma-buf (an RGB format) is imported as an EGL image and rendered into.
+ * Images are cached by buffer identity: a pool of N buffers costs N imports.
+ */
+class GlConverter
+{
+public:
+	~GlConverter();
+	GlConverter(GlConverter &&) noexcept;
+	GlConverter &operator=(GlConverter &&) noexcept;
+
+	static Result<GlConverter> create(const EglDevice &device);
+
+	/* Whether it can read format as a source, and render to it as a destination. */
+	static bool canRead(uint32_t fourcc);
+	static bool canWrite(uint32_t fourcc);
+
+	/* Draws source into destination, scaled to the destination's size, and waits. */
+	Status convert(std::span<const DmaBuf> source, const Layout &sourceLayout,
+		       const DmaBuf &destination, const Layout &destinationLayout,
+		       YuvEncoding encoding = YuvEncoding::Bt601);
+
+	uint64_t imports() const;
+	/* Drops cached images of a buffer that went away. */
+	void release(const BufferIdentity &identity);
+
+	struct State;
+
+private:
+	explicit GlConverter(std::unique_ptr<State> state);
+	std::unique_ptr<State> state_;
+};
+
+} /* namespace dmabridge */

@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * EGL on GBM over a DRM device: the GPU as a device that imports dma-bufs. Which memory
+ * its driver can really use is not something EGL says: eglCreateImage succeeds on
+ * buffers Mesa's software driver then crashes on. That knowledge lives in the quirk
+ * table; this file only reports what EGL does say.
+ */
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include <EGL/egl.h>
+#include <EGL/eglext.h>
+#include <GLES2/gl2.h>
+#include <GLES2/gl2ext.h>
+#include <drm_fourcc.h>
+#include <gbm.h>
+
+#include <dmabridge/egl.h>
+#include <dmabridge/quirks.h>
+
+#include "sysfs.h"
+
+namespace dmabridge {
+
+struct EglDevice::State
+{
+	SharedFd drmFd;
+	std::string drmNode;
+	gbm_device *gbm = nullptr;
+	EGLDisplay display = EGL_NO_DISPLAY;
+	EGLContext context = EGL_NO_CONTEXT;
+	std::string renderer;
+	std::string driver;
+	bool modifiers = false;
+
+	PFNEGLCREATEIMAGEKHRPROC createImage = nullptr;
+	PFNEGLDESTROYIMAGEKHRPROC destroyImage = nullptr;
+	PFNEGLQUERYDMABUFFORMATSEXTPROC queryFormats = nullptr;
+	PFNEGLQUERYDMABUFMODIFIERSEXTPROC queryModifiers = nullptr;
+	PFNGLEGLIMAGETARGETTEXTURE2DOESPROC imageTargetTexture = nullptr;
+
+	~State()
+	{
+		if (display != EGL_NO_DISPLAY) {
+			eglMakeCurrent(display, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+			if (context != EGL_NO_CONTEXT)
+				eglDestroyContext(display, context);
+			eglTerminate(display);
+		}
+		if (gbm)
+			gbm_device_destroy(gbm);
+	}
+};
+
+namespace {
+
+bool hasExtension(const char *list, const char *name)
+{
+	if (!list)
+		return false;
+	size_t length = std::strlen(name);
+	for (const char *p = list; (p = std::strstr(p, name)); p += length)
+		if ((p == list || p[-1] == ' ') && (p[length] == ' ' || p[length] == '\0'))
+			return true;
+	return false;
+}
+
+std::string eglErrorName(EGLint error)
+{
+	switch (error) {
+	case EGL_BAD_MATCH:
+		return "EGL_BAD_MATCH";
+	case EGL_BAD_PARAMETER:
+		return "EGL_BAD_PARAMETER";
+	case EGL_BAD_ALLOC:
+		return "EGL_BAD_ALLOC";
+	case EGL_BAD_ACCESS:
+		return "EGL_BAD_ACCESS";
+	case EGL_BAD_DISPLAY:
+		return "EGL_BAD_DISPLAY";
+	default:
+		char text[16];
+		std::snprintf(text, sizeof(text), "0x%x", unsigned(error));
+		return text;
+	}
+}
+
+/* The quirk-table key of a GL renderer: its first word, lower case ("llvmpipe"). */
+std::string driverOf(const std::string &renderer)
+{
+	std::string word = renderer.substr(0, renderer.find(' '));
+	std::transform(word.begin(), word.end(), word.begin(), ::tolower);
+	return word;
+}
+
+template<typename T>
+T proc(const char *name)
+{
+	return reinterpret_cast<T>(eglGetProcAddress(name));
+}
+
+} /* namespace */
+
+EglDevice::EglDevice(std::unique_ptr<State> state) : state_(std::move(state)) {}
+EglDevice::~EglDevice() = default;
+EglDevice::EglDevice(EglDevice &&) noexcept = default;
+EglDevice &EglDevice::operator=(EglDevice &&) noexcept = default;
+
+Result<EglDevice> EglDevice::open(const DrmDevice &device)
+{
+	auto state = std::make_unique<State>();
+	state->drmFd = device.sharedFd();
+	state->drmNode = device.path();
+	std::string what = "EGL on " + device.label();
+
+	state->gbm = gbm_create_device(state->drmFd.get());
+	if (!state->gbm)
+		return Error(ENODEV, what + ": gbm_create_device failed");
+
+	const char *clientExtensions = eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS);
+	if (!hasExtension(clientExtensions, "EGL_KHR_platform_gbm") &&
+	    !hasExtension(clientExtensions, "EGL_MESA_platform_gbm"))
+		return Error(ENOTSUP, what + ": EGL has no GBM platform");
+	auto getPlatformDisplay = proc<PFNEGLGETPLATFORMDISPLAYEXTPROC>("eglGetPlatformDisplayEXT");
+	state->display = getPlatformDisplay
+				 ? getPlatformDisplay(EGL_PLATFORM_GBM_KHR, state->gbm, nullptr)
+				 : EGL_NO_DISPLAY;
+	if (state->display == EGL_NO_DISPLAY || !eglInitialize(state->display, nullptr, nullptr))
+		return Error(ENODEV,
+			     what + ": eglInitialize failed (" + eglErrorName(eglGetError()) + ")");
+
+	const char *extensions = eglQueryString(state->display, EGL_EXTENSIONS);
+	for (const char *needed : { "EGL_EXT_image_dma_buf_import", "EGL_KHR_surfaceless_context",
+				    "EGL_KHR_no_config_context" })
+		if (!hasExtension(extensions, needed))
+			return Error(ENOTSUP, what + ": the driver lacks " + std::string(needed));
+	state->modifiers = hasExtension(extensions, "EGL_EXT_image_dma_buf_import_modifiers");
+
+	eglBindAPI(EGL_OPENGL_ES_API);
+	const EGLint contextAttributes[] = { EGL_CONTEXT_CLIENT_VERSION, 2, EGL_NONE };
+	state->context = eglCreateContext(state->display, EGL_NO_CONFIG_KHR, EGL_NO_CONTEXT,
+					  contextAttributes);
+	if (state->context == EGL_NO_CONTEXT)
+		return Error(ENOTSUP,
+			     what + ": no GLES 2 context (" + eglErrorName(eglGetError()) + ")");
+	if (!eglMakeCurrent(state->display, EGL_NO_SURFACE, EGL_NO_SURFACE, state->context))
+		return Error(EIO, what + ": eglMakeCurrent failed");
+
+	const char *renderer = reinterpret_cast<const char *>(glGetString(GL_RENDERER));
+	state->renderer = renderer ? renderer : "unknown";
+	state->driver = driverOf(state->renderer);
+	if (!hasExtension(reinterpret_cast<const char *>(glGetString(GL_EXTENSIONS)),
+			  "GL_OES_EGL_image"))
+		return Error(ENOTSUP, what + ": GL lacks GL_OES_EGL_image");
+
+	state->createImage = proc<PFNEGLCREATEIMAGEKHRPROC>("eglCreateImageKHR");
+	state->destroyImage = proc<PFNEGLDESTROYIMAGEKHRPROC>("eglDestroyImageKHR");
+	state->queryFormats = proc<PFNEGLQUERYDMABUFFORMATSEXTPROC>("eglQueryDmaBufFormatsEXT");
+	state->queryModifiers =
+		proc<PFNEGLQUERYDMABUFMODIFIERSEXTPROC>("eglQueryDmaBufModifiersEXT");
+	state->imageTargetTexture =
+		proc<PFNGLEGLIMAGETARGETTEXTURE2DOESPROC>("glEGLImageTargetTexture2DOES");
+	if (!state->createImage || !state->destroyImage || !state->imageTargetTexture)
+		return Error(ENOTSUP, what + ": EGL image entry points missing");
+	return EglDevice(std::move(state));
+}
+
+const std::string &EglDevice::renderer() const
+{
+	return state_->renderer;
+}
+
+const std::string &EglDevice::driver() const
+{
+	return state_->driver;
+}
+
+const std::string &EglDevice::drmNode() const
+{
+	return state_->drmNode;
+}
+
+bool EglDevice::hasModifiers() const
+{
+	return state_->modifiers;
+}
+
+Status EglDevice::makeCurrent() const
+{
+	if (!eglMakeCurrent(state_->display, EGL_NO_SURFACE, EGL_NO_SURFACE, state_->context))
+		return Error(EIO, "EGL on " + state_->drmNode + ": eglMakeCurrent failed (" +
+					  eglErrorName(eglGetError()) + ")");
+	return {};
+}
+
+Result<DeviceConstraints> EglDevice::probe() const
+{
+	DeviceConstraints device;
+	device.name = state_->driver;
+	device.node = state_->drmNode;
+	device.role = "EGL image import (" + state_->renderer + ")";
+	device.driver = state_->driver;
+
+	std::vector<EGLint> fourccs;
+	if (state_->modifiers && state_->queryFormats) {
+		EGLint count = 0;
+		state_->queryFormats(state_->display, 0, nullptr, &count);
+		fourccs.resize(size_t(count));
+		state_->queryFormats(state_->display, count, fourccs.data(), &count);
+		fourccs.resize(size_t(count));
+	}
+	auto imports = [&](uint32_t fourcc) {
+		return fourccs.empty() ||
+		       std::find(fourccs.begin(), fourccs.end(), EGLint(fourcc)) != fourccs.end();
+	};
+	/* YUV formats the driver can't import whole are still sampled plane by plane. */
+	bool planes = imports(DRM_FORMAT_R8) && imports(DRM_FORMAT_GR88);
+	for (const FormatInfo &format : formats()) {
+		if (imports(format.drm) || (format.yuv && planes))
+			device.formats.push_back({ format.drm, {} });
+	}
+
+	device.canImport = true;
+	device.canExport = false;
+	device.contiguous = { false, "GPUs reach memory through their own page tables" };
+	device.iommu = internal::iommuOf(internal::sysfsDeviceOf("drm", state_->drmNode));
+	device.coherent = { false, "EGL says nothing of coherency: CPU access syncs" };
+	applyQuirks(device);
+	return device;
+}
+
+Result<EglImage> EglDevice::createImage(const int32_t *attributes, const std::string &what) const
+{
+	EGLImageKHR image = state_->createImage(state_->display, EGL_NO_CONTEXT,
+						EGL_LINUX_DMA_BUF_EXT, nullptr, attributes);
+	if (image == EGL_NO_IMAGE_KHR)
+		return Error(EINVAL, "EGL on " + state_->drmNode + " (" + state_->renderer +
+					     "): eglCreateImage of " + what + " failed (" +
+					     eglErrorName(eglGetError()) + ")");
+	EglImage result;
+	result.display_ = state_->display;
+	result.image_ = image;
+	result.destroy_ = [](void *display, void *img) {
+		auto destroy = proc<PFNEGLDESTROYIMAGEKHRPROC>("eglDestroyImageKHR");
+		destroy(static_cast<EGLDisplay>(display), static_cast<EGLImageKHR>(img));
+	};
+	GLuint texture = 0;
+	glGenTextures(1, &texture);
+	glBindTexture(GL_TEXTURE_2D, texture);
+	state_->imageTargetTexture(GL_TEXTURE_2D, image);
+	glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+	glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+	glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+	glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+	result.texture_ = texture;
+	if (GLenum error = glGetError(); error != GL_NO_ERROR)
+		return Error(EINVAL, "EGL on " + state_->drmNode + ": binding " + what +
+					     " to a texture failed (GL error " +
+					     std::to_string(error) + ")");
+	return result;
+}
+
+namespace {
+
+/* Appends one plane's attributes (EGL_DMA_BUF_PLANEn_*) to an attribute list. */
+void addPlane(std::vector<EGLint> &attributes, unsigned index, int fd, uint64_t offset,
+	      uint32_t stride, uint64_t modifier, bool modifiers)
+{
+	static const EGLint kFd[] = { EGL_DMA_BUF_PLANE0_FD_EXT, EGL_DMA_BUF_PLANE1_FD_EXT,
+				      EGL_DMA_BUF_PLANE2_FD_EXT };
+	static const EGLint kOffset[] = { EGL_DMA_BUF_PLANE0_OFFSET_EXT,
+					  EGL_DMA_BUF_PLANE1_OFFSET_EXT,
+					  EGL_DMA_BUF_PLANE2_OFFSET_EXT };
+	static const EGLint kPitch[] = { EGL_DMA_BUF_PLANE0_PITCH_EXT, EGL_DMA_BUF_PLANE1_PITCH_EXT,
+					 EGL_DMA_BUF_PLANE2_PITCH_EXT };
+	static const EGLint kModLo[] = { EGL_DMA_BUF_PLANE0_MODIFIER_LO_EXT,
+					 EGL_DMA_BUF_PLANE1_MODIFIER_LO_EXT,
+					 EGL_DMA_BUF_PLANE2_MODIFIER_LO_EXT };
+	static const EGLint kModHi[] = { EGL_DMA_BUF_PLANE0_MODIFIER_HI_EXT,
+					 EGL_DMA_BUF_PLANE1_MODIFIER_HI_EXT,
+					 EGL_DMA_BUF_PLANE2_MODIFIER_HI_EXT };
+	attributes.insert(attributes.end(), { kFd[index], fd, kOffset[index], EGLint(offset),
+					      kPitch[index], EGLint(stride) });
+	if (modifiers)
+		attributes.insert(attributes.end(), { kModLo[index], EGLint(modifier & 0xffffffff),
+						      kModHi[index], EGLint(modifier >> 32) });
+}
+
+} /* namespace */
+
+Result<EglImage> EglDevice::importFrame(std::span<const DmaBuf> buffers, const Layout &layout) const
+{
+	if (buffers.size() < layout.buffers)
+		return Error(EINVAL, "EGL import of " + layout.describe() + " needs " +
+					     std::to_string(layout.buffers) + " dma-bufs");
+	std::vector<EGLint> attributes = { EGL_WIDTH,
+					   EGLint(layout.width),
+					   EGL_HEIGHT,
+					   EGLint(layout.height),
+					   EGL_LINUX_DRM_FOURCC_EXT,
+					   EGLint(layout.fourcc) };
+	for (unsigned p = 0; p < layout.planeCount; p++) {
+		const PlaneLayout &plane = layout.planes[p];
+		addPlane(attributes, p, buffers[plane.buffer].fd().get(), plane.offset,
+			 plane.stride, layout.modifier, state_->modifiers);
+	}
+	attributes.push_back(EGL_NONE);
+	Result<EglImage> image = createImage(attributes.data(), layout.describe());
+	if (image) {
+		image->width_ = layout.width;
+		image->height_ = layout.height;
+	}
+	return image;
+}
+
+Result<EglImage> EglDevice::importPlane(const DmaBuf &buffer, const Layout &layout, unsigned plane,
+					uint32_t planeFourcc) const
+{
+	const FormatInfo *info = layout.format();
+	if (!info || plane >= layout.planeCount)
+		return Error(EINVAL, "EGL import of plane " + std::to_string(plane) + " of " +
+					     layout.describe());
+	const FormatInfo *as = formatFromDrm(planeFourcc);
+	uint32_t planeBytes = info->planeWidth(plane, layout.width) * info->bytesPerPixel[plane];
+	uint32_t texelBytes = planeFourcc == DRM_FORMAT_R8     ? 1
+			      : planeFourcc == DRM_FORMAT_GR88 ? 2
+							       : 4;
+	uint32_t width = planeBytes / texelBytes;
+	uint32_t height = info->planeHeight(plane, layout.height);
+	std::vector<EGLint> attributes = { EGL_WIDTH,
+					   EGLint(width),
+					   EGL_HEIGHT,
+					   EGLint(height),
+					   EGL_LINUX_DRM_FOURCC_EXT,
+					   EGLint(planeFourcc) };
+	addPlane(attributes, 0, buffer.fd().get(), layout.planes[plane].offset,
+		 layout.planes[plane].stride, layout.modifier, state_->modifiers);
+	attributes.push_back(EGL_NONE);
+	Result<EglImage> image =
+		createImage(attributes.data(),
+			    "plane " + std::to_string(plane) + " of " + layout.describe() + " as " +
+				    (as ? std::string(as->name) : fourccToString(planeFourcc)));
+	if (image) {
+		image->width_ = width;
+		image->height_ = height;
+	}
+	return image;
+}
+
+EglImage::EglImage(EglImage &&other) noexcept
+{
+	*this = std::move(other);
+}
+
+EglImage &EglImage::operator=(EglImage &&other) noexcept
+{
+	if (this != &other) {
+		reset();
+		std::swap(display_, other.display_);
+		std::swap(image_, other.image_);
+		std::swap(texture_, other.texture_);
+		std::swap(width_, other.width_);
+		std::swap(height_, other.height_);
+		std::swap(destroy_, other.destroy_);
+	}
+	return *this;
+}
+
+EglImage::~EglImage()
+{
+	reset();
+}
+
+void EglImage::reset()
+{
+	if (texture_) {
+		GLuint texture = texture_;
+		glDeleteTextures(1, &texture);
+	}
+	if (image_ && destroy_)
+		destroy_(display_, image_);
+	image_ = nullptr;
+	texture_ = 0;
+}
+
+} /* namespace dmabridge */
