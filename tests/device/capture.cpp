@@ -2,6 +2,8 @@
 #include "capture.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
 
 namespace dmabridge::test {
@@ -42,6 +44,23 @@ size_t untouchedBytes(const DmaBuf &buffer, size_t size)
 		return size;
 	auto pixels = access.read().first(std::min(size, access.read().size()));
 	return size_t(std::count(pixels.begin(), pixels.end(), kSentinel));
+}
+
+size_t differingPixels(const DmaBuf &a, const Layout &la, const DmaBuf &b, const Layout &lb)
+{
+	CpuAccess ra(a, CpuAccessMode::Read), rb(b, CpuAccessMode::Read);
+	if (!ra.isValid() || !rb.isValid())
+		return SIZE_MAX;
+	size_t differing = 0;
+	for (uint32_t y = 0; y < la.height; y++) {
+		const uint8_t *lineA =
+			ra.read().data() + la.planes[0].offset + y * la.planes[0].stride;
+		const uint8_t *lineB =
+			rb.read().data() + lb.planes[0].offset + y * lb.planes[0].stride;
+		for (uint32_t x = 0; x < la.width; x++)
+			differing += std::memcmp(lineA + 4 * x, lineB + 4 * x, 3) != 0;
+	}
+	return differing;
 }
 
 size_t openFdCount()

@@ -26,24 +26,6 @@ namespace {
 constexpr uint32_t kWidth = 1280;
 constexpr uint32_t kHeight = 720;
 
-/* Pixels of two XRGB8888 frames that differ in B, G or R (X is ignored). */
-size_t differingPixels(const DmaBuf &a, const Layout &la, const DmaBuf &b, const Layout &lb)
-{
-	CpuAccess ra(a, CpuAccessMode::Read), rb(b, CpuAccessMode::Read);
-	if (!ra.isValid() || !rb.isValid())
-		return SIZE_MAX;
-	size_t differing = 0;
-	for (uint32_t y = 0; y < la.height; y++) {
-		const uint8_t *lineA =
-			ra.read().data() + la.planes[0].offset + y * la.planes[0].stride;
-		const uint8_t *lineB =
-			rb.read().data() + lb.planes[0].offset + y * lb.planes[0].stride;
-		for (uint32_t x = 0; x < la.width; x++)
-			differing += std::memcmp(lineA + 4 * x, lineB + 4 * x, 3) != 0;
-	}
-	return differing;
-}
-
 /* Distinct XRGB values on the first line: a test pattern has several, a blank frame one. */
 size_t distinctColours(const DmaBuf &buffer, const Layout &layout)
 {
@@ -159,7 +141,7 @@ TEST_P(CaptureToDisplay, WritebackSeesTheCapturedPixels)
 	ASSERT_TRUE(readBack.ok()) << readBack.error().describe();
 	Status read = output->readBack(cache, *readBack, readLayout);
 	ASSERT_TRUE(read.ok()) << read.error().describe();
-	EXPECT_EQ(differingPixels(captured, *layout, *readBack, readLayout), 0u)
+	EXPECT_EQ(test::differingPixels(captured, *layout, *readBack, readLayout), 0u)
 		<< "the display showed other pixels than the camera captured";
 	EXPECT_TRUE(output->disable().ok());
 }

@@ -107,6 +107,7 @@ private:
 	uint32_t caps_ = 0;
 	bool multiPlanar_ = false;
 	unsigned planesPerBuffer_[2] = { 1, 1 };
+	uint32_t bufferCaps_[2] = { 0, 0 }; /* REQBUFS capabilities, per direction */
 };
 
 } /* namespace dmabridge */

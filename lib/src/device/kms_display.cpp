@@ -127,6 +127,13 @@ Result<KmsDisplay> KmsDisplay::open(const DrmDevice &device, const Options &opti
 	/* Writeback connectors are listed only to clients that ask (after ATOMIC). */
 	drmSetClientCap(fd, DRM_CLIENT_CAP_WRITEBACK_CONNECTORS, 1);
 
+	/* Only the DRM master may probe connectors and commit: the first opener becomes it. */
+	if (!drmIsMaster(fd) && drmSetMaster(fd) < 0)
+		return Error(EBUSY, device.label() +
+					    ": another client is the DRM master (a compositor, "
+					    "or another open of the device in this process): "
+					    "it owns the display");
+
 	drmModeResPtr resources = drmModeGetResources(fd);
 	if (!resources)
 		return Error::fromErrno(errno, device.label() + " has no KMS resources");

@@ -37,6 +37,7 @@ Result<unsigned> V4l2Device::requestBuffers(V4l2Direction direction, V4l2Memory 
 		return fail(errno, std::string("VIDIOC_REQBUFS of ") + std::to_string(count) + " " +
 					   (memory == V4l2Memory::Mmap ? "MMAP" : "DMABUF") + " " +
 					   directionName(direction) + " buffers");
+	bufferCaps_[direction == V4l2Direction::Capture ? 0 : 1] = request.capabilities;
 	if (count && !request.count)
 		return Error(ENOMEM,
 			     label() + " granted no " + directionName(direction) + " buffers");
@@ -87,9 +88,18 @@ Status V4l2Device::queueDmaBuf(V4l2Direction direction, unsigned index,
 	std::string what = "VIDIOC_QBUF of a " + std::to_string(buffers[0].size()) +
 			   "-byte dma-buf as " + directionName(direction) + " buffer " +
 			   std::to_string(index);
-	if (err == EFAULT)
+	/*
+	 * vb2 answers EFAULT when it can't map the buffer: vb2-dma-contig (no USERPTR) when the
+	 * pages aren't contiguous for the device, vb2-vmalloc when the exporter has no kernel
+	 * mapping (vmap), as udmabuf in Linux 6.1.
+	 */
+	if (err == EFAULT && !(bufferCaps_[direction == V4l2Direction::Capture ? 0 : 1] &
+			       V4L2_BUF_CAP_SUPPORTS_USERPTR))
 		what += " (the device could not address it as one range: it needs physically "
 			"contiguous memory, such as a CMA heap's)";
+	else if (err == EFAULT)
+		what += " (the queue could not map it into the kernel: its exporter offers no "
+			"vmap, as udmabuf in Linux 6.1)";
 	return fail(err, what);
 }
 

@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * dma-buf basics on real allocators: names, fences, close-on-exec, CPU writes the display
+ * really shows, udmabuf, V4L2-exported buffers, and the errors for a heap the user may
+ * not open and for an exhausted CMA area.
+ */
+#include <algorithm>
+#include <fcntl.h>
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <set>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <drm_fourcc.h>
+
+#include <dmabridge/drm.h>
+#include <dmabridge/heap.h>
+#include <dmabridge/kms.h>
+#include <dmabridge/udmabuf.h>
+#include <dmabridge/v4l2.h>
+
+#include "board.h"
+#include "capture.h"
+
+using namespace dmabridge;
+
+namespace {
+
+Result<DmaBuf> systemBuffer(size_t size)
+{
+	Result<HeapInfo> heap = findHeap(false);
+	if (!heap)
+		return heap.error();
+	Result<DmaHeap> open = DmaHeap::open(*heap);
+	if (!open)
+		return open.error();
+	return open->allocate(size, "dmabuf-test");
+}
+
+/* The fds open now; the listing's own directory fd, closed by then, is left out. */
+std::set<int> openFds()
+{
+	std::set<int> fds;
+	std::error_code ec;
+	for (const auto &entry : std::filesystem::directory_iterator("/proc/self/fd", ec))
+		fds.insert(std::stoi(entry.path().filename().string()));
+	std::erase_if(fds, [](int fd) { return ::fcntl(fd, F_GETFD) < 0; });
+	return fds;
+}
+
+/* Fills an XRGB8888 frame with a pattern of position-dependent colours. */
+void drawPattern(const DmaBuf &buffer, const Layout &layout)
+{
+	CpuAccess access(buffer, CpuAccessMode::Write);
+	ASSERT_TRUE(access.isValid()) << access.error().describe();
+	for (uint32_t y = 0; y < layout.height; y++) {
+		uint8_t *line = access.write().data() + y * layout.planes[0].stride;
+		for (uint32_t x = 0; x < layout.width; x++) {
+			line[4 * x + 0] = uint8_t(x);
+			line[4 * x + 1] = uint8_t(y);
+			line[4 * x + 2] = uint8_t(x ^ y);
+			line[4 * x + 3] = 0xff;
+		}
+	}
+}
+
+/* Shows buffer full-screen on vkms and returns how many pixels writeback saw differently. */
+size_t showAndCompare(const DrmDevice &vkms, const DmaBuf &buffer, const Layout &layout)
+{
+	Result<KmsDisplay> display = KmsDisplay::open(vkms);
+	EXPECT_TRUE(display.ok()) << display.error().describe();
+	if (!display)
+		return SIZE_MAX;
+	FramebufferCache cache(vkms);
+	Result<uint32_t> fb = cache.framebuffer({ &buffer, 1 }, layout);
+	EXPECT_TRUE(fb.ok()) << fb.error().describe();
+	Status shown = fb ? display->show(*fb, layout) : Status(fb.error());
+	EXPECT_TRUE(shown.ok()) << shown.error().describe();
+	Layout readLayout;
+	Result<DmaBuf> read = vkms.allocateDumb(
+		*computeLayout(DRM_FORMAT_XRGB8888, layout.width, layout.height), &readLayout);
+	Status readBack = read ? display->readBack(cache, *read, readLayout) : Status(read.error());
+	EXPECT_TRUE(readBack.ok()) << readBack.error().describe();
+	if (!shown || !readBack)
+		return SIZE_MAX;
+
+	size_t differing = test::differingPixels(buffer, layout, *read, readLayout);
+	(void)display->disable();
+	return differing;
+}
+
+TEST(DmaBufOnBoard, NameIdentityAndFences)
+{
+	Result<DmaBuf> buffer = systemBuffer(65536);
+	DMABRIDGE_REQUIRE_DEVICE(buffer.ok(), buffer.error().message());
+	EXPECT_EQ(buffer->size(), 65536u);
+	EXPECT_EQ(buffer->name(), "dmabuf-test");
+	EXPECT_TRUE(buffer->setName("renamed").ok());
+	EXPECT_EQ(buffer->name(), "renamed");
+	Status tooLong = buffer->setName(std::string(40, 'x'));
+	ASSERT_FALSE(tooLong.ok());
+	EXPECT_EQ(tooLong.error().code(), EINVAL);
+
+	Result<UniqueFd> fence = buffer->exportSyncFile(DmaBuf::FenceFor::Read);
+	ASSERT_TRUE(fence.ok()) << fence.error().describe();
+	EXPECT_TRUE(fence->isValid());
+	EXPECT_TRUE(buffer->importSyncFile(*fence, DmaBuf::FenceFor::Write).ok());
+}
+
+TEST(DmaBufOnBoard, EveryFdTheLibraryCreatesIsCloseOnExec)
+{
+	Result<DrmDevice> vkms = DrmDevice::openByDriver("vkms");
+	DMABRIDGE_REQUIRE_DEVICE(vkms.ok(), vkms.error().message());
+	std::set<int> before = openFds();
+
+	Result<DmaBuf> heapBuffer = systemBuffer(4096);
+	Result<DmaBuf> udmabuf = allocateUdmabuf(4096);
+	Result<V4l2Device> camera = V4l2Device::openByName("vivid-001");
+	Result<DmaBuf> dumb = vkms->allocateDumb(*computeLayout(DRM_FORMAT_XRGB8888, 64, 64));
+	ASSERT_TRUE(heapBuffer.ok() && udmabuf.ok() && camera.ok() && dumb.ok());
+	ASSERT_TRUE(camera->setFormat(V4l2Direction::Capture,
+				      *computeLayout(DRM_FORMAT_XRGB8888, 640, 480))
+			    .ok());
+	ASSERT_TRUE(camera->requestBuffers(V4l2Direction::Capture, V4l2Memory::Mmap, 1).ok());
+	Result<std::vector<DmaBuf>> exported = camera->exportBuffer(V4l2Direction::Capture, 0);
+	ASSERT_TRUE(exported.ok()) << exported.error().describe();
+	Result<UniqueFd> fence = heapBuffer->exportSyncFile(DmaBuf::FenceFor::Read);
+	ASSERT_TRUE(fence.ok());
+
+	std::set<int> after = openFds();
+
+	unsigned checked = 0;
+	for (int fd : after) {
+		if (before.count(fd))
+			continue;
+		int flags = ::fcntl(fd, F_GETFD);
+		EXPECT_TRUE(flags & FD_CLOEXEC) << "fd " << fd << " would leak into a child";
+		checked++;
+		std::error_code ec;
+		std::cout << "new fd " << fd << " -> "
+			  << std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(fd),
+							   ec)
+			  << std::endl;
+	}
+	EXPECT_GE(checked, 6u)
+		<< "new fds: heap buffer, udmabuf, V4L2 device, dumb buffer, export, fence";
+
+	/* And a child really inherits none of them. */
+	int pipeFds[2];
+	ASSERT_EQ(::pipe2(pipeFds, O_CLOEXEC), 0);
+	pid_t child = ::fork();
+	if (child == 0) {
+		::dup2(pipeFds[1], 1);
+		::execl("/bin/sh", "sh", "-c", "ls /proc/$$/fd | wc -l", nullptr);
+		::_exit(127);
+	}
+	::close(pipeFds[1]);
+	char text[16] = {};
+	ssize_t got = ::read(pipeFds[0], text, sizeof(text) - 1);
+	::close(pipeFds[0]);
+	::waitpid(child, nullptr, 0);
+	ASSERT_GT(got, 0);
+	EXPECT_LE(std::atoi(text), 4)
+		<< "the child inherited fds (it should see 0-2 and one of its own)";
+}
+
+TEST(DmaBufOnBoard, CpuWritesThroughTheScopeReachTheDisplay)
+{
+	Result<DrmDevice> vkms = DrmDevice::openByDriver("vkms");
+	DMABRIDGE_REQUIRE_DEVICE(vkms.ok(), vkms.error().message());
+	Layout layout = *computeLayout(DRM_FORMAT_XRGB8888, 1280, 720);
+	Result<HeapInfo> cma = findHeap(true);
+	ASSERT_TRUE(cma.ok()) << cma.error().describe();
+	Result<DmaBuf> buffer = DmaHeap::open(*cma)->allocate(layout.bufferSize(0));
+	ASSERT_TRUE(buffer.ok());
+
+	uint64_t syncs = counters().syncCalls;
+	drawPattern(*buffer, layout);
+	EXPECT_EQ(counters().syncCalls, syncs + 2) << "one START and one END for one CPU write";
+	EXPECT_EQ(showAndCompare(*vkms, *buffer, layout), 0u);
+}
+
+/*
+ * udmabuf in Linux 6.1 offers no kernel mapping (no vmap in its dma_buf_ops), and both
+ * importers here that need one refuse it: vb2-vmalloc at QBUF with EFAULT, vkms (GEM
+ * shmem helpers) at the atomic commit. The CPU path works; the errors say why.
+ */
+TEST(DmaBufOnBoard, UdmabufWorksForTheCpuButNotForVmapImporters)
+{
+	Result<DrmDevice> vkms = DrmDevice::openByDriver("vkms");
+	DMABRIDGE_REQUIRE_DEVICE(vkms.ok(), vkms.error().message());
+	Result<V4l2Device> camera = V4l2Device::openByName("vivid-000");
+	DMABRIDGE_REQUIRE_DEVICE(camera.ok(), camera.error().message());
+	Layout layout = *computeLayout(DRM_FORMAT_XRGB8888, 640, 480);
+	Result<DmaBuf> buffer = allocateUdmabuf(layout.bufferSize(0), "udmabuf-test");
+	ASSERT_TRUE(buffer.ok()) << buffer.error().describe();
+	EXPECT_EQ(buffer->size(), layout.bufferSize(0));
+	drawPattern(*buffer, layout);
+	{
+		CpuAccess access(*buffer, CpuAccessMode::Read);
+		EXPECT_EQ(access.read()[4 * 5 + 0], 5) << "the CPU reads back what it wrote";
+	}
+
+	Result<KmsDisplay> display = KmsDisplay::open(*vkms);
+	ASSERT_TRUE(display.ok()) << display.error().describe();
+	FramebufferCache cache(*vkms);
+	Result<uint32_t> fb = cache.framebuffer({ &*buffer, 1 }, layout);
+	ASSERT_TRUE(fb.ok()) << fb.error().describe();
+	Status shown = display->show(*fb, layout);
+	ASSERT_FALSE(shown.ok()) << "vkms can't map a Linux 6.1 udmabuf to compose it";
+	EXPECT_EQ(shown.error().code(), EINVAL);
+
+	ASSERT_TRUE(camera->setFormat(V4l2Direction::Capture, layout).ok());
+	Status queued = test::queueAll(*camera, { *buffer }, layout);
+	ASSERT_FALSE(queued.ok());
+	EXPECT_EQ(queued.error().code(), EFAULT);
+	EXPECT_NE(queued.error().message().find("its exporter offers no vmap"), std::string::npos)
+		<< queued.error().message();
+}
+
+TEST(DmaBufOnBoard, ExportedV4l2BuffersAreDisplayedAsTheyAre)
+{
+	Result<DrmDevice> vkms = DrmDevice::openByDriver("vkms");
+	DMABRIDGE_REQUIRE_DEVICE(vkms.ok(), vkms.error().message());
+	Result<V4l2Device> camera = V4l2Device::openByName("vivid-001");
+	DMABRIDGE_REQUIRE_DEVICE(camera.ok(), camera.error().message());
+	Result<Layout> layout = camera->setFormat(V4l2Direction::Capture,
+						  *computeLayout(DRM_FORMAT_XRGB8888, 1280, 720));
+	ASSERT_TRUE(layout.ok());
+	Result<unsigned> count =
+		camera->requestBuffers(V4l2Direction::Capture, V4l2Memory::Mmap, 2);
+	ASSERT_TRUE(count.ok()) << count.error().describe();
+	std::vector<DmaBuf> exported;
+	for (unsigned i = 0; i < *count; i++) {
+		Result<std::vector<DmaBuf>> planes =
+			camera->exportBuffer(V4l2Direction::Capture, i);
+		ASSERT_TRUE(planes.ok()) << planes.error().describe();
+		exported.push_back(planes->front());
+		ASSERT_TRUE(camera->queueMmap(V4l2Direction::Capture, i).ok());
+	}
+	EXPECT_NE(exported[0], exported[1]) << "two buffers, two identities";
+	ASSERT_TRUE(camera->streamOn(V4l2Direction::Capture).ok());
+	Result<V4l2Dequeued> frame =
+		camera->dequeue(V4l2Direction::Capture, V4l2Memory::Mmap, 20000);
+	ASSERT_TRUE(frame.ok()) << frame.error().describe();
+	EXPECT_EQ(showAndCompare(*vkms, exported[frame->index], *layout), 0u);
+	ASSERT_TRUE(camera->streamOff(V4l2Direction::Capture).ok());
+}
+
+TEST(DmaBufOnBoard, HeapWithoutPermissionNamesNodeAndFix)
+{
+	Result<HeapInfo> heap = findHeap(false);
+	DMABRIDGE_REQUIRE_DEVICE(heap.ok(), heap.error().message());
+	if (::geteuid() != 0)
+		GTEST_SKIP() << "needs root to drop to an unprivileged user";
+	int pipeFds[2];
+	ASSERT_EQ(::pipe(pipeFds), 0);
+	pid_t child = ::fork();
+	if (child == 0) {
+		::close(pipeFds[0]);
+		if (::setgid(65534) < 0 || ::setuid(65534) < 0)
+			::_exit(2);
+		Result<DmaHeap> open = DmaHeap::open(*heap);
+		std::string message = open ? "opened" : open.error().describe();
+		(void)!::write(pipeFds[1], message.data(), message.size());
+		::_exit(open ? 1 : 0);
+	}
+	::close(pipeFds[1]);
+	char text[512] = {};
+	(void)!::read(pipeFds[0], text, sizeof(text) - 1);
+	::close(pipeFds[0]);
+	int status = 0;
+	::waitpid(child, &status, 0);
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << text;
+	std::string message = text;
+	EXPECT_NE(message.find("cannot open dma-buf heap /dev/dma_heap/" + heap->name),
+		  std::string::npos)
+		<< message;
+	EXPECT_NE(message.find("EACCES"), std::string::npos) << message;
+	EXPECT_NE(message.find("needs read access"), std::string::npos) << message;
+}
+
+TEST(DmaBufOnBoard, CmaExhaustedSaysHowMuchIsFree)
+{
+	Result<HeapInfo> cma = findHeap(true);
+	DMABRIDGE_REQUIRE_DEVICE(cma.ok(), cma.error().message());
+	Result<DmaHeap> heap = DmaHeap::open(*cma);
+	ASSERT_TRUE(heap.ok());
+	Result<DmaBuf> huge = heap->allocate(size_t(512) << 20);
+	ASSERT_FALSE(huge.ok()) << "the board's CMA area is 128 MiB";
+	EXPECT_EQ(huge.error().code(), ENOMEM);
+	EXPECT_NE(huge.error().message().find("'" + cma->name +
+					      "' could not allocate 536870912 bytes"),
+		  std::string::npos)
+		<< huge.error().message();
+	EXPECT_NE(huge.error().message().find("bytes free"), std::string::npos)
+		<< huge.error().message();
+	EXPECT_TRUE(heap->allocate(1 << 20).ok()) << "a failed allocation leaves the heap usable";
+}
+
+} /* namespace */
