@@ -21,6 +21,18 @@ enum class V4l2Direction
 	Output
 };
 
+/*
+ * How the device is reached: through libv4l2 with its conversion off (the default), or
+ * directly. Multi-planar devices are always opened directly: libv4l2's mplane plugin
+ * would present them through the single-planar API, which can't express a buffer per
+ * plane (NV12M), and in libv4l 1.22 it fails to open some (vivid's) altogether.
+ */
+enum class V4l2Access
+{
+	Libv4l2,
+	Direct
+};
+
 /* How a queue's buffers are backed. */
 enum class V4l2Memory
 {
@@ -47,12 +59,14 @@ public:
 	V4l2Device &operator=(V4l2Device &&other) noexcept = default;
 	~V4l2Device();
 
-	static Result<V4l2Device> open(const std::string &path);
+	static Result<V4l2Device> open(const std::string &path,
+				       V4l2Access access = V4l2Access::Libv4l2);
 	/*
 	 * By name: the bus_info's platform name ("vivid-001"), the card name, or the sysfs
 	 * name ("vivid-001-vid-cap"); never by /dev number, which follows probe order.
 	 */
-	static Result<V4l2Device> openByName(const std::string &name);
+	static Result<V4l2Device> openByName(const std::string &name,
+					     V4l2Access access = V4l2Access::Libv4l2);
 	/* Every /dev/video* node there is, sorted. */
 	static std::vector<std::string> nodes();
 
@@ -64,6 +78,9 @@ public:
 	bool hasCapture() const;
 	bool hasOutput() const;
 	bool multiPlanar() const { return multiPlanar_; }
+	V4l2Access access() const { return access_; }
+	/* Why the access differs from the one asked for; empty when it doesn't. */
+	const std::string &accessNote() const { return accessNote_; }
 
 	/*
 	 * What the queue accepts: formats, contiguity (REQBUFS capabilities: a queue that
@@ -100,6 +117,8 @@ private:
 	Error fail(int err, const std::string &what) const;
 
 	UniqueFd fd_;
+	V4l2Access access_ = V4l2Access::Libv4l2;
+	std::string accessNote_;
 	std::string path_;
 	std::string name_;
 	std::string driver_;

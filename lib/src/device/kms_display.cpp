@@ -261,6 +261,13 @@ bool KmsDisplay::hasWriteback() const
 Status KmsDisplay::show(uint32_t framebuffer, const Layout &layout)
 {
 	State &s = *state_;
+	if (!planeTakes(layout.fourcc, layout.modifier)) {
+		std::string taken;
+		for (const FormatModifiers &format : s.formats)
+			taken += (taken.empty() ? "" : ", ") + fourccToString(format.fourcc);
+		return Error(ENOTSUP, label() + " does not take " + layout.describe() +
+					      " (IN_FORMATS: " + taken + ")");
+	}
 	AtomicRequest atomic;
 	uint32_t flags = 0;
 	if (!s.modeSet) {

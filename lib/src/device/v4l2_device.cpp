@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <grp.h>
 #include <libv4l2.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include <linux/videodev2.h>
@@ -74,7 +75,7 @@ std::string hex(uint32_t value)
 
 V4l2Device::~V4l2Device()
 {
-	if (fd_.isValid())
+	if (fd_.isValid() && access_ == V4l2Access::Libv4l2)
 		v4l2_close(fd_.release());
 }
 
@@ -93,46 +94,55 @@ std::vector<std::string> V4l2Device::nodes()
 	return paths;
 }
 
-Result<V4l2Device> V4l2Device::open(const std::string &path)
+Result<V4l2Device> V4l2Device::open(const std::string &path, V4l2Access access)
 {
 	V4l2Device device;
 	device.path_ = path;
+	device.access_ = access;
 	int raw = ::open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (raw < 0) {
 		int err = errno;
 		return Error::fromErrno(err, "cannot open V4L2 device " + path +
 						     (err == EACCES ? permissionHint(path) : ""));
 	}
-	/* libv4l2 takes the fd over (v4l2_close releases its state and the fd). */
-	if (v4l2_fd_open(raw, V4L2_DISABLE_CONVERSION) < 0) {
-		int err = errno;
-		::close(raw);
-		return Error::fromErrno(err, "libv4l2 could not take " + path);
-	}
 	device.fd_ = UniqueFd(raw);
 
 	struct v4l2_capability caps = {};
-	if (device.ioctl(VIDIOC_QUERYCAP, &caps) < 0)
+	if (::ioctl(raw, VIDIOC_QUERYCAP, &caps) < 0)
 		return device.fail(errno, "VIDIOC_QUERYCAP (is it a V4L2 video node?)");
 	device.caps_ =
 		(caps.capabilities & V4L2_CAP_DEVICE_CAPS) ? caps.device_caps : caps.capabilities;
+	device.multiPlanar_ = device.caps_ & kMultiPlanarCaps;
+	if (access == V4l2Access::Libv4l2 && device.multiPlanar_) {
+		device.access_ = V4l2Access::Direct;
+		device.accessNote_ = "multi-planar: opened directly, as libv4l2's mplane plugin "
+				     "would hide buffers per plane";
+	}
+	/* libv4l2 takes the fd over (v4l2_close releases its state and the fd). */
+	if (device.access_ == V4l2Access::Libv4l2 &&
+	    v4l2_fd_open(raw, V4L2_DISABLE_CONVERSION) < 0) {
+		int err = errno;
+		return Error::fromErrno(err, "libv4l2 could not take " + path);
+	}
+
 	device.driver_ = text(caps.driver);
 	device.card_ = text(caps.card);
 	std::string bus = text(caps.bus_info);
 	device.name_ = bus.rfind("platform:", 0) == 0 ? bus.substr(9) : device.card_;
-	device.multiPlanar_ = device.caps_ & kMultiPlanarCaps;
 	return device;
 }
 
-Result<V4l2Device> V4l2Device::openByName(const std::string &name)
+Result<V4l2Device> V4l2Device::openByName(const std::string &name, V4l2Access access)
 {
+	/* Scanned directly: libv4l2 would set up (and complain about) every node. */
 	std::string found;
 	for (const std::string &path : nodes()) {
-		Result<V4l2Device> device = open(path);
+		Result<V4l2Device> device = open(path, V4l2Access::Direct);
 		if (!device)
 			continue;
 		if (device->name_ == name || device->card_ == name || sysfsName(path) == name)
-			return device;
+			return access == V4l2Access::Direct ? std::move(device)
+							    : open(path, access);
 		found += (found.empty() ? "" : ", ") + device->label();
 	}
 	return Error(ENODEV, "no V4L2 device named '" + name +
@@ -161,7 +171,8 @@ int V4l2Device::ioctl(unsigned long request, void *arg) const
 {
 	int ret;
 	do {
-		ret = v4l2_ioctl(fd_.get(), request, arg);
+		ret = access_ == V4l2Access::Libv4l2 ? v4l2_ioctl(fd_.get(), request, arg)
+						     : ::ioctl(fd_.get(), request, arg);
 	} while (ret == -1 && errno == EINTR);
 	return ret;
 }
