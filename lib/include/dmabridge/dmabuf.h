@@ -91,11 +91,13 @@ enum class CpuAccessMode
  * The only way for the CPU to touch a dma-buf's contents. The constructor maps the buffer
  * (read-only unless writing) and issues DMA_BUF_IOCTL_SYNC START; the destructor issues
  * SYNC END and unmaps. Both retry EINTR and EAGAIN. Check isValid() before use.
+ * syncCounter, when given, counts this scope's sync ioctls for its owner (an element's
+ * statistics) on top of the process-wide counters().
  */
 class CpuAccess
 {
 public:
-	CpuAccess(const DmaBuf &buffer, CpuAccessMode mode);
+	CpuAccess(const DmaBuf &buffer, CpuAccessMode mode, uint64_t *syncCounter = nullptr);
 	~CpuAccess();
 	CpuAccess(const CpuAccess &) = delete;
 	CpuAccess &operator=(const CpuAccess &) = delete;
@@ -110,6 +112,7 @@ public:
 private:
 	DmaBuf buffer_;
 	CpuAccessMode mode_;
+	uint64_t *syncCounter_;
 	uint8_t *data_ = nullptr;
 	size_t size_ = 0;
 	Error error_;

@@ -100,8 +100,12 @@ public:
 	Status queueDmaBuf(V4l2Direction direction, unsigned index, std::span<const DmaBuf> buffers,
 			   const Layout &layout, uint32_t bytesUsed = 0);
 	Status queueMmap(V4l2Direction direction, unsigned index, uint32_t bytesUsed = 0);
-	/* Waits up to timeoutMs for a buffer; ETIMEDOUT when none came. */
-	Result<V4l2Dequeued> dequeue(V4l2Direction direction, V4l2Memory memory, int timeoutMs);
+	/*
+	 * Waits up to timeoutMs for a buffer; ETIMEDOUT when none came, ECANCELED when wakeFd
+	 * (an eventfd or pipe, optional) became readable first.
+	 */
+	Result<V4l2Dequeued> dequeue(V4l2Direction direction, V4l2Memory memory, int timeoutMs,
+				     int wakeFd = -1);
 	/* VIDIOC_EXPBUF of every plane of an MMAP buffer, close-on-exec. */
 	Result<std::vector<DmaBuf>> exportBuffer(V4l2Direction direction, unsigned index);
 	Status streamOn(V4l2Direction direction);

@@ -30,7 +30,8 @@ static int syncBuffer(int fd, uint64_t flags)
 	return internal::retryIoctl(fd, DMA_BUF_IOCTL_SYNC, &sync);
 }
 
-CpuAccess::CpuAccess(const DmaBuf &buffer, CpuAccessMode mode) : buffer_(buffer), mode_(mode)
+CpuAccess::CpuAccess(const DmaBuf &buffer, CpuAccessMode mode, uint64_t *syncCounter)
+	: buffer_(buffer), mode_(mode), syncCounter_(syncCounter)
 {
 	if (!buffer_.isValid()) {
 		error_ = Error(EBADF, "CPU access to an invalid dma-buf");
@@ -51,6 +52,8 @@ CpuAccess::CpuAccess(const DmaBuf &buffer, CpuAccessMode mode) : buffer_(buffer)
 		return;
 	}
 
+	if (syncCounter_)
+		++*syncCounter_;
 	if (syncBuffer(buffer_.fd().get(), DMA_BUF_SYNC_START | syncDirection(mode_)) < 0) {
 		error_ = Error::fromErrno(errno, "DMA_BUF_IOCTL_SYNC START");
 		::munmap(map, buffer_.size());
@@ -67,6 +70,8 @@ CpuAccess::~CpuAccess()
 	if (!data_)
 		return;
 	/* END can only fail for a bad fd or flags: nothing to undo, the mapping still goes. */
+	if (syncCounter_)
+		++*syncCounter_;
 	(void)syncBuffer(buffer_.fd().get(), DMA_BUF_SYNC_END | syncDirection(mode_));
 	::munmap(data_, size_);
 }

@@ -123,14 +123,20 @@ Status V4l2Device::queueMmap(V4l2Direction direction, unsigned index, uint32_t b
 	return {};
 }
 
-Result<V4l2Dequeued> V4l2Device::dequeue(V4l2Direction direction, V4l2Memory memory, int timeoutMs)
+Result<V4l2Dequeued> V4l2Device::dequeue(V4l2Direction direction, V4l2Memory memory, int timeoutMs,
+					 int wakeFd)
 {
-	struct pollfd pfd = { fd_.get(),
-			      short(direction == V4l2Direction::Capture ? POLLIN : POLLOUT), 0 };
+	struct pollfd fds[2] = {
+		{ fd_.get(), short(direction == V4l2Direction::Capture ? POLLIN : POLLOUT), 0 },
+		{ wakeFd, POLLIN, 0 },
+	};
+	const struct pollfd &pfd = fds[0];
 	int ready;
 	do {
-		ready = ::poll(&pfd, 1, timeoutMs);
+		ready = ::poll(fds, wakeFd >= 0 ? 2 : 1, timeoutMs);
 	} while (ready < 0 && errno == EINTR);
+	if (ready > 0 && (fds[1].revents & POLLIN))
+		return Error(ECANCELED, label() + ": waiting for a buffer was cancelled");
 	if (ready < 0)
 		return fail(errno, "poll");
 	if (ready == 0)
