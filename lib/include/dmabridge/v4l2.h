@@ -48,6 +48,14 @@ struct V4l2Dequeued
 	bool error = false; /* V4L2_BUF_FLAG_ERROR: the contents are not a good frame */
 };
 
+/* A frame size a queue takes: one size (min == max) or a range with steps. */
+struct V4l2FrameSize
+{
+	uint32_t minWidth, maxWidth, stepWidth;
+	uint32_t minHeight, maxHeight, stepHeight;
+	bool discrete() const { return minWidth == maxWidth && minHeight == maxHeight; }
+};
+
 /*
  * One V4L2 video device, opened through libv4l2 with its format conversion off. Every
  * error names the device ("vivid-001 (/dev/video8)") and what was being done.
@@ -87,6 +95,11 @@ public:
 	 * can't take user pointers is vb2-dma-contig), IOMMU (sysfs), quirks.
 	 */
 	Result<DeviceConstraints> probe(V4l2Direction direction = V4l2Direction::Capture);
+
+	/* VIDIOC_ENUM_FRAMESIZES for a format (DRM fourcc); empty when the driver lists none. */
+	std::vector<V4l2FrameSize> frameSizes(V4l2Direction direction, uint32_t fourcc) const;
+	/* The queue's current format as a layout (VIDIOC_G_FMT). */
+	Result<Layout> currentFormat(V4l2Direction direction) const;
 
 	/*
 	 * Sets the format from a planned layout (fourcc, size, strides) and returns the

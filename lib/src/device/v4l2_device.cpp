@@ -291,6 +291,50 @@ Result<Layout> V4l2Device::setFormat(V4l2Direction direction, const Layout &layo
 	return layoutFromStride(layout.fourcc, width, height, stride, bufferPerPlane);
 }
 
+std::vector<V4l2FrameSize> V4l2Device::frameSizes(V4l2Direction direction, uint32_t fourcc) const
+{
+	std::vector<V4l2FrameSize> sizes;
+	const FormatInfo *info = formatFromDrm(fourcc);
+	if (!info)
+		return sizes;
+	(void)direction; /* ENUM_FRAMESIZES has no buffer type: it is per pixel format */
+	struct v4l2_frmsizeenum size = {};
+	size.pixel_format = info->v4l2;
+	for (size.index = 0; ioctl(VIDIOC_ENUM_FRAMESIZES, &size) == 0; size.index++) {
+		if (size.type == V4L2_FRMSIZE_TYPE_DISCRETE) {
+			sizes.push_back({ size.discrete.width, size.discrete.width, 1,
+					  size.discrete.height, size.discrete.height, 1 });
+			continue;
+		}
+		const auto &w = size.stepwise;
+		sizes.push_back({ w.min_width, w.max_width, std::max(w.step_width, 1u),
+				  w.min_height, w.max_height, std::max(w.step_height, 1u) });
+		break;
+	}
+	return sizes;
+}
+
+Result<Layout> V4l2Device::currentFormat(V4l2Direction direction) const
+{
+	struct v4l2_format format = {};
+	format.type = bufferType(direction);
+	if (ioctl(VIDIOC_G_FMT, &format) < 0)
+		return fail(errno, "VIDIOC_G_FMT");
+	bool multi = false;
+	uint32_t pixelformat =
+		multiPlanar_ ? format.fmt.pix_mp.pixelformat : format.fmt.pix.pixelformat;
+	const FormatInfo *info = formatFromV4l2(pixelformat, &multi);
+	if (!info)
+		return Error(ENOTSUP, label() + ": current format " + fourccToString(pixelformat) +
+					      " is not in the format table");
+	if (multiPlanar_)
+		return layoutFromStride(info->drm, format.fmt.pix_mp.width,
+					format.fmt.pix_mp.height,
+					format.fmt.pix_mp.plane_fmt[0].bytesperline, multi);
+	return layoutFromStride(info->drm, format.fmt.pix.width, format.fmt.pix.height,
+				format.fmt.pix.bytesperline);
+}
+
 Status V4l2Device::setControl(uint32_t id, int32_t value)
 {
 	struct v4l2_control control = { id, value };

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "dmabuf_memory.h"
+
+namespace dmabridge::gst {
+
+namespace {
+
+GQuark dmaBufQuark()
+{
+	static GQuark quark = g_quark_from_static_string("dmabridge-dmabuf");
+	return quark;
+}
+
+GstAllocator *allocator()
+{
+	static GstAllocator *dmabuf = gst_dmabuf_allocator_new();
+	return dmabuf;
+}
+
+} /* namespace */
+
+GstMemory *wrapDmaBuf(const DmaBuf &buffer)
+{
+	UniqueFd fd = buffer.fd().duplicate();
+	if (!fd)
+		return nullptr;
+	GstMemory *memory = gst_dmabuf_allocator_alloc(allocator(), fd.release(), buffer.size());
+	gst_mini_object_set_qdata(GST_MINI_OBJECT(memory), dmaBufQuark(), new DmaBuf(buffer),
+				  [](gpointer data) { delete static_cast<DmaBuf *>(data); });
+	return memory;
+}
+
+const DmaBuf *dmaBufOf(GstMemory *memory)
+{
+	if (!memory || !gst_is_dmabuf_memory(memory))
+		return nullptr;
+	auto *known = static_cast<DmaBuf *>(
+		gst_mini_object_get_qdata(GST_MINI_OBJECT(memory), dmaBufQuark()));
+	if (known)
+		return known;
+	Result<DmaBuf> buffer =
+		DmaBuf::fromFd(SharedFd::duplicateOf(gst_dmabuf_memory_get_fd(memory)));
+	if (!buffer)
+		return nullptr;
+	auto *made = new DmaBuf(std::move(*buffer));
+	gst_mini_object_set_qdata(GST_MINI_OBJECT(memory), dmaBufQuark(), made,
+				  [](gpointer data) { delete static_cast<DmaBuf *>(data); });
+	return made;
+}
+
+std::vector<DmaBuf> dmaBufsOf(GstBuffer *buffer)
+{
+	std::vector<DmaBuf> buffers;
+	for (guint i = 0; i < gst_buffer_n_memory(buffer); i++) {
+		const DmaBuf *dmabuf = dmaBufOf(gst_buffer_peek_memory(buffer, i));
+		if (!dmabuf)
+			return {};
+		buffers.push_back(*dmabuf);
+	}
+	return buffers;
+}
+
+GstVideoFormat gstFormat(uint32_t fourcc)
+{
+	const FormatInfo *info = formatFromDrm(fourcc);
+	if (!info || info->gst.empty())
+		return GST_VIDEO_FORMAT_UNKNOWN;
+	return gst_video_format_from_string(std::string(info->gst).c_str());
+}
+
+uint32_t drmFormat(GstVideoFormat format)
+{
+	const FormatInfo *info = formatFromGst(gst_video_format_to_string(format));
+	return info ? info->drm : 0;
+}
+
+Result<Layout> layoutOf(GstBuffer *buffer, const GstVideoInfo &info)
+{
+	uint32_t fourcc = drmFormat(GST_VIDEO_INFO_FORMAT(&info));
+	if (!fourcc)
+		return Error(EINVAL,
+			     std::string("no DRM format for GStreamer format ") +
+				     gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info)));
+	Layout layout;
+	layout.fourcc = fourcc;
+	layout.width = GST_VIDEO_INFO_WIDTH(&info);
+	layout.height = GST_VIDEO_INFO_HEIGHT(&info);
+	layout.planeCount = GST_VIDEO_INFO_N_PLANES(&info);
+
+	GstVideoMeta *meta = buffer ? gst_buffer_get_video_meta(buffer) : nullptr;
+	guint memories = buffer ? gst_buffer_n_memory(buffer) : 1;
+	layout.buffers = memories > 1 ? memories : 1;
+	for (unsigned p = 0; p < layout.planeCount; p++) {
+		gsize offset = meta ? meta->offset[p] : GST_VIDEO_INFO_PLANE_OFFSET(&info, p);
+		gint stride = meta ? meta->stride[p] : GST_VIDEO_INFO_PLANE_STRIDE(&info, p);
+		PlaneLayout &plane = layout.planes[p];
+		plane.stride = uint32_t(stride);
+		plane.size = uint64_t(stride) * GST_VIDEO_INFO_COMP_HEIGHT(&info, p);
+		if (layout.buffers > 1) {
+			/* Offsets count across memories: find the memory this plane starts in. */
+			guint index = 0, length = 0;
+			gsize skip = 0;
+			if (gst_buffer_find_memory(buffer, offset, 1, &index, &length, &skip)) {
+				plane.buffer = index;
+				plane.offset = skip;
+				continue;
+			}
+		}
+		plane.offset = offset;
+	}
+	return layout;
+}
+
+void addVideoMeta(GstBuffer *buffer, const Layout &layout)
+{
+	gsize offsets[GST_VIDEO_MAX_PLANES] = {};
+	gint strides[GST_VIDEO_MAX_PLANES] = {};
+	gsize base[3] = {};
+	for (unsigned b = 1; b < layout.buffers && b < 3; b++)
+		base[b] = base[b - 1] + gst_buffer_peek_memory(buffer, b - 1)->size;
+	for (unsigned p = 0; p < layout.planeCount; p++) {
+		offsets[p] = gsize(base[layout.planes[p].buffer] + layout.planes[p].offset);
+		strides[p] = gint(layout.planes[p].stride);
+	}
+	gst_buffer_add_video_meta_full(buffer, GST_VIDEO_FRAME_FLAG_NONE, gstFormat(layout.fourcc),
+				       layout.width, layout.height, layout.planeCount, offsets,
+				       strides);
+}
+
+} /* namespace dmabridge::gst */

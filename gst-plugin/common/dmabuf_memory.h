@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* dma-bufs as GStreamer memory, and frame layouts as GStreamer describes them. */
+#pragma once
+
+#include <gst/allocators/allocators.h>
+#include <gst/gst.h>
+#include <gst/video/video.h>
+
+#include <dmabridge/dmabuf.h>
+#include <dmabridge/layout.h>
+
+namespace dmabridge::gst {
+
+/* A GstMemory sharing buffer's dma-buf (through its own fd); it carries the DmaBuf. */
+GstMemory *wrapDmaBuf(const DmaBuf &buffer);
+
+/*
+ * The DmaBuf behind a dma-buf GstMemory, made on first sight and kept on the memory, so
+ * a pool's memories cost one fstat each, not one per frame. Null for other memory.
+ */
+const DmaBuf *dmaBufOf(GstMemory *memory);
+
+/* All the buffer's memories are dma-bufs: their DmaBufs in order, else empty. */
+std::vector<DmaBuf> dmaBufsOf(GstBuffer *buffer);
+
+/* The layout of a video buffer: GstVideoMeta's strides and offsets, else info's. */
+Result<Layout> layoutOf(GstBuffer *buffer, const GstVideoInfo &info);
+
+/*
+ * The layout's strides and offsets as a GstVideoMeta on buffer, which holds one memory
+ * per layout buffer: GStreamer counts plane offsets across the memories.
+ */
+void addVideoMeta(GstBuffer *buffer, const Layout &layout);
+
+GstVideoFormat gstFormat(uint32_t fourcc);
+uint32_t drmFormat(GstVideoFormat format);
+
+} /* namespace dmabridge::gst */

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "planned_pool.h"
+
+#include <gst/video/video.h>
+
+#include <dmabridge/allocator.h>
+
+#include "dmabuf_memory.h"
+
+namespace {
+
+struct PoolImpl
+{
+	dmabridge::Plan plan;
+	dmabridge::gst::ElementStats *stats = nullptr;
+};
+
+} /* namespace */
+
+struct GstDmabridgePool
+{
+	GstBufferPool parent;
+	PoolImpl *impl;
+};
+
+struct GstDmabridgePoolClass
+{
+	GstBufferPoolClass parent_class;
+};
+
+G_DEFINE_TYPE(GstDmabridgePool, gst_dmabridge_pool, GST_TYPE_BUFFER_POOL)
+
+GST_DEBUG_CATEGORY_STATIC(pool_debug);
+#define GST_CAT_DEFAULT pool_debug
+
+static const gchar **gst_dmabridge_pool_get_options(GstBufferPool *)
+{
+	static const gchar *options[] = { GST_BUFFER_POOL_OPTION_VIDEO_META, nullptr };
+	return options;
+}
+
+static GstFlowReturn gst_dmabridge_pool_alloc_buffer(GstBufferPool *pool, GstBuffer **out,
+						     GstBufferPoolAcquireParams *)
+{
+	PoolImpl *impl = reinterpret_cast<GstDmabridgePool *>(pool)->impl;
+	dmabridge::Plan one = impl->plan;
+	one.bufferCount = 1;
+	dmabridge::Result<dmabridge::AllocatedBuffers> allocated =
+		dmabridge::allocateBuffers(one, "gst-dmabridge-pool");
+	if (!allocated) {
+		GST_ERROR_OBJECT(pool, "%s", allocated.error().describe().c_str());
+		return GST_FLOW_ERROR;
+	}
+	GstBuffer *buffer = gst_buffer_new();
+	for (const dmabridge::DmaBuf &dmabuf : allocated->buffers)
+		gst_buffer_append_memory(buffer, dmabridge::gst::wrapDmaBuf(dmabuf));
+	dmabridge::gst::addVideoMeta(buffer, allocated->layout);
+	if (impl->stats)
+		impl->stats->allocations++;
+	*out = buffer;
+	return GST_FLOW_OK;
+}
+
+static void gst_dmabridge_pool_finalize(GObject *object)
+{
+	delete reinterpret_cast<GstDmabridgePool *>(object)->impl;
+	G_OBJECT_CLASS(gst_dmabridge_pool_parent_class)->finalize(object);
+}
+
+static void gst_dmabridge_pool_class_init(GstDmabridgePoolClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = gst_dmabridge_pool_finalize;
+	GstBufferPoolClass *pool = GST_BUFFER_POOL_CLASS(klass);
+	pool->get_options = gst_dmabridge_pool_get_options;
+	pool->alloc_buffer = gst_dmabridge_pool_alloc_buffer;
+	GST_DEBUG_CATEGORY_INIT(pool_debug, "dmabridgepool", 0, "dmabridge planned buffer pool");
+}
+
+static void gst_dmabridge_pool_init(GstDmabridgePool *pool)
+{
+	pool->impl = new PoolImpl();
+}
+
+namespace dmabridge::gst {
+
+GstBufferPool *newPlannedPool(const Plan &plan, ElementStats *stats)
+{
+	auto *pool = static_cast<GstDmabridgePool *>(
+		g_object_new(gst_dmabridge_pool_get_type(), nullptr));
+	gst_object_ref_sink(pool);
+	pool->impl->plan = plan;
+	pool->impl->stats = stats;
+	return GST_BUFFER_POOL(pool);
+}
+
+const Plan *planOf(GstBufferPool *pool)
+{
+	if (!pool || !G_TYPE_CHECK_INSTANCE_TYPE(pool, gst_dmabridge_pool_get_type()))
+		return nullptr;
+	return &reinterpret_cast<GstDmabridgePool *>(pool)->impl->plan;
+}
+
+} /* namespace dmabridge::gst */

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "stats.h"
+
+namespace dmabridge::gst {
+
+void ElementStats::setExplanation(std::string text)
+{
+	std::lock_guard<std::mutex> locker(lock_);
+	explanation_ = std::move(text);
+}
+
+std::string ElementStats::explanation() const
+{
+	std::lock_guard<std::mutex> locker(lock_);
+	return explanation_;
+}
+
+void ElementStats::reset()
+{
+	frames = copies = bytesCopied = imports = allocations = 0;
+	syncCalls = 0;
+	setExplanation({});
+}
+
+void ElementStats::post(GstElement *element, GstStructure *extra) const
+{
+	GstStructure *s = gst_structure_new(
+		"dmabridge-stats", "frames", G_TYPE_UINT64, guint64(frames), "copies",
+		G_TYPE_UINT64, guint64(copies), "bytes-copied", G_TYPE_UINT64, guint64(bytesCopied),
+		"imports", G_TYPE_UINT64, guint64(imports), "allocations", G_TYPE_UINT64,
+		guint64(allocations), "sync-calls", G_TYPE_UINT64, guint64(syncCalls),
+		"explanation", G_TYPE_STRING, explanation().c_str(), nullptr);
+	if (extra) {
+		gst_structure_foreach(
+			extra,
+			[](GQuark field, const GValue *value, gpointer target) -> gboolean {
+				gst_structure_id_set_value(static_cast<GstStructure *>(target),
+							   field, value);
+				return TRUE;
+			},
+			s);
+		gst_structure_free(extra);
+	}
+	gst_element_post_message(element, gst_message_new_element(GST_OBJECT(element), s));
+}
+
+void postStatsOnEos(GstPad *pad, GstElement *element, const ElementStats *stats)
+{
+	struct Target
+	{
+		GstElement *element;
+		const ElementStats *stats;
+	};
+	gst_pad_add_probe(
+		pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+		[](GstPad *, GstPadProbeInfo *info, gpointer data) {
+			GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
+			if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) {
+				auto *target = static_cast<Target *>(data);
+				target->stats->post(target->element);
+			}
+			return GST_PAD_PROBE_OK;
+		},
+		new Target{ element, stats },
+		[](gpointer data) { delete static_cast<Target *>(data); });
+}
+
+} /* namespace dmabridge::gst */

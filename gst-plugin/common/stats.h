@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What an element did, posted as the element message "dmabridge-stats". */
+#pragma once
+
+#include <atomic>
+#include <mutex>
+#include <string>
+
+#include <gst/gst.h>
+
+namespace dmabridge::gst {
+
+class ElementStats
+{
+public:
+	std::atomic<uint64_t> frames = 0;
+	std::atomic<uint64_t> copies = 0;
+	std::atomic<uint64_t> bytesCopied = 0;
+	std::atomic<uint64_t> imports = 0;
+	std::atomic<uint64_t> allocations = 0;
+	uint64_t syncCalls = 0; /* counted by CpuAccess scopes on the streaming thread */
+
+	void setExplanation(std::string text);
+	std::string explanation() const;
+	void reset();
+
+	/*
+	 * Posts "dmabridge-stats" on the bus: frames, copies, bytes-copied, imports,
+	 * allocations, sync-calls, explanation, and any extra fields given.
+	 */
+	void post(GstElement *element, GstStructure *extra = nullptr) const;
+
+private:
+	mutable std::mutex lock_;
+	std::string explanation_;
+};
+
+/*
+ * Calls post() when EOS passes pad, so an element reports on EOS as well as on its way
+ * to NULL. The probe is removed with the pad.
+ */
+void postStatsOnEos(GstPad *pad, GstElement *element, const ElementStats *stats);
+
+} /* namespace dmabridge::gst */

@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * dmabridgekmssink: shows frames through atomic KMS.
+ *
+ * dma-buf input is imported once per distinct buffer (by inode) and shown as it is; the
+ * framebuffer goes when the memory does. Other input, or a buffer the display refuses, is
+ * copied once into a buffer of the display's own, counted and logged on GST_PERFORMANCE
+ * with the reason. Upstream is offered a pool planned for the display, and the display's
+ * constraints travel upstream in the allocation query. With readback=true, EOS captures
+ * what the CRTC output through the writeback connector and compares it with the last frame.
+ */
+#include "kms_sink.h"
+
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include <drm_fourcc.h>
+#include <gst/video/gstvideosink.h>
+
+#include <dmabridge/drm.h>
+#include <dmabridge/heap.h>
+#include <dmabridge/kms.h>
+#include <dmabridge/plan.h>
+
+#include "../common/caps.h"
+#include "../common/constraints_query.h"
+#include "../common/dmabuf_memory.h"
+#include "../common/planned_pool.h"
+#include "../common/snapshot.h"
+#include "../common/stats.h"
+
+GST_DEBUG_CATEGORY_STATIC(kms_sink_debug);
+GST_DEBUG_CATEGORY_STATIC(performance);
+#define GST_CAT_DEFAULT kms_sink_debug
+
+using namespace dmabridge;
+
+namespace {
+
+/* The framebuffer cache, shared with memories' destroy notifications (any thread). */
+struct Importer
+{
+	std::mutex lock;
+	FramebufferCache cache;
+	explicit Importer(const DrmDevice &device) : cache(device) {}
+};
+
+/* Tied to each imported GstMemory: drops its framebuffer when the memory goes. */
+struct ImportTag
+{
+	std::weak_ptr<Importer> importer;
+	BufferIdentity identity;
+};
+
+GQuark importQuark()
+{
+	static GQuark quark = g_quark_from_static_string("dmabridge-kms-import");
+	return quark;
+}
+
+struct SinkImpl
+{
+	/* Properties. */
+	std::string driverName;
+	std::string devicePath;
+	guint connectorId = 0;
+	guint planeId = 0;
+	bool readback = false;
+	std::string snapshotLocation;
+
+	std::optional<DrmDevice> drm;
+	std::optional<KmsDisplay> display;
+	std::shared_ptr<Importer> importer;
+	DeviceConstraints constraints;
+	GstVideoInfo info;
+	bool haveInfo = false;
+	gst::ElementStats stats;
+
+	GstBuffer *shown = nullptr; /* on screen: kept until the next commit */
+	std::vector<DmaBuf> shownBuffers;
+	Layout shownLayout;
+
+	/* The copy path: buffers of the display's own. */
+	std::vector<DmaBuf> copyBuffers;
+	Layout copyLayout;
+	unsigned nextCopy = 0;
+	std::string lastCopyReason;
+};
+
+SinkImpl *impl(gpointer sink)
+{
+	return static_cast<SinkImpl *>(reinterpret_cast<GstDmabridgeKmsSink *>(sink)->impl_);
+}
+
+enum
+{
+	PROP_0,
+	PROP_DRIVER_NAME,
+	PROP_DEVICE,
+	PROP_CONNECTOR_ID,
+	PROP_PLANE_ID,
+	PROP_READBACK,
+	PROP_SNAPSHOT_LOCATION
+};
+
+} /* namespace */
+
+G_DEFINE_TYPE(GstDmabridgeKmsSink, gst_dmabridge_kms_sink, GST_TYPE_VIDEO_SINK)
+
+static Result<DrmDevice> openDevice(const SinkImpl &s)
+{
+	if (!s.devicePath.empty())
+		return DrmDevice::open(s.devicePath);
+	if (!s.driverName.empty())
+		return DrmDevice::openByDriver(s.driverName);
+	for (const std::string &path : DrmDevice::nodes()) {
+		Result<DrmDevice> device = DrmDevice::open(path);
+		if (device && device->hasModesetting())
+			return device;
+	}
+	return Error(ENODEV, "no DRM device with a display (set driver-name or device)");
+}
+
+static gboolean sink_start(GstBaseSink *base)
+{
+	SinkImpl &s = *impl(base);
+	s.stats.reset();
+	Result<DrmDevice> drm = openDevice(s);
+	if (!drm) {
+		GST_ELEMENT_ERROR(base, RESOURCE, OPEN_READ_WRITE,
+				  ("%s", drm.error().describe().c_str()), (nullptr));
+		return FALSE;
+	}
+	KmsDisplay::Options options;
+	options.connectorId = s.connectorId;
+	options.planeId = s.planeId;
+	Result<KmsDisplay> display = KmsDisplay::open(*drm, options);
+	if (!display) {
+		GST_ELEMENT_ERROR(base, RESOURCE, OPEN_READ_WRITE,
+				  ("%s", display.error().describe().c_str()), (nullptr));
+		return FALSE;
+	}
+	Result<DeviceConstraints> constraints = drm->probe();
+	if (!constraints) {
+		GST_ELEMENT_ERROR(base, RESOURCE, SETTINGS,
+				  ("%s", constraints.error().describe().c_str()), (nullptr));
+		return FALSE;
+	}
+	s.constraints = std::move(*constraints);
+	s.importer = std::make_shared<Importer>(*drm);
+	s.drm = std::move(*drm);
+	s.display = std::move(*display);
+	GST_INFO_OBJECT(base, "showing on %s", s.display->label().c_str());
+	return TRUE;
+}
+
+static void releaseShown(SinkImpl &s)
+{
+	if (s.shown)
+		gst_buffer_unref(s.shown);
+	s.shown = nullptr;
+	s.shownBuffers.clear();
+}
+
+static gboolean sink_stop(GstBaseSink *base)
+{
+	SinkImpl &s = *impl(base);
+	if (s.display)
+		(void)s.display->disable();
+	releaseShown(s);
+	s.stats.imports = s.importer ? s.importer->cache.imports() : 0;
+	s.stats.post(GST_ELEMENT(base));
+	s.copyBuffers.clear();
+	if (s.importer) {
+		std::lock_guard<std::mutex> locker(s.importer->lock);
+		s.importer->cache.clear();
+	}
+	s.importer.reset();
+	s.display.reset();
+	s.drm.reset();
+	s.haveInfo = false;
+	return TRUE;
+}
+
+static GstCaps *sink_get_caps(GstBaseSink *base, GstCaps *filter)
+{
+	SinkImpl &s = *impl(base);
+	GstCaps *caps = s.drm ? gst::capsFor(s.constraints.formats)
+			      : gst_pad_get_pad_template_caps(GST_BASE_SINK_PAD(base));
+	if (filter) {
+		GstCaps *both = gst_caps_intersect_full(filter, caps, GST_CAPS_INTERSECT_FIRST);
+		gst_caps_unref(caps);
+		caps = both;
+	}
+	return caps;
+}
+
+static gboolean sink_set_caps(GstBaseSink *base, GstCaps *caps)
+{
+	SinkImpl &s = *impl(base);
+	if (!gst_video_info_from_caps(&s.info, caps))
+		return FALSE;
+	s.haveInfo = true;
+	s.copyBuffers.clear();
+	return TRUE;
+}
+
+/* A plan for whatever upstream is: it is told to allocate for the display. */
+static Result<Plan> planForDisplay(const SinkImpl &s, const GstVideoInfo &info, unsigned count)
+{
+	uint32_t fourcc = gst::drmFormat(GST_VIDEO_INFO_FORMAT(&info));
+	DeviceConstraints upstream;
+	upstream.name = "upstream";
+	upstream.formats = { { fourcc, {} } };
+	return Planner().plan({ upstream,
+				{ s.constraints },
+				fourcc,
+				uint32_t(GST_VIDEO_INFO_WIDTH(&info)),
+				uint32_t(GST_VIDEO_INFO_HEIGHT(&info)),
+				count,
+				listHeaps() });
+}
+
+static gboolean sink_propose_allocation(GstBaseSink *base, GstQuery *query)
+{
+	SinkImpl &s = *impl(base);
+	gst::addConstraints(query, s.constraints);
+	gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
+
+	GstCaps *caps = nullptr;
+	gboolean needPool = FALSE;
+	gst_query_parse_allocation(query, &caps, &needPool);
+	GstVideoInfo info;
+	if (!needPool || !caps || !gst_video_info_from_caps(&info, caps))
+		return TRUE;
+	Result<Plan> plan = planForDisplay(s, info, 3);
+	if (!plan || plan->copy) {
+		GST_INFO_OBJECT(base, "no pool to offer: %s",
+				plan ? plan->copyReason.c_str() : plan.error().describe().c_str());
+		return TRUE;
+	}
+	GST_INFO_OBJECT(base, "offering a pool: %s", plan->explain().c_str());
+	GstBufferPool *pool = gst::newPlannedPool(*plan, &s.stats);
+	GstStructure *config = gst_buffer_pool_get_config(pool);
+	gst_buffer_pool_config_set_params(config, caps, guint(plan->bufferSize), 2, 0);
+	gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+	gst_buffer_pool_set_config(pool, config);
+	gst_query_add_allocation_pool(query, pool, guint(plan->bufferSize), 2, 0);
+	gst_object_unref(pool);
+	return TRUE;
+}
+
+/* Imports the buffer's dma-bufs (once per memory) into a framebuffer. */
+static Result<uint32_t> import(SinkImpl &s, GstBuffer *buffer, const std::vector<DmaBuf> &dmabufs,
+			       const Layout &layout)
+{
+	std::lock_guard<std::mutex> locker(s.importer->lock);
+	uint64_t before = s.importer->cache.imports();
+	Result<uint32_t> fb = s.importer->cache.framebuffer(dmabufs, layout);
+	if (fb && s.importer->cache.imports() != before) {
+		GstMemory *memory = gst_buffer_peek_memory(buffer, 0);
+		gst_mini_object_set_qdata(
+			GST_MINI_OBJECT(memory), importQuark(),
+			new ImportTag{ s.importer, dmabufs[0].identity() }, [](gpointer data) {
+				auto *tag = static_cast<ImportTag *>(data);
+				if (auto importer = tag->importer.lock()) {
+					std::lock_guard<std::mutex> lock(importer->lock);
+					importer->cache.release(tag->identity);
+				}
+				delete tag;
+			});
+	}
+	return fb;
+}
+
+/* Copies the frame once into a display buffer; returns its index. */
+static Result<unsigned> copyFrame(SinkImpl &s, GstBuffer *buffer, const Layout &source,
+				  const std::vector<DmaBuf> &dmabufs)
+{
+	if (s.copyBuffers.empty()) {
+		Layout wanted = *computeLayout(source.fourcc, source.width, source.height);
+		for (unsigned i = 0; i < 3; i++) {
+			Result<DmaBuf> copy = s.drm->allocateDumb(wanted, &s.copyLayout);
+			if (!copy)
+				return copy.error();
+			s.copyBuffers.push_back(std::move(*copy));
+			s.stats.allocations++;
+		}
+	}
+	unsigned index = s.nextCopy++ % s.copyBuffers.size();
+	CpuAccess target(s.copyBuffers[index], CpuAccessMode::Write, &s.stats.syncCalls);
+	if (!target.isValid())
+		return target.error();
+
+	/* The source through the sync scope when it is a dma-buf, else GStreamer's map. */
+	std::optional<CpuAccess> sourceAccess;
+	GstMapInfo map = {};
+	const uint8_t *base[3] = {};
+	if (!dmabufs.empty()) {
+		sourceAccess.emplace(dmabufs[0], CpuAccessMode::Read, &s.stats.syncCalls);
+		if (!sourceAccess->isValid() || dmabufs.size() > 1)
+			return Error(EINVAL, "cannot map a multi-buffer frame for copying");
+		base[0] = base[1] = base[2] = sourceAccess->read().data();
+	} else {
+		if (!gst_buffer_map(buffer, &map, GST_MAP_READ))
+			return Error(EIO, "cannot map the input buffer");
+		base[0] = base[1] = base[2] = map.data;
+	}
+	const FormatInfo *info = source.format();
+	uint64_t bytes = 0;
+	for (unsigned p = 0; p < source.planeCount; p++) {
+		uint32_t lineBytes = info->planeWidth(p, source.width) * info->bytesPerPixel[p];
+		for (uint32_t y = 0; y < info->planeHeight(p, source.height); y++)
+			std::memcpy(target.write().data() + s.copyLayout.planes[p].offset +
+					    uint64_t(y) * s.copyLayout.planes[p].stride,
+				    base[p] + source.planes[p].offset +
+					    uint64_t(y) * source.planes[p].stride,
+				    lineBytes);
+		bytes += uint64_t(lineBytes) * info->planeHeight(p, source.height);
+	}
+	if (map.data)
+		gst_buffer_unmap(buffer, &map);
+	s.stats.copies++;
+	s.stats.bytesCopied += bytes;
+	return index;
+}
+
+static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
+{
+	SinkImpl &s = *impl(video);
+	if (!s.haveInfo)
+		return GST_FLOW_NOT_NEGOTIATED;
+	Result<Layout> layout = gst::layoutOf(buffer, s.info);
+	if (!layout) {
+		GST_ELEMENT_ERROR(video, STREAM, FORMAT, ("%s", layout.error().describe().c_str()),
+				  (nullptr));
+		return GST_FLOW_ERROR;
+	}
+
+	std::vector<DmaBuf> dmabufs = gst::dmaBufsOf(buffer);
+	std::string copyReason;
+	Status shown;
+	if (!dmabufs.empty()) {
+		Result<uint32_t> fb = import(s, buffer, dmabufs, *layout);
+		shown = fb ? s.display->show(*fb, *layout) : Status(fb.error());
+		if (shown) {
+			s.stats.setExplanation("zero-copy: " + s.constraints.name +
+					       " shows the upstream dma-bufs as they are (" +
+					       std::to_string(s.importer->cache.imports()) +
+					       " imports)");
+		} else {
+			copyReason = "the display refused the upstream dma-buf: " +
+				     shown.error().describe();
+		}
+	} else {
+		copyReason = "upstream sent system memory, not dma-buf";
+	}
+
+	if (!copyReason.empty()) {
+		if (copyReason != s.lastCopyReason) {
+			GST_CAT_INFO_OBJECT(performance, video, "frame copy: %s",
+					    copyReason.c_str());
+			s.lastCopyReason = copyReason;
+		}
+		Result<unsigned> index = copyFrame(s, buffer, *layout, dmabufs);
+		if (!index) {
+			GST_ELEMENT_ERROR(video, RESOURCE, WRITE,
+					  ("%s", index.error().describe().c_str()), (nullptr));
+			return GST_FLOW_ERROR;
+		}
+		std::vector<DmaBuf> copy = { s.copyBuffers[*index] };
+		Result<uint32_t> fb = import(s, buffer, copy, s.copyLayout);
+		shown = fb ? s.display->show(*fb, s.copyLayout) : Status(fb.error());
+		if (!shown) {
+			GST_ELEMENT_ERROR(video, RESOURCE, WRITE,
+					  ("%s", shown.error().describe().c_str()), (nullptr));
+			return GST_FLOW_ERROR;
+		}
+		s.stats.setExplanation("one copy a frame: " + copyReason);
+		dmabufs = copy;
+		layout = s.copyLayout;
+	}
+
+	/* The commit was blocking: the previous frame is off the screen now. */
+	releaseShown(s);
+	s.shown = gst_buffer_ref(buffer);
+	s.shownBuffers = dmabufs;
+	s.shownLayout = *layout;
+	s.stats.frames++;
+	return GST_FLOW_OK;
+}
+
+/* Captures what the display shows and compares it with the last frame. */
+static GstStructure *readBack(GstBaseSink *base)
+{
+	SinkImpl &s = *impl(base);
+	if (!s.display || !s.display->hasWriteback() || s.shownBuffers.empty())
+		return nullptr;
+	Layout layout;
+	Result<DmaBuf> target = s.drm->allocateDumb(
+		*computeLayout(DRM_FORMAT_XRGB8888, s.display->width(), s.display->height()),
+		&layout);
+	if (!target)
+		return nullptr;
+	Status read;
+	{
+		std::lock_guard<std::mutex> locker(s.importer->lock);
+		read = s.display->readBack(s.importer->cache, *target, layout);
+		s.importer->cache.release(target->identity());
+	}
+	if (!read) {
+		GST_WARNING_OBJECT(base, "readback failed: %s", read.error().describe().c_str());
+		return gst_structure_new("extra", "readback-error", G_TYPE_STRING,
+					 read.error().describe().c_str(), nullptr);
+	}
+	uint64_t differing = gst::differingPixels(s.shownBuffers[0], s.shownLayout, *target, layout,
+						  &s.stats.syncCalls);
+	uint64_t colours = gst::distinctColours(*target, layout, &s.stats.syncCalls);
+	GST_INFO_OBJECT(base,
+			"writeback: %" G_GUINT64_FORMAT " pixels differ, %" G_GUINT64_FORMAT
+			" colours",
+			differing, colours);
+	if (!s.snapshotLocation.empty()) {
+		Status png = gst::writePng(s.snapshotLocation, *target, layout, &s.stats.syncCalls);
+		if (!png)
+			GST_WARNING_OBJECT(base, "%s", png.error().describe().c_str());
+	}
+	return gst_structure_new("extra", "readback-differing-pixels", G_TYPE_UINT64, differing,
+				 "readback-colours", G_TYPE_UINT64, colours, nullptr);
+}
+
+static gboolean sink_event(GstBaseSink *base, GstEvent *event)
+{
+	SinkImpl &s = *impl(base);
+	if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) {
+		GstStructure *extra = s.readback ? readBack(base) : nullptr;
+		s.stats.imports = s.importer ? s.importer->cache.imports() : 0;
+		s.stats.post(GST_ELEMENT(base), extra);
+	}
+	return GST_BASE_SINK_CLASS(gst_dmabridge_kms_sink_parent_class)->event(base, event);
+}
+
+static void sink_set_property(GObject *object, guint id, const GValue *value, GParamSpec *pspec)
+{
+	SinkImpl &s = *impl(object);
+	auto text = [&] {
+		return std::string(g_value_get_string(value) ? g_value_get_string(value) : "");
+	};
+	switch (id) {
+	case PROP_DRIVER_NAME:
+		s.driverName = text();
+		break;
+	case PROP_DEVICE:
+		s.devicePath = text();
+		break;
+	case PROP_CONNECTOR_ID:
+		s.connectorId = g_value_get_uint(value);
+		break;
+	case PROP_PLANE_ID:
+		s.planeId = g_value_get_uint(value);
+		break;
+	case PROP_READBACK:
+		s.readback = g_value_get_boolean(value);
+		break;
+	case PROP_SNAPSHOT_LOCATION:
+		s.snapshotLocation = text();
+		break;
+	default:
+		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+	}
+}
+
+static void sink_get_property(GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+	SinkImpl &s = *impl(object);
+	switch (id) {
+	case PROP_DRIVER_NAME:
+		g_value_set_string(value, s.driverName.c_str());
+		break;
+	case PROP_DEVICE:
+		g_value_set_string(value, s.devicePath.c_str());
+		break;
+	case PROP_CONNECTOR_ID:
+		g_value_set_uint(value, s.connectorId);
+		break;
+	case PROP_PLANE_ID:
+		g_value_set_uint(value, s.planeId);
+		break;
+	case PROP_READBACK:
+		g_value_set_boolean(value, s.readback);
+		break;
+	case PROP_SNAPSHOT_LOCATION:
+		g_value_set_string(value, s.snapshotLocation.c_str());
+		break;
+	default:
+		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+	}
+}
+
+static void sink_finalize(GObject *object)
+{
+	delete impl(object);
+	G_OBJECT_CLASS(gst_dmabridge_kms_sink_parent_class)->finalize(object);
+}
+
+static void gst_dmabridge_kms_sink_class_init(GstDmabridgeKmsSinkClass *klass)
+{
+	GObjectClass *object = G_OBJECT_CLASS(klass);
+	GstElementClass *element = GST_ELEMENT_CLASS(klass);
+	GstBaseSinkClass *base = GST_BASE_SINK_CLASS(klass);
+	object->set_property = sink_set_property;
+	object->get_property = sink_get_property;
+	object->finalize = sink_finalize;
+
+	auto flags = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+	g_object_class_install_property(
+		object, PROP_DRIVER_NAME,
+		g_param_spec_string(
+			"driver-name", "Driver name",
+			"DRM driver of the display (vkms, vc4, rockchip...); empty: the "
+			"first device that has one",
+			nullptr, flags));
+	g_object_class_install_property(
+		object, PROP_DEVICE,
+		g_param_spec_string("device", "Device",
+				    "DRM device node (/dev/dri/card1); wins over "
+				    "driver-name",
+				    nullptr, flags));
+	g_object_class_install_property(object, PROP_CONNECTOR_ID,
+					g_param_spec_uint("connector-id", "Connector",
+							  "Connector id; 0: the first connected", 0,
+							  G_MAXUINT32, 0, flags));
+	g_object_class_install_property(object, PROP_PLANE_ID,
+					g_param_spec_uint("plane-id", "Plane",
+							  "Plane id; 0: the CRTC's primary plane",
+							  0, G_MAXUINT32, 0, flags));
+	g_object_class_install_property(
+		object, PROP_READBACK,
+		g_param_spec_boolean(
+			"readback", "Read back",
+			"At EOS, capture what the display shows through its writeback "
+			"connector and compare it with the last frame (in dmabridge-stats)",
+			FALSE, flags));
+	g_object_class_install_property(
+		object, PROP_SNAPSHOT_LOCATION,
+		g_param_spec_string("snapshot-location", "Snapshot location",
+				    "With readback, save what the display showed as this PNG file",
+				    nullptr, flags));
+
+	gst_element_class_set_static_metadata(
+		element, "dmabridge KMS sink", "Sink/Video",
+		"Shows dma-bufs through atomic KMS without copies; imports each buffer once and "
+		"copies once, with the reason, only what the display can't take",
+		"dmabridge");
+	gst_element_class_add_pad_template(
+		element,
+		gst_pad_template_new("sink", GST_PAD_SINK, GST_PAD_ALWAYS, gst::allFormatsCaps()));
+	base->start = sink_start;
+	base->stop = sink_stop;
+	base->get_caps = sink_get_caps;
+	base->set_caps = sink_set_caps;
+	base->propose_allocation = sink_propose_allocation;
+	base->event = sink_event;
+	GST_VIDEO_SINK_CLASS(klass)->show_frame = sink_show_frame;
+	GST_DEBUG_CATEGORY_INIT(kms_sink_debug, "dmabridgekmssink", 0, "dmabridge KMS sink");
+	GST_DEBUG_CATEGORY_GET(performance, "GST_PERFORMANCE");
+}
+
+static void gst_dmabridge_kms_sink_init(GstDmabridgeKmsSink *sink)
+{
+	sink->impl_ = new SinkImpl();
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The dmabridge GStreamer plugin: one element per file under gst-plugin/. */
+#include <gst/gst.h>
+
+#include "kmssink/kms_sink.h"
+#include "v4l2src/v4l2_src.h"
+
+static gboolean plugin_init(GstPlugin *plugin)
+{
+	return gst_element_register(plugin, "dmabridgekmssink", GST_RANK_NONE,
+				    gst_dmabridge_kms_sink_get_type()) &&
+	       gst_element_register(plugin, "dmabridgev4l2src", GST_RANK_NONE,
+				    gst_dmabridge_v4l2_src_get_type());
+}
+
+#define PACKAGE "dmabridge"
+GST_PLUGIN_DEFINE(GST_VERSION_MAJOR, GST_VERSION_MINOR, dmabridge,
+		  "Zero-copy dma-buf sharing between V4L2, DRM/KMS and GPU elements", plugin_init,
+		  DMABRIDGE_VERSION, "LGPL", "dmabridge", "dmabridge")
