@@ -170,7 +170,6 @@ static gboolean sink_stop(GstBaseSink *base)
 	if (s.display)
 		(void)s.display->disable();
 	releaseShown(s);
-	s.stats.imports = s.importer ? s.importer->cache.imports() : 0;
 	s.stats.post(GST_ELEMENT(base));
 	s.copyBuffers.clear();
 	if (s.importer) {
@@ -190,7 +189,8 @@ static GstCaps *sink_get_caps(GstBaseSink *base, GstCaps *filter)
 	GstCaps *caps = s.drm ? gst::capsFor(s.constraints.formats)
 			      : gst_pad_get_pad_template_caps(GST_BASE_SINK_PAD(base));
 	if (filter) {
-		GstCaps *both = gst_caps_intersect_full(filter, caps, GST_CAPS_INTERSECT_FIRST);
+		/* The display's order first: it knows which format it shows best. */
+		GstCaps *both = gst_caps_intersect_full(caps, filter, GST_CAPS_INTERSECT_FIRST);
 		gst_caps_unref(caps);
 		caps = both;
 	}
@@ -252,17 +252,22 @@ static gboolean sink_propose_allocation(GstBaseSink *base, GstQuery *query)
 	return TRUE;
 }
 
-/* Imports the buffer's dma-bufs (once per memory) into a framebuffer. */
-static Result<uint32_t> import(SinkImpl &s, GstBuffer *buffer, const std::vector<DmaBuf> &dmabufs,
+/*
+ * Imports dma-bufs (once each) into a framebuffer. Buffers of upstream's memory (owner)
+ * drop their framebuffer when that memory goes; the sink's own copy buffers at stop.
+ */
+static Result<uint32_t> import(SinkImpl &s, GstMemory *owner, const std::vector<DmaBuf> &dmabufs,
 			       const Layout &layout)
 {
 	std::lock_guard<std::mutex> locker(s.importer->lock);
 	uint64_t before = s.importer->cache.imports();
 	Result<uint32_t> fb = s.importer->cache.framebuffer(dmabufs, layout);
 	if (fb && s.importer->cache.imports() != before) {
-		GstMemory *memory = gst_buffer_peek_memory(buffer, 0);
+		s.stats.imports++;
+		if (!owner)
+			return fb;
 		gst_mini_object_set_qdata(
-			GST_MINI_OBJECT(memory), importQuark(),
+			GST_MINI_OBJECT(owner), importQuark(),
 			new ImportTag{ s.importer, dmabufs[0].identity() }, [](gpointer data) {
 				auto *tag = static_cast<ImportTag *>(data);
 				if (auto importer = tag->importer.lock()) {
@@ -332,6 +337,9 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 	SinkImpl &s = *impl(video);
 	if (!s.haveInfo)
 		return GST_FLOW_NOT_NEGOTIATED;
+	/* The prerolled frame comes again when PLAYING starts: it is on screen already. */
+	if (buffer == s.shown)
+		return GST_FLOW_OK;
 	Result<Layout> layout = gst::layoutOf(buffer, s.info);
 	if (!layout) {
 		GST_ELEMENT_ERROR(video, STREAM, FORMAT, ("%s", layout.error().describe().c_str()),
@@ -343,13 +351,14 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 	std::string copyReason;
 	Status shown;
 	if (!dmabufs.empty()) {
-		Result<uint32_t> fb = import(s, buffer, dmabufs, *layout);
+		Result<uint32_t> fb =
+			import(s, gst_buffer_peek_memory(buffer, 0), dmabufs, *layout);
 		shown = fb ? s.display->show(*fb, *layout) : Status(fb.error());
 		if (shown) {
-			s.stats.setExplanation("zero-copy: " + s.constraints.name +
-					       " shows the upstream dma-bufs as they are (" +
-					       std::to_string(s.importer->cache.imports()) +
-					       " imports)");
+			s.stats.setExplanation(
+				"zero-copy: " + s.constraints.name +
+				" shows the upstream dma-bufs as they are, each imported "
+				"once");
 		} else {
 			copyReason = "the display refused the upstream dma-buf: " +
 				     shown.error().describe();
@@ -371,7 +380,7 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 			return GST_FLOW_ERROR;
 		}
 		std::vector<DmaBuf> copy = { s.copyBuffers[*index] };
-		Result<uint32_t> fb = import(s, buffer, copy, s.copyLayout);
+		Result<uint32_t> fb = import(s, nullptr, copy, s.copyLayout);
 		shown = fb ? s.display->show(*fb, s.copyLayout) : Status(fb.error());
 		if (!shown) {
 			GST_ELEMENT_ERROR(video, RESOURCE, WRITE,
@@ -415,20 +424,23 @@ static GstStructure *readBack(GstBaseSink *base)
 		return gst_structure_new("extra", "readback-error", G_TYPE_STRING,
 					 read.error().describe().c_str(), nullptr);
 	}
-	uint64_t differing = gst::differingPixels(s.shownBuffers[0], s.shownLayout, *target, layout,
-						  &s.stats.syncCalls);
-	uint64_t colours = gst::distinctColours(*target, layout, &s.stats.syncCalls);
+	/* Verification reads are counted apart: they are not part of showing frames. */
+	uint64_t syncs = 0;
+	uint64_t differing =
+		gst::differingPixels(s.shownBuffers[0], s.shownLayout, *target, layout, &syncs);
+	uint64_t colours = gst::distinctColours(*target, layout, &syncs);
 	GST_INFO_OBJECT(base,
 			"writeback: %" G_GUINT64_FORMAT " pixels differ, %" G_GUINT64_FORMAT
 			" colours",
 			differing, colours);
 	if (!s.snapshotLocation.empty()) {
-		Status png = gst::writePng(s.snapshotLocation, *target, layout, &s.stats.syncCalls);
+		Status png = gst::writePng(s.snapshotLocation, *target, layout, &syncs);
 		if (!png)
 			GST_WARNING_OBJECT(base, "%s", png.error().describe().c_str());
 	}
 	return gst_structure_new("extra", "readback-differing-pixels", G_TYPE_UINT64, differing,
-				 "readback-colours", G_TYPE_UINT64, colours, nullptr);
+				 "readback-colours", G_TYPE_UINT64, colours, "readback-sync-calls",
+				 G_TYPE_UINT64, syncs, nullptr);
 }
 
 static gboolean sink_event(GstBaseSink *base, GstEvent *event)
@@ -436,7 +448,6 @@ static gboolean sink_event(GstBaseSink *base, GstEvent *event)
 	SinkImpl &s = *impl(base);
 	if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) {
 		GstStructure *extra = s.readback ? readBack(base) : nullptr;
-		s.stats.imports = s.importer ? s.importer->cache.imports() : 0;
 		s.stats.post(GST_ELEMENT(base), extra);
 	}
 	return GST_BASE_SINK_CLASS(gst_dmabridge_kms_sink_parent_class)->event(base, event);

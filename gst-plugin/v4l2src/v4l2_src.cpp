@@ -199,12 +199,15 @@ static GstCaps *src_get_caps(GstBaseSrc *base, GstCaps *filter)
 	/* The current size first: it is what the device would pick by itself. */
 	Result<Layout> current = s.stream->device.currentFormat(V4l2Direction::Capture);
 	GstCaps *dmabuf = gst_caps_new_empty(), *system = gst_caps_new_empty();
-	for (const FormatModifiers &format : s.constraints.formats) {
-		GstVideoFormat gstFormat = gst::gstFormat(format.fourcc);
+	/* In the format table's order of preference, not the driver's. */
+	for (const FormatInfo &format : formats()) {
+		if (!s.constraints.acceptsFormat(format.drm))
+			continue;
+		GstVideoFormat gstFormat = gst::gstFormat(format.drm);
 		if (gstFormat == GST_VIDEO_FORMAT_UNKNOWN)
 			continue;
 		std::vector<V4l2FrameSize> sizes =
-			s.stream->device.frameSizes(V4l2Direction::Capture, format.fourcc);
+			s.stream->device.frameSizes(V4l2Direction::Capture, format.drm);
 		std::stable_partition(sizes.begin(), sizes.end(), [&](const V4l2FrameSize &size) {
 			return current && size.minWidth == current->width &&
 			       size.minHeight == current->height;
@@ -370,6 +373,19 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 	return FALSE;
 }
 
+/* Latency: one frame interval at least, as many as the queue holds at most. */
+static gboolean src_query(GstBaseSrc *base, GstQuery *query)
+{
+	SrcImpl &s = *impl(base);
+	if (GST_QUERY_TYPE(query) != GST_QUERY_LATENCY || !s.stream)
+		return GST_BASE_SRC_CLASS(gst_dmabridge_v4l2_src_parent_class)->query(base, query);
+	auto [num, den] = s.stream->device.frameInterval(V4l2Direction::Capture);
+	GstClockTime frame = num ? gst_util_uint64_scale_int(GST_SECOND, int(num), int(den)) : 0;
+	size_t buffers = std::max<size_t>(s.stream->buffers.size(), 1);
+	gst_query_set_latency(query, TRUE, frame, frame * buffers);
+	return TRUE;
+}
+
 static GstFlowReturn src_create(GstPushSrc *push, GstBuffer **out)
 {
 	SrcImpl &s = *impl(push);
@@ -525,6 +541,7 @@ static void gst_dmabridge_v4l2_src_class_init(GstDmabridgeV4l2SrcClass *klass)
 	base->set_caps = src_set_caps;
 	base->decide_allocation = src_decide_allocation;
 	base->unlock = src_unlock;
+	base->query = src_query;
 	base->unlock_stop = src_unlock_stop;
 	GST_PUSH_SRC_CLASS(klass)->create = src_create;
 	GST_DEBUG_CATEGORY_INIT(v4l2_src_debug, "dmabridgev4l2src", 0, "dmabridge V4L2 source");

@@ -30,6 +30,7 @@ struct FormatInfo
 	uint32_t planeHeight(unsigned plane, uint32_t height) const;
 };
 
+/* Every format, in order of preference (32-bit RGB first, then other RGB, then YUV). */
 std::span<const FormatInfo> formats();
 const FormatInfo *formatFromDrm(uint32_t fourcc);
 /* Either V4L2 variant; multiPlanar says which one matched. */

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <dmabridge/constraints.h>
@@ -98,6 +99,8 @@ public:
 
 	/* VIDIOC_ENUM_FRAMESIZES for a format (DRM fourcc); empty when the driver lists none. */
 	std::vector<V4l2FrameSize> frameSizes(V4l2Direction direction, uint32_t fourcc) const;
+	/* Seconds per frame as numerator/denominator (VIDIOC_G_PARM); 0/1 when unknown. */
+	std::pair<uint32_t, uint32_t> frameInterval(V4l2Direction direction) const;
 	/* The queue's current format as a layout (VIDIOC_G_FMT). */
 	Result<Layout> currentFormat(V4l2Direction direction) const;
 

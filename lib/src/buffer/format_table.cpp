@@ -3,6 +3,9 @@
  * The one table of pixel formats. DRM fourccs are little-endian: DRM XRGB8888 is B,G,R,X
  * in memory, which V4L2 calls XBGR32 and GStreamer BGRx. Multi-planar V4L2 variants
  * (NV12M...) put each plane in a buffer of its own.
+ *
+ * The order is the order of preference when a source may offer several: 32-bit RGB first
+ * (what display planes scan out everywhere), then 16/24-bit RGB, then YUV.
  */
 #include <array>
 

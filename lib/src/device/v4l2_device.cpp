@@ -314,6 +314,20 @@ std::vector<V4l2FrameSize> V4l2Device::frameSizes(V4l2Direction direction, uint3
 	return sizes;
 }
 
+std::pair<uint32_t, uint32_t> V4l2Device::frameInterval(V4l2Direction direction) const
+{
+	struct v4l2_streamparm parm = {};
+	parm.type = bufferType(direction);
+	if (ioctl(VIDIOC_G_PARM, &parm) < 0)
+		return { 0, 1 };
+	const struct v4l2_fract &interval = direction == V4l2Direction::Capture
+						    ? parm.parm.capture.timeperframe
+						    : parm.parm.output.timeperframe;
+	if (!interval.denominator)
+		return { 0, 1 };
+	return { interval.numerator, interval.denominator };
+}
+
 Result<Layout> V4l2Device::currentFormat(V4l2Direction direction) const
 {
 	struct v4l2_format format = {};
