@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Pipelines into dmabridgekmssink on the virtual board. Each checks what reached the
+ * display (writeback read back and compared with the last frame shown) and the counters
+ * of dmabridge-stats: zero copies where zero-copy is possible, one import per buffer.
+ */
+#include <gtest/gtest.h>
+
+#include "../device/board.h"
+#include "../device/capture.h"
+#include "pipeline.h"
+
+using namespace dmabridge;
+using test::PipelineRun;
+using test::runPipeline;
+
+namespace {
+
+constexpr int kFrames = 30;
+
+const char *kSink = "dmabridgekmssink name=sink driver-name=vkms readback=true";
+
+/* The display showed the last frame exactly, and it was a picture, not a blank. */
+void expectDisplayed(const PipelineRun &run, uint64_t frames)
+{
+	ASSERT_TRUE(run.finished) << run.error;
+	const test::Stats &sink = run.stats.at("sink");
+	ASSERT_TRUE(sink.present) << "no dmabridge-stats from the sink";
+	EXPECT_EQ(sink["frames"], frames);
+	EXPECT_EQ(sink["readback-differing-pixels"], 0u) << "the display showed other pixels";
+	EXPECT_GT(sink["readback-colours"], 4u) << "the display showed a blank frame";
+}
+
+void expectZeroCopy(const test::Stats &stats, const std::string &who)
+{
+	EXPECT_EQ(stats["copies"], 0u) << who << ": " << stats.explanation;
+	EXPECT_EQ(stats["bytes-copied"], 0u) << who;
+	EXPECT_EQ(stats["sync-calls"], 0u) << who << " touched frames with the CPU";
+}
+
+class VividToKms : public ::testing::TestWithParam<const char *>
+{
+};
+
+/* Pipelines 1 and 2: vivid-000 (scatter-gather) and vivid-001 (contiguous) into vkms. */
+TEST_P(VividToKms, ZeroCopyWithTheRightPixels)
+{
+	const std::string name = GetParam();
+	DMABRIDGE_REQUIRE_DEVICE(!test::videoNode(name).empty(), name);
+	PipelineRun run =
+		runPipeline("dmabridgev4l2src name=src device-name=" + name +
+			    " num-buffers=" + std::to_string(kFrames) +
+			    " ! video/x-raw(memory:DMABuf),width=1280,height=720 ! " + kSink);
+	expectDisplayed(run, kFrames);
+	const test::Stats &src = run.stats.at("src"), &sink = run.stats.at("sink");
+	expectZeroCopy(src, "dmabridgev4l2src");
+	expectZeroCopy(sink, "dmabridgekmssink");
+	EXPECT_EQ(src["frames"], uint64_t(kFrames));
+	EXPECT_EQ(sink["imports"], src["allocations"]) << "one framebuffer per buffer of the pool";
+	EXPECT_LT(sink["imports"], uint64_t(kFrames));
+	bool contiguous = name == "vivid-001";
+	EXPECT_NE(src.explanation.find(contiguous ? "contiguous heap 'reserved'"
+						  : "scatter-gather heap 'system'"),
+		  std::string::npos)
+		<< src.explanation;
+	EXPECT_NE(src.explanation.find(contiguous ? "vivid-001 needs physically contiguous memory"
+						  : "vkms takes scattered pages"),
+		  std::string::npos)
+		<< src.explanation;
+}
+
+INSTANTIATE_TEST_SUITE_P(Board, VividToKms, ::testing::Values("vivid-000", "vivid-001"),
+			 [](const auto &param) { return test::testName(param.param); });
+
+/* Pipeline 6: upstream v4l2src exporting its buffers (io-mode=dmabuf). */
+TEST(UpstreamToKms, V4l2srcDmabufIsImportedOncePerBuffer)
+{
+	std::string node = test::videoNode("vivid-000");
+	DMABRIDGE_REQUIRE_DEVICE(!node.empty(), "vivid-000");
+	PipelineRun run =
+		runPipeline("v4l2src device=" + node +
+			    " io-mode=dmabuf num-buffers=" + std::to_string(kFrames) +
+			    " ! video/x-raw,format=BGRx,width=1280,height=720 ! " + kSink);
+	expectDisplayed(run, kFrames);
+	const test::Stats &sink = run.stats.at("sink");
+	expectZeroCopy(sink, "dmabridgekmssink");
+	EXPECT_LE(sink["imports"], 8u) << "imports follow v4l2src's pool, not the frame count";
+}
+
+/* Pipeline 6: upstream v4l2src importing buffers from the sink's pool (dmabuf-import). */
+TEST(UpstreamToKms, V4l2srcDmabufImportUsesThePlannedPool)
+{
+	std::string node = test::videoNode("vivid-000");
+	DMABRIDGE_REQUIRE_DEVICE(!node.empty(), "vivid-000");
+	PipelineRun run =
+		runPipeline("v4l2src device=" + node +
+			    " io-mode=dmabuf-import num-buffers=" + std::to_string(kFrames) +
+			    " ! video/x-raw,format=BGRx,width=1280,height=720 ! " + kSink);
+	expectDisplayed(run, kFrames);
+	const test::Stats &sink = run.stats.at("sink");
+	expectZeroCopy(sink, "dmabridgekmssink");
+	EXPECT_GT(sink["allocations"], 0u) << "v4l2src should have used the sink's pool";
+	EXPECT_LE(sink["imports"], sink["allocations"]);
+}
+
+/* System memory (appsrc's own buffers) is copied once a frame, and says why. */
+TEST(UpstreamToKms, SystemMemoryIsCopiedOnceWithTheReason)
+{
+	DMABRIDGE_REQUIRE_DEVICE(!test::videoNode("vivid-000").empty(), "the virtual board");
+	constexpr unsigned kWidth = 640, kHeight = 480, kCount = 10;
+	PipelineRun run = runPipeline(
+		"appsrc name=in format=time caps=video/x-raw,format=BGRx,width=640,height=480,"
+		"framerate=30/1 ! " +
+			std::string(kSink),
+		120, [](GstElement *pipeline) {
+			GstElement *in = gst_bin_get_by_name(GST_BIN(pipeline), "in");
+			for (unsigned i = 0; i < kCount; i++) {
+				GstBuffer *frame = gst_buffer_new_allocate(
+					nullptr, kWidth * kHeight * 4, nullptr);
+				GstMapInfo map;
+				gst_buffer_map(frame, &map, GST_MAP_WRITE);
+				for (size_t p = 0; p < map.size; p++)
+					map.data[p] = uint8_t(p / 4 * (i + 1) + p % 4 * 64);
+				gst_buffer_unmap(frame, &map);
+				GST_BUFFER_PTS(frame) = i * GST_SECOND / 30;
+				GstFlowReturn ret;
+				g_signal_emit_by_name(in, "push-buffer", frame, &ret);
+				gst_buffer_unref(frame);
+			}
+			g_signal_emit_by_name(in, "end-of-stream", nullptr);
+			gst_object_unref(in);
+		});
+	expectDisplayed(run, kCount);
+	const test::Stats &sink = run.stats.at("sink");
+	EXPECT_EQ(sink["copies"], kCount);
+	EXPECT_EQ(sink["bytes-copied"], uint64_t(kCount) * kWidth * kHeight * 4);
+	EXPECT_NE(sink.explanation.find("upstream sent system memory"), std::string::npos)
+		<< sink.explanation;
+	EXPECT_EQ(sink["sync-calls"], 2u * kCount) << "one START and one END around each copy";
+	EXPECT_EQ(sink["imports"], 3u) << "the display's three copy buffers, imported once each";
+}
+
+/* The pipeline to NULL and back, again and again: nothing leaks. */
+TEST(PipelineLifetime, PlayingToNullRepeatedlyLeaksNoFds)
+{
+	DMABRIDGE_REQUIRE_DEVICE(!test::videoNode("vivid-001").empty(), "vivid-001");
+	auto once = [] {
+		return runPipeline("dmabridgev4l2src device-name=vivid-001 num-buffers=3 ! "
+				   "video/x-raw(memory:DMABuf),width=640,height=480 ! "
+				   "dmabridgekmssink name=sink driver-name=vkms");
+	};
+	ASSERT_TRUE(once().finished);
+	size_t fds = test::openFdCount();
+	for (int i = 0; i < 5; i++) {
+		PipelineRun run = once();
+		ASSERT_TRUE(run.finished) << run.error;
+	}
+	EXPECT_EQ(test::openFdCount(), fds);
+}
+
+/* NULL while downstream still holds a captured buffer: it is released later, safely. */
+TEST(PipelineLifetime, NullWhileABufferIsHeld)
+{
+	DMABRIDGE_REQUIRE_DEVICE(!test::videoNode("vivid-000").empty(), "vivid-000");
+	size_t fds = test::openFdCount();
+	GstElement *pipeline = gst_parse_launch("dmabridgev4l2src device-name=vivid-000 ! "
+						"video/x-raw,width=640,height=480 ! "
+						"appsink name=out max-buffers=2",
+						nullptr);
+	ASSERT_NE(pipeline, nullptr);
+	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "out");
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	GstSample *sample = nullptr;
+	g_signal_emit_by_name(sink, "try-pull-sample", GstClockTime(20 * GST_SECOND), &sample);
+	ASSERT_NE(sample, nullptr);
+	GstBuffer *held = gst_buffer_ref(gst_sample_get_buffer(sample));
+	gst_sample_unref(sample);
+
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(sink);
+	gst_object_unref(pipeline);
+	/* The buffer outlives the element; its memory is still readable. */
+	GstMapInfo map;
+	ASSERT_TRUE(gst_buffer_map(held, &map, GST_MAP_READ));
+	EXPECT_EQ(map.size, 640u * 480 * 4);
+	gst_buffer_unmap(held, &map);
+	gst_buffer_unref(held);
+	EXPECT_EQ(test::openFdCount(), fds) << "the device and buffers go with the last reference";
+}
+
+} /* namespace */

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "pipeline.h"
+
+#include <dmabridge/v4l2.h>
+
+namespace dmabridge::test {
+
+namespace {
+
+Stats readStats(const GstStructure *s)
+{
+	Stats stats;
+	stats.present = true;
+	for (gint i = 0; i < gst_structure_n_fields(s); i++) {
+		const char *name = gst_structure_nth_field_name(s, i);
+		guint64 number = 0;
+		if (gst_structure_get_uint64(s, name, &number))
+			stats.numbers[name] = number;
+	}
+	if (const char *text = gst_structure_get_string(s, "explanation"))
+		stats.explanation = text;
+	return stats;
+}
+
+} /* namespace */
+
+PipelineRun runPipeline(const std::string &description, int timeoutSeconds,
+			const std::function<void(GstElement *)> &onPlaying)
+{
+	PipelineRun run;
+	GError *error = nullptr;
+	GstElement *pipeline = gst_parse_launch(description.c_str(), &error);
+	if (!pipeline || error) {
+		run.error = error ? error->message : "could not parse";
+		g_clear_error(&error);
+		if (pipeline)
+			gst_object_unref(pipeline);
+		return run;
+	}
+	GstBus *bus = gst_element_get_bus(pipeline);
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	if (onPlaying)
+		onPlaying(pipeline);
+	gint64 deadline = g_get_monotonic_time() + gint64(timeoutSeconds) * G_USEC_PER_SEC;
+	while (!run.finished && run.error.empty()) {
+		gint64 left = deadline - g_get_monotonic_time();
+		if (left <= 0) {
+			run.error = "timed out after " + std::to_string(timeoutSeconds) + " s";
+			break;
+		}
+		GstMessage *message = gst_bus_timed_pop(bus, GstClockTime(left) * 1000);
+		if (!message)
+			continue;
+		switch (GST_MESSAGE_TYPE(message)) {
+		case GST_MESSAGE_EOS:
+			run.finished = true;
+			break;
+		case GST_MESSAGE_ERROR: {
+			GError *err = nullptr;
+			gchar *debug = nullptr;
+			gst_message_parse_error(message, &err, &debug);
+			run.error = std::string(GST_OBJECT_NAME(GST_MESSAGE_SRC(message))) + ": " +
+				    err->message + " (" + (debug ? debug : "") + ")";
+			g_clear_error(&err);
+			g_free(debug);
+			break;
+		}
+		case GST_MESSAGE_ELEMENT: {
+			const GstStructure *s = gst_message_get_structure(message);
+			std::string element = GST_OBJECT_NAME(GST_MESSAGE_SRC(message));
+			if (s && gst_structure_has_name(s, "dmabridge-stats") &&
+			    !run.stats[element].present)
+				run.stats[element] = readStats(s);
+			break;
+		}
+		default:
+			break;
+		}
+		gst_message_unref(message);
+	}
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(bus);
+	gst_object_unref(pipeline);
+	return run;
+}
+
+std::string videoNode(const std::string &name)
+{
+	Result<V4l2Device> device = V4l2Device::openByName(name);
+	return device ? device->path() : std::string();
+}
+
+} /* namespace dmabridge::test */

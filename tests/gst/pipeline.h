@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Running a pipeline to EOS and collecting what its elements reported. */
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include <gst/gst.h>
+
+namespace dmabridge::test {
+
+/* One element's dmabridge-stats, read as numbers and text. */
+struct Stats
+{
+	std::map<std::string, uint64_t> numbers;
+	std::string explanation;
+	bool present = false;
+
+	uint64_t operator[](const std::string &field) const
+	{
+		auto found = numbers.find(field);
+		return found == numbers.end() ? UINT64_MAX : found->second;
+	}
+};
+
+struct PipelineRun
+{
+	bool finished = false;              /* reached EOS */
+	std::string error;                  /* the first ERROR message, with its debug text */
+	std::map<std::string, Stats> stats; /* by element name: the stats posted on EOS */
+};
+
+/*
+ * Parses description, plays it to EOS (or error, or timeout), then sets it to NULL.
+ * onPlaying, if given, runs once the pipeline was set to PLAYING (to feed an appsrc).
+ */
+PipelineRun runPipeline(const std::string &description, int timeoutSeconds = 120,
+			const std::function<void(GstElement *)> &onPlaying = {});
+
+/* The /dev/videoN of a V4L2 device by name, for upstream elements that take a path. */
+std::string videoNode(const std::string &name);
+
+} /* namespace dmabridge::test */
