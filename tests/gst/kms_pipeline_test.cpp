@@ -6,17 +6,26 @@
  */
 #include <gtest/gtest.h>
 
+#include <dmabridge/v4l2.h>
+
+#include "../../tools/common/pipeline_run.h"
 #include "../device/board.h"
 #include "../device/capture.h"
-#include "pipeline.h"
 
 using namespace dmabridge;
-using test::PipelineRun;
-using test::runPipeline;
+using tools::PipelineRun;
+using tools::runPipeline;
 
 namespace {
 
 constexpr int kFrames = 30;
+
+/* The /dev/videoN of a V4L2 device by name, for upstream elements that take a path. */
+std::string videoNode(const std::string &name)
+{
+	Result<V4l2Device> device = V4l2Device::openByName(name);
+	return device ? device->path() : std::string();
+}
 
 const char *kSink = "dmabridgekmssink name=sink driver-name=vkms readback=true";
 
@@ -24,14 +33,14 @@ const char *kSink = "dmabridgekmssink name=sink driver-name=vkms readback=true";
 void expectDisplayed(const PipelineRun &run, uint64_t frames)
 {
 	ASSERT_TRUE(run.finished) << run.error;
-	const test::Stats &sink = run.stats.at("sink");
+	const tools::Stats &sink = run.stats.at("sink");
 	ASSERT_TRUE(sink.present) << "no dmabridge-stats from the sink";
 	EXPECT_EQ(sink["frames"], frames);
 	EXPECT_EQ(sink["readback-differing-pixels"], 0u) << "the display showed other pixels";
 	EXPECT_GT(sink["readback-colours"], 4u) << "the display showed a blank frame";
 }
 
-void expectZeroCopy(const test::Stats &stats, const std::string &who)
+void expectZeroCopy(const tools::Stats &stats, const std::string &who)
 {
 	EXPECT_EQ(stats["copies"], 0u) << who << ": " << stats.explanation;
 	EXPECT_EQ(stats["bytes-copied"], 0u) << who;
@@ -46,13 +55,13 @@ class VividToKms : public ::testing::TestWithParam<const char *>
 TEST_P(VividToKms, ZeroCopyWithTheRightPixels)
 {
 	const std::string name = GetParam();
-	DMABRIDGE_REQUIRE_DEVICE(!test::videoNode(name).empty(), name);
+	DMABRIDGE_REQUIRE_DEVICE(!videoNode(name).empty(), name);
 	PipelineRun run =
 		runPipeline("dmabridgev4l2src name=src device-name=" + name +
 			    " num-buffers=" + std::to_string(kFrames) +
 			    " ! video/x-raw(memory:DMABuf),width=1280,height=720 ! " + kSink);
 	expectDisplayed(run, kFrames);
-	const test::Stats &src = run.stats.at("src"), &sink = run.stats.at("sink");
+	const tools::Stats &src = run.stats.at("src"), &sink = run.stats.at("sink");
 	expectZeroCopy(src, "dmabridgev4l2src");
 	expectZeroCopy(sink, "dmabridgekmssink");
 	EXPECT_EQ(src["frames"], uint64_t(kFrames));
@@ -84,14 +93,14 @@ class UpstreamV4l2src : public ::testing::TestWithParam<const char *>
 TEST_P(UpstreamV4l2src, IntoKmsWithoutCopies)
 {
 	const std::string ioMode = GetParam();
-	std::string node = test::videoNode("vivid-000");
+	std::string node = videoNode("vivid-000");
 	DMABRIDGE_REQUIRE_DEVICE(!node.empty(), "vivid-000");
 	PipelineRun run =
 		runPipeline("v4l2src device=" + node + " io-mode=" + ioMode +
 			    " num-buffers=" + std::to_string(kFrames) +
 			    " ! video/x-raw,format=BGRx,width=1280,height=720 ! " + kSink);
 	expectDisplayed(run, kFrames);
-	const test::Stats &sink = run.stats.at("sink");
+	const tools::Stats &sink = run.stats.at("sink");
 	expectZeroCopy(sink, "dmabridgekmssink");
 	EXPECT_LE(sink["imports"], 8u);
 	if (ioMode == "dmabuf-import") {
@@ -106,7 +115,7 @@ INSTANTIATE_TEST_SUITE_P(IoModes, UpstreamV4l2src, ::testing::Values("dmabuf", "
 /* System memory (appsrc's own buffers) is copied once a frame, and says why. */
 TEST(UpstreamToKms, SystemMemoryIsCopiedOnceWithTheReason)
 {
-	DMABRIDGE_REQUIRE_DEVICE(!test::videoNode("vivid-000").empty(), "the virtual board");
+	DMABRIDGE_REQUIRE_DEVICE(!videoNode("vivid-000").empty(), "the virtual board");
 	constexpr unsigned kWidth = 640, kHeight = 480, kCount = 10;
 	PipelineRun run = runPipeline(
 		"appsrc name=in format=time caps=video/x-raw,format=BGRx,width=640,height=480,"
@@ -131,7 +140,7 @@ TEST(UpstreamToKms, SystemMemoryIsCopiedOnceWithTheReason)
 			gst_object_unref(in);
 		});
 	expectDisplayed(run, kCount);
-	const test::Stats &sink = run.stats.at("sink");
+	const tools::Stats &sink = run.stats.at("sink");
 	EXPECT_EQ(sink["copies"], kCount);
 	EXPECT_EQ(sink["bytes-copied"], uint64_t(kCount) * kWidth * kHeight * 4);
 	EXPECT_NE(sink.explanation.find("upstream sent system memory"), std::string::npos)
@@ -143,7 +152,7 @@ TEST(UpstreamToKms, SystemMemoryIsCopiedOnceWithTheReason)
 /* The pipeline to NULL and back, again and again: nothing leaks. */
 TEST(PipelineLifetime, PlayingToNullRepeatedlyLeaksNoFds)
 {
-	DMABRIDGE_REQUIRE_DEVICE(!test::videoNode("vivid-001").empty(), "vivid-001");
+	DMABRIDGE_REQUIRE_DEVICE(!videoNode("vivid-001").empty(), "vivid-001");
 	auto once = [] {
 		return runPipeline("dmabridgev4l2src device-name=vivid-001 num-buffers=3 ! "
 				   "video/x-raw(memory:DMABuf),width=640,height=480 ! "
@@ -161,7 +170,7 @@ TEST(PipelineLifetime, PlayingToNullRepeatedlyLeaksNoFds)
 /* NULL while downstream still holds a captured buffer: it is released later, safely. */
 TEST(PipelineLifetime, NullWhileABufferIsHeld)
 {
-	DMABRIDGE_REQUIRE_DEVICE(!test::videoNode("vivid-000").empty(), "vivid-000");
+	DMABRIDGE_REQUIRE_DEVICE(!videoNode("vivid-000").empty(), "vivid-000");
 	size_t fds = test::openFdCount();
 	GstElement *pipeline = gst_parse_launch("dmabridgev4l2src device-name=vivid-000 ! "
 						"video/x-raw,width=640,height=480 ! "

@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "pipeline.h"
+#include "pipeline_run.h"
 
-#include <dmabridge/v4l2.h>
-
-namespace dmabridge::test {
+namespace dmabridge::tools {
 
 namespace {
 
@@ -84,10 +82,4 @@ PipelineRun runPipeline(const std::string &description, int timeoutSeconds,
 	return run;
 }
 
-std::string videoNode(const std::string &name)
-{
-	Result<V4l2Device> device = V4l2Device::openByName(name);
-	return device ? device->path() : std::string();
-}
-
-} /* namespace dmabridge::test */
+} /* namespace dmabridge::tools */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Running a pipeline to EOS and collecting what its elements reported. */
+/* Running a pipeline to EOS and collecting what dmabridge elements reported. */
 #pragma once
 
 #include <functional>
@@ -8,7 +8,7 @@
 
 #include <gst/gst.h>
 
-namespace dmabridge::test {
+namespace dmabridge::tools {
 
 /* One element's dmabridge-stats, read as numbers and text. */
 struct Stats
@@ -38,7 +38,4 @@ struct PipelineRun
 PipelineRun runPipeline(const std::string &description, int timeoutSeconds = 120,
 			const std::function<void(GstElement *)> &onPlaying = {});
 
-/* The /dev/videoN of a V4L2 device by name, for upstream elements that take a path. */
-std::string videoNode(const std::string &name);
-
-} /* namespace dmabridge::test */
+} /* namespace dmabridge::tools */
