@@ -3,6 +3,7 @@
 #include <gst/gst.h>
 
 #include "kmssink/kms_sink.h"
+#include "testsrc/test_src.h"
 #include "v4l2src/v4l2_src.h"
 
 static gboolean plugin_init(GstPlugin *plugin)
@@ -10,7 +11,9 @@ static gboolean plugin_init(GstPlugin *plugin)
 	return gst_element_register(plugin, "dmabridgekmssink", GST_RANK_NONE,
 				    gst_dmabridge_kms_sink_get_type()) &&
 	       gst_element_register(plugin, "dmabridgev4l2src", GST_RANK_NONE,
-				    gst_dmabridge_v4l2_src_get_type());
+				    gst_dmabridge_v4l2_src_get_type()) &&
+	       gst_element_register(plugin, "dmabridgetestsrc", GST_RANK_NONE,
+				    gst_dmabridge_test_src_get_type());
 }
 
 #define PACKAGE "dmabridge"

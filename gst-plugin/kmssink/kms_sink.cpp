@@ -78,7 +78,8 @@ struct SinkImpl
 	bool haveInfo = false;
 	gst::ElementStats stats;
 
-	GstBuffer *shown = nullptr; /* on screen: kept until the next commit */
+	GstBuffer *shown = nullptr;     /* on screen: kept until the next commit */
+	GstBuffer *prerolled = nullptr; /* shown by preroll, not yet rendered (no ref) */
 	std::vector<DmaBuf> shownBuffers;
 	Layout shownLayout;
 
@@ -170,6 +171,7 @@ static gboolean sink_stop(GstBaseSink *base)
 	if (s.display)
 		(void)s.display->disable();
 	releaseShown(s);
+	s.prerolled = nullptr;
 	s.stats.post(GST_ELEMENT(base));
 	s.copyBuffers.clear();
 	if (s.importer) {
@@ -337,9 +339,6 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 	SinkImpl &s = *impl(video);
 	if (!s.haveInfo)
 		return GST_FLOW_NOT_NEGOTIATED;
-	/* The prerolled frame comes again when PLAYING starts: it is on screen already. */
-	if (buffer == s.shown)
-		return GST_FLOW_OK;
 	Result<Layout> layout = gst::layoutOf(buffer, s.info);
 	if (!layout) {
 		GST_ELEMENT_ERROR(video, STREAM, FORMAT, ("%s", layout.error().describe().c_str()),
@@ -441,6 +440,30 @@ static GstStructure *readBack(GstBaseSink *base)
 	return gst_structure_new("extra", "readback-differing-pixels", G_TYPE_UINT64, differing,
 				 "readback-colours", G_TYPE_UINT64, colours, "readback-sync-calls",
 				 G_TYPE_UINT64, syncs, nullptr);
+}
+
+/*
+ * GstVideoSink shows the prerolled buffer, then renders the same buffer when PLAYING
+ * starts: that second call is skipped (pooled buffers come back with the same pointer
+ * and new pixels, so only the render right after preroll may be skipped).
+ */
+static GstFlowReturn sink_preroll(GstBaseSink *base, GstBuffer *buffer)
+{
+	SinkImpl &s = *impl(base);
+	GstFlowReturn ret =
+		GST_BASE_SINK_CLASS(gst_dmabridge_kms_sink_parent_class)->preroll(base, buffer);
+	s.prerolled = ret == GST_FLOW_OK ? buffer : nullptr;
+	return ret;
+}
+
+static GstFlowReturn sink_render(GstBaseSink *base, GstBuffer *buffer)
+{
+	SinkImpl &s = *impl(base);
+	bool alreadyShown = buffer == s.prerolled;
+	s.prerolled = nullptr;
+	if (alreadyShown)
+		return GST_FLOW_OK;
+	return GST_BASE_SINK_CLASS(gst_dmabridge_kms_sink_parent_class)->render(base, buffer);
 }
 
 static gboolean sink_event(GstBaseSink *base, GstEvent *event)
@@ -574,6 +597,8 @@ static void gst_dmabridge_kms_sink_class_init(GstDmabridgeKmsSinkClass *klass)
 	base->set_caps = sink_set_caps;
 	base->propose_allocation = sink_propose_allocation;
 	base->event = sink_event;
+	base->preroll = sink_preroll;
+	base->render = sink_render;
 	GST_VIDEO_SINK_CLASS(klass)->show_frame = sink_show_frame;
 	GST_DEBUG_CATEGORY_INIT(kms_sink_debug, "dmabridgekmssink", 0, "dmabridge KMS sink");
 	GST_DEBUG_CATEGORY_GET(performance, "GST_PERFORMANCE");
