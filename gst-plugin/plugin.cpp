@@ -2,13 +2,16 @@
 /* The dmabridge GStreamer plugin: one element per file under gst-plugin/. */
 #include <gst/gst.h>
 
+#include "bridge/bridge.h"
 #include "kmssink/kms_sink.h"
 #include "testsrc/test_src.h"
 #include "v4l2src/v4l2_src.h"
 
 static gboolean plugin_init(GstPlugin *plugin)
 {
-	return gst_element_register(plugin, "dmabridgekmssink", GST_RANK_NONE,
+	return gst_element_register(plugin, "dmabridge", GST_RANK_NONE,
+				    gst_dmabridge_bridge_get_type()) &&
+	       gst_element_register(plugin, "dmabridgekmssink", GST_RANK_NONE,
 				    gst_dmabridge_kms_sink_get_type()) &&
 	       gst_element_register(plugin, "dmabridgev4l2src", GST_RANK_NONE,
 				    gst_dmabridge_v4l2_src_get_type()) &&

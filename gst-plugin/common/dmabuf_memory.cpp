@@ -32,7 +32,8 @@ GstMemory *wrapDmaBuf(const DmaBuf &buffer)
 
 const DmaBuf *dmaBufOf(GstMemory *memory)
 {
-	if (!memory || !gst_is_dmabuf_memory(memory))
+	/* libcamerasrc wraps dma-bufs as plain fd memory: any fd memory may be one. */
+	if (!memory || !gst_is_fd_memory(memory))
 		return nullptr;
 	auto *known = static_cast<DmaBuf *>(
 		gst_mini_object_get_qdata(GST_MINI_OBJECT(memory), dmaBufQuark()));
@@ -107,6 +108,12 @@ Result<Layout> layoutOf(GstBuffer *buffer, const GstVideoInfo &info)
 			}
 		}
 		plane.offset = offset;
+	}
+	/* A memory may start inside its dma-buf: planes are where the dma-buf has them. */
+	for (unsigned p = 0; buffer && p < layout.planeCount; p++) {
+		GstMemory *memory = gst_buffer_peek_memory(buffer, layout.planes[p].buffer);
+		if (memory)
+			layout.planes[p].offset += memory->offset;
 	}
 	return layout;
 }

@@ -166,6 +166,27 @@ TEST(TestSrcToKms, PatternDrawnInPlaceWithOneSyncPairPerFrame)
 	EXPECT_GE(sink["readback-colours"], 8u) << "eight bars and the box";
 }
 
+/*
+ * Pipeline 5: videotestsrc through the bridge. The bridge offers upstream a pool planned
+ * for the display, so videotestsrc draws straight into dma-bufs and the bridge passes
+ * them through: no copy at all (better than a copy a frame, and the stats say why).
+ */
+TEST(BridgeToKms, VideotestsrcDrawsIntoThePlannedPool)
+{
+	DMABRIDGE_REQUIRE_DEVICE(!videoNode("vivid-000").empty(), "the virtual board");
+	PipelineRun run =
+		runPipeline("videotestsrc num-buffers=10 ! video/x-raw,width=640,height=480 "
+			    "! dmabridge name=bridge ! " +
+			    std::string(kSink));
+	expectDisplayed(run, 10);
+	const tools::Stats &bridge = run.stats.at("bridge"), &sink = run.stats.at("sink");
+	EXPECT_EQ(bridge["frames"], 10u);
+	expectZeroCopy(bridge, "dmabridge");
+	expectZeroCopy(sink, "dmabridgekmssink");
+	EXPECT_GT(bridge["allocations"], 0u) << "videotestsrc should have used the bridge's pool";
+	EXPECT_NE(bridge.explanation.find("pass-through"), std::string::npos) << bridge.explanation;
+}
+
 /* The pipeline to NULL and back, again and again: nothing leaks. */
 TEST(PipelineLifetime, PlayingToNullRepeatedlyLeaksNoFds)
 {

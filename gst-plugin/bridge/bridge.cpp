@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * dmabridge: placed between any two elements. It asks downstream what its devices accept
+ * (the allocation query), offers upstream a pool planned for them and forwards their
+ * constraints, passes dma-bufs in a format downstream takes through untouched, and copies
+ * once, inside the sync ioctl, only what it must: system memory, or 24-bit RGB that the
+ * display can't scan out (converted to XRGB8888 during that one copy). Each copy's
+ * reason is in dmabridge-stats and on GST_PERFORMANCE.
+ */
+#include "bridge.h"
+
+#include <cstring>
+#include <optional>
+
+#include <drm_fourcc.h>
+#include <gst/video/video.h>
+
+#include <dmabridge/heap.h>
+#include <dmabridge/plan.h>
+
+#include "../common/caps.h"
+#include "../common/constraints_query.h"
+#include "../common/dmabuf_memory.h"
+#include "../common/planned_pool.h"
+#include "../common/stats.h"
+
+GST_DEBUG_CATEGORY_STATIC(bridge_debug);
+GST_DEBUG_CATEGORY_STATIC(performance);
+#define GST_CAT_DEFAULT bridge_debug
+
+using namespace dmabridge;
+
+namespace {
+
+struct BridgeImpl
+{
+	GstVideoInfo in, out;
+	std::vector<DeviceConstraints> downstream;
+	GstBufferPool *pool = nullptr; /* planned for downstream: where copies go */
+	gst::ElementStats stats;
+	std::string lastReason;
+};
+
+BridgeImpl *impl(gpointer bridge)
+{
+	return static_cast<BridgeImpl *>(reinterpret_cast<GstDmabridgeBridge *>(bridge)->impl_);
+}
+
+/* 24-bit RGB in, the 32-bit format a display scans out: the only conversion done. */
+bool widens(GstVideoFormat in, GstVideoFormat out)
+{
+	return (in == GST_VIDEO_FORMAT_BGR || in == GST_VIDEO_FORMAT_RGB) &&
+	       out == GST_VIDEO_FORMAT_BGRx;
+}
+
+/* Caps with every format of names replaced by names + extra (both memory kinds). */
+GstCaps *withFormats(GstCaps *caps, const char *from, const char *to)
+{
+	GstCaps *result = gst_caps_new_empty();
+	for (guint i = 0; i < gst_caps_get_size(caps); i++) {
+		GstStructure *s = gst_structure_copy(gst_caps_get_structure(caps, i));
+		gst_structure_remove_fields(s, "colorimetry", "chroma-site", nullptr);
+		const GValue *format = gst_structure_get_value(s, "format");
+		bool match = false;
+		if (format && G_VALUE_HOLDS_STRING(format))
+			match = std::strstr(from, g_value_get_string(format)) != nullptr;
+		for (guint j = 0;
+		     format && GST_VALUE_HOLDS_LIST(format) && j < gst_value_list_get_size(format);
+		     j++)
+			match |= std::strstr(from, g_value_get_string(gst_value_list_get_value(
+							   format, j))) != nullptr;
+		GstStructure *plain = gst_structure_copy(s);
+		gst_caps_append_structure_full(
+			result, s, gst_caps_features_new(GST_CAPS_FEATURE_MEMORY_DMABUF, nullptr));
+		gst_caps_append_structure(result, plain);
+		if (match) {
+			GstStructure *converted = gst_structure_copy(plain);
+			gst_structure_set(converted, "format", G_TYPE_STRING, to, nullptr);
+			gst_caps_append_structure_full(
+				result, gst_structure_copy(converted),
+				gst_caps_features_new(GST_CAPS_FEATURE_MEMORY_DMABUF, nullptr));
+			gst_caps_append_structure(result, converted);
+		}
+	}
+	return gst_caps_simplify(result);
+}
+
+} /* namespace */
+
+G_DEFINE_TYPE(GstDmabridgeBridge, gst_dmabridge_bridge, GST_TYPE_BASE_TRANSFORM)
+
+static GstCaps *bridge_transform_caps(GstBaseTransform *, GstPadDirection direction, GstCaps *caps,
+				      GstCaps *filter)
+{
+	/* Downstream of 24-bit RGB may be XRGB8888; upstream of XRGB8888 may be 24-bit RGB. */
+	GstCaps *result = direction == GST_PAD_SINK ? withFormats(caps, "BGR RGB", "BGRx")
+						    : withFormats(caps, "BGRx", "BGR");
+	if (direction == GST_PAD_SRC) {
+		GstCaps *rgb = withFormats(caps, "BGRx", "RGB");
+		gst_caps_append(result, rgb);
+	}
+	if (filter) {
+		GstCaps *both = gst_caps_intersect_full(filter, result, GST_CAPS_INTERSECT_FIRST);
+		gst_caps_unref(result);
+		result = both;
+	}
+	return result;
+}
+
+static GstCaps *bridge_fixate_caps(GstBaseTransform *base, GstPadDirection direction, GstCaps *caps,
+				   GstCaps *othercaps)
+{
+	/* The same format when downstream takes it: a pass-through beats a conversion. */
+	GstStructure *in = gst_caps_get_structure(caps, 0);
+	othercaps = gst_caps_make_writable(othercaps);
+	const char *format = gst_structure_get_string(in, "format");
+	for (guint i = 0; format && i < gst_caps_get_size(othercaps); i++) {
+		GstStructure *candidate = gst_caps_get_structure(othercaps, i);
+		const char *theirs = gst_structure_get_string(candidate, "format");
+		if (theirs && std::strcmp(theirs, format) == 0) {
+			GstCaps *same = gst_caps_copy_nth(othercaps, i);
+			gst_caps_unref(othercaps);
+			othercaps = same;
+			break;
+		}
+	}
+	return GST_BASE_TRANSFORM_CLASS(gst_dmabridge_bridge_parent_class)
+		->fixate_caps(base, direction, caps, othercaps);
+}
+
+static gboolean bridge_set_caps(GstBaseTransform *base, GstCaps *incaps, GstCaps *outcaps)
+{
+	BridgeImpl &b = *impl(base);
+	if (!gst_video_info_from_caps(&b.in, incaps) || !gst_video_info_from_caps(&b.out, outcaps))
+		return FALSE;
+	GstVideoFormat in = GST_VIDEO_INFO_FORMAT(&b.in), out = GST_VIDEO_INFO_FORMAT(&b.out);
+	if (in != out && !widens(in, out)) {
+		GST_ERROR_OBJECT(base, "cannot convert %s to %s", gst_video_format_to_string(in),
+				 gst_video_format_to_string(out));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Downstream's constraints, from an allocation query of our own. */
+static std::vector<DeviceConstraints> askDownstream(GstBaseTransform *base, GstCaps *caps)
+{
+	GstQuery *query = gst_query_new_allocation(caps, TRUE);
+	std::vector<DeviceConstraints> devices;
+	if (gst_pad_peer_query(GST_BASE_TRANSFORM_SRC_PAD(base), query))
+		devices = gst::constraintsFrom(query);
+	gst_query_unref(query);
+	return devices;
+}
+
+static gboolean bridge_propose_allocation(GstBaseTransform *base, GstQuery *decide, GstQuery *query)
+{
+	BridgeImpl &b = *impl(base);
+	(void)decide;
+	GstCaps *caps = nullptr;
+	gboolean needPool = FALSE;
+	gst_query_parse_allocation(query, &caps, &needPool);
+	GstVideoInfo info;
+	if (!caps || !gst_video_info_from_caps(&info, caps))
+		return FALSE;
+
+	/* Upstream learns what downstream's devices accept, and gets a pool planned for them. */
+	GstCaps *outcaps = gst_pad_get_current_caps(GST_BASE_TRANSFORM_SRC_PAD(base));
+	std::vector<DeviceConstraints> downstream = askDownstream(base, outcaps ? outcaps : caps);
+	if (outcaps)
+		gst_caps_unref(outcaps);
+	for (const DeviceConstraints &device : downstream)
+		gst::addConstraints(query, device);
+	gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
+
+	uint32_t fourcc = gst::drmFormat(GST_VIDEO_INFO_FORMAT(&info));
+	if (!needPool || !fourcc || downstream.empty())
+		return TRUE;
+	DeviceConstraints upstream;
+	upstream.name = "upstream";
+	upstream.formats = { { fourcc, {} } };
+	Result<Plan> plan = Planner().plan({ upstream, downstream, fourcc, uint32_t(info.width),
+					     uint32_t(info.height), 4, listHeaps() });
+	if (!plan || plan->copy) {
+		GST_INFO_OBJECT(base, "no pool for upstream: %s",
+				plan ? plan->copyReason.c_str() : plan.error().describe().c_str());
+		return TRUE;
+	}
+	GstBufferPool *pool = gst::newPlannedPool(*plan, &b.stats);
+	GstStructure *config = gst_buffer_pool_get_config(pool);
+	gst_buffer_pool_config_set_params(config, caps, guint(plan->bufferSize), 2, 0);
+	gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+	gst_buffer_pool_set_config(pool, config);
+	gst_query_add_allocation_pool(query, pool, guint(plan->bufferSize), 2, 0);
+	gst_object_unref(pool);
+	return TRUE;
+}
+
+static gboolean bridge_decide_allocation(GstBaseTransform *base, GstQuery *query)
+{
+	BridgeImpl &b = *impl(base);
+	b.downstream = gst::constraintsFrom(query);
+	if (b.pool) {
+		gst_buffer_pool_set_active(b.pool, FALSE);
+		gst_object_unref(b.pool);
+		b.pool = nullptr;
+	}
+	/* Where copies go: a pool planned for downstream (the CPU is the producer). */
+	DeviceConstraints cpu;
+	cpu.name = "dmabridge (CPU copy)";
+	uint32_t fourcc = gst::drmFormat(GST_VIDEO_INFO_FORMAT(&b.out));
+	cpu.formats = { { fourcc, {} } };
+	Result<Plan> plan = Planner().plan({ cpu, b.downstream, fourcc, uint32_t(b.out.width),
+					     uint32_t(b.out.height), 3, listHeaps() });
+	if (plan && !plan->copy) {
+		b.pool = gst::newPlannedPool(*plan, &b.stats);
+		GstStructure *config = gst_buffer_pool_get_config(b.pool);
+		gst_buffer_pool_config_set_params(config, nullptr, guint(plan->bufferSize), 3, 0);
+		gst_buffer_pool_set_config(b.pool, config);
+		gst_buffer_pool_set_active(b.pool, TRUE);
+	}
+	return GST_BASE_TRANSFORM_CLASS(gst_dmabridge_bridge_parent_class)
+		->decide_allocation(base, query);
+}
+
+/* Why the input can't go through as it is; empty when it can. */
+static std::string copyReason(const BridgeImpl &b, GstBuffer *input)
+{
+	if (GST_VIDEO_INFO_FORMAT(&b.in) != GST_VIDEO_INFO_FORMAT(&b.out))
+		return std::string("downstream takes ") +
+		       gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&b.out)) + ", not " +
+		       gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&b.in)) +
+		       ": converted during one copy";
+	if (gst::dmaBufsOf(input).empty() && !b.downstream.empty())
+		return "upstream sent system memory and " + b.downstream.front().name +
+		       " imports dma-bufs: copied once into planned dma-bufs";
+	return {};
+}
+
+static GstFlowReturn bridge_prepare_output_buffer(GstBaseTransform *base, GstBuffer *input,
+						  GstBuffer **output)
+{
+	BridgeImpl &b = *impl(base);
+	b.stats.frames++;
+	std::string reason = copyReason(b, input);
+	if (reason.empty()) {
+		b.stats.setExplanation(
+			"pass-through: upstream's dma-bufs suit downstream as they are");
+		*output = input; /* untouched: same buffer, same memory */
+		return GST_FLOW_OK;
+	}
+	if (reason != b.lastReason) {
+		GST_CAT_INFO_OBJECT(performance, base, "frame copy: %s", reason.c_str());
+		b.lastReason = reason;
+	}
+	b.stats.setExplanation("one copy a frame: " + reason);
+	if (b.pool)
+		return gst_buffer_pool_acquire_buffer(b.pool, output, nullptr);
+	return GST_BASE_TRANSFORM_CLASS(gst_dmabridge_bridge_parent_class)
+		->prepare_output_buffer(base, input, output);
+}
+
+static GstFlowReturn bridge_transform(GstBaseTransform *base, GstBuffer *input, GstBuffer *output)
+{
+	BridgeImpl &b = *impl(base);
+	if (input == output)
+		return GST_FLOW_OK; /* passed through by prepare_output_buffer */
+	Result<Layout> inLayout = gst::layoutOf(input, b.in);
+	Result<Layout> outLayout = gst::layoutOf(output, b.out);
+	if (!inLayout || !outLayout)
+		return GST_FLOW_NOT_NEGOTIATED;
+
+	/* Both sides through the sync scope when they are dma-bufs, else GStreamer's map. */
+	std::vector<DmaBuf> in = gst::dmaBufsOf(input), out = gst::dmaBufsOf(output);
+	std::optional<CpuAccess> read, write;
+	GstMapInfo inMap = {}, outMap = {};
+	const uint8_t *src;
+	uint8_t *dst;
+	if (in.size() == 1) {
+		read.emplace(in[0], CpuAccessMode::Read, &b.stats.syncCalls);
+		src = read->isValid() ? read->read().data() : nullptr;
+	} else {
+		src = gst_buffer_map(input, &inMap, GST_MAP_READ) ? inMap.data : nullptr;
+		inLayout = gst::layoutOf(nullptr, b.in);
+	}
+	if (out.size() == 1) {
+		write.emplace(out[0], CpuAccessMode::Write, &b.stats.syncCalls);
+		dst = write->isValid() ? write->write().data() : nullptr;
+	} else {
+		dst = gst_buffer_map(output, &outMap, GST_MAP_WRITE) ? outMap.data : nullptr;
+		outLayout = gst::layoutOf(nullptr, b.out);
+	}
+	GstFlowReturn ret = GST_FLOW_ERROR;
+	if (src && dst) {
+		const FormatInfo *info = inLayout->format();
+		bool widen = inLayout->fourcc != outLayout->fourcc;
+		uint64_t bytes = 0;
+		for (unsigned p = 0; p < inLayout->planeCount; p++) {
+			uint32_t lines = info->planeHeight(p, inLayout->height);
+			uint32_t width = info->planeWidth(p, inLayout->width);
+			for (uint32_t y = 0; y < lines; y++) {
+				const uint8_t *from = src + inLayout->planes[p].offset +
+						      uint64_t(y) * inLayout->planes[p].stride;
+				uint8_t *to = dst + outLayout->planes[p].offset +
+					      uint64_t(y) * outLayout->planes[p].stride;
+				if (!widen) {
+					std::memcpy(to, from, width * info->bytesPerPixel[p]);
+					continue;
+				}
+				/* GStreamer BGR is B,G,R in memory, RGB is R,G,B; BGRx is B,G,R,X.
+				 */
+				bool bgr = GST_VIDEO_INFO_FORMAT(&b.in) == GST_VIDEO_FORMAT_BGR;
+				for (uint32_t x = 0; x < width; x++) {
+					to[4 * x + 0] = from[3 * x + (bgr ? 0 : 2)];
+					to[4 * x + 1] = from[3 * x + 1];
+					to[4 * x + 2] = from[3 * x + (bgr ? 2 : 0)];
+					to[4 * x + 3] = 0xff;
+				}
+			}
+			bytes += uint64_t(width) * info->bytesPerPixel[p] * lines;
+		}
+		b.stats.copies++;
+		b.stats.bytesCopied += bytes;
+		ret = GST_FLOW_OK;
+	}
+	if (inMap.data)
+		gst_buffer_unmap(input, &inMap);
+	if (outMap.data)
+		gst_buffer_unmap(output, &outMap);
+	gst_buffer_copy_into(output, input, GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
+	return ret;
+}
+
+static gboolean bridge_stop(GstBaseTransform *base)
+{
+	BridgeImpl &b = *impl(base);
+	if (b.pool) {
+		gst_buffer_pool_set_active(b.pool, FALSE);
+		gst_object_unref(b.pool);
+		b.pool = nullptr;
+	}
+	b.stats.post(GST_ELEMENT(base));
+	b.stats.reset();
+	b.lastReason.clear();
+	return TRUE;
+}
+
+static void bridge_finalize(GObject *object)
+{
+	delete impl(object);
+	G_OBJECT_CLASS(gst_dmabridge_bridge_parent_class)->finalize(object);
+}
+
+static void gst_dmabridge_bridge_class_init(GstDmabridgeBridgeClass *klass)
+{
+	GstElementClass *element = GST_ELEMENT_CLASS(klass);
+	GstBaseTransformClass *base = GST_BASE_TRANSFORM_CLASS(klass);
+	G_OBJECT_CLASS(klass)->finalize = bridge_finalize;
+	gst_element_class_set_static_metadata(
+		element, "dmabridge", "Filter/Video",
+		"Between any two elements: plans buffers for downstream's devices, passes suitable "
+		"dma-bufs through, copies once (and says why) only what it must",
+		"dmabridge");
+	gst_element_class_add_pad_template(
+		element,
+		gst_pad_template_new("sink", GST_PAD_SINK, GST_PAD_ALWAYS, gst::allFormatsCaps()));
+	gst_element_class_add_pad_template(
+		element,
+		gst_pad_template_new("src", GST_PAD_SRC, GST_PAD_ALWAYS, gst::allFormatsCaps()));
+	base->transform_caps = bridge_transform_caps;
+	base->fixate_caps = bridge_fixate_caps;
+	base->set_caps = bridge_set_caps;
+	base->propose_allocation = bridge_propose_allocation;
+	base->decide_allocation = bridge_decide_allocation;
+	base->prepare_output_buffer = bridge_prepare_output_buffer;
+	base->transform = bridge_transform;
+	base->stop = bridge_stop;
+	base->passthrough_on_same_caps = FALSE;
+	GST_DEBUG_CATEGORY_INIT(bridge_debug, "dmabridge", 0, "dmabridge bridge");
+	GST_DEBUG_CATEGORY_GET(performance, "GST_PERFORMANCE");
+}
+
+static void gst_dmabridge_bridge_init(GstDmabridgeBridge *bridge)
+{
+	bridge->impl_ = new BridgeImpl();
+	gst::postStatsOnEos(GST_BASE_TRANSFORM_SRC_PAD(bridge), GST_ELEMENT(bridge),
+			    &impl(bridge)->stats);
+}
