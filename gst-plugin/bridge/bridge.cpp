@@ -9,6 +9,7 @@
  */
 #include "bridge.h"
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 
@@ -16,6 +17,7 @@
 #include <gst/video/video.h>
 
 #include <dmabridge/heap.h>
+#include <dmabridge/layout.h>
 #include <dmabridge/plan.h>
 
 #include "../common/caps.h"
@@ -99,6 +101,14 @@ static GstCaps *bridge_transform_caps(GstBaseTransform *, GstPadDirection direct
 		GstCaps *rgb = withFormats(caps, "BGRx", "RGB");
 		gst_caps_append(result, rgb);
 	}
+	/* After them, any size: the one copy can pad or crop RGB to what downstream shows. */
+	GstCaps *resized = gst_caps_copy(result);
+	for (guint i = 0; i < gst_caps_get_size(resized); i++)
+		gst_structure_set(gst_caps_get_structure(resized, i), "width", GST_TYPE_INT_RANGE,
+				  1, int(kMaxDimension), "height", GST_TYPE_INT_RANGE, 1,
+				  int(kMaxDimension), nullptr);
+	gst_caps_append(result, resized);
+	result = gst_caps_simplify(result);
 	if (filter) {
 		GstCaps *both = gst_caps_intersect_full(filter, result, GST_CAPS_INTERSECT_FIRST);
 		gst_caps_unref(result);
@@ -107,22 +117,54 @@ static GstCaps *bridge_transform_caps(GstBaseTransform *, GstPadDirection direct
 	return result;
 }
 
+/* The value of an int field nearest to want, within a fixed value or a range. */
+static int nearest(const GstStructure *s, const char *field, int want)
+{
+	const GValue *value = gst_structure_get_value(s, field);
+	if (value && G_VALUE_HOLDS_INT(value))
+		return g_value_get_int(value);
+	if (value && GST_VALUE_HOLDS_INT_RANGE(value))
+		return std::clamp(want, gst_value_get_int_range_min(value),
+				  gst_value_get_int_range_max(value));
+	return want;
+}
+
+/*
+ * Downstream's caps that cost least: the same format before a conversion, the same size
+ * before another; else the smallest size that holds the frame (padded), else the nearest
+ * (cropped). A pass-through beats any copy.
+ */
 static GstCaps *bridge_fixate_caps(GstBaseTransform *base, GstPadDirection direction, GstCaps *caps,
 				   GstCaps *othercaps)
 {
-	/* The same format when downstream takes it: a pass-through beats a conversion. */
 	GstStructure *in = gst_caps_get_structure(caps, 0);
-	othercaps = gst_caps_make_writable(othercaps);
 	const char *format = gst_structure_get_string(in, "format");
+	int width = 0, height = 0;
+	gst_structure_get_int(in, "width", &width);
+	gst_structure_get_int(in, "height", &height);
+
+	int best = -1;
+	int64_t bestCost = INT64_MAX;
 	for (guint i = 0; format && i < gst_caps_get_size(othercaps); i++) {
-		GstStructure *candidate = gst_caps_get_structure(othercaps, i);
+		const GstStructure *candidate = gst_caps_get_structure(othercaps, i);
 		const char *theirs = gst_structure_get_string(candidate, "format");
-		if (theirs && std::strcmp(theirs, format) == 0) {
-			GstCaps *same = gst_caps_copy_nth(othercaps, i);
-			gst_caps_unref(othercaps);
-			othercaps = same;
-			break;
-		}
+		int w = nearest(candidate, "width", width),
+		    h = nearest(candidate, "height", height);
+		int64_t cost =
+			(theirs && std::strcmp(theirs, format) == 0) ? 0 : (int64_t(1) << 50);
+		if (w < width || h < height)
+			cost += int64_t(1) << 40; /* cropping loses pixels */
+		cost += std::abs(int64_t(w) * h - int64_t(width) * height);
+		if (cost < bestCost)
+			bestCost = cost, best = int(i);
+	}
+	if (best >= 0) {
+		GstCaps *chosen = gst_caps_copy_nth(othercaps, guint(best));
+		GstStructure *s = gst_caps_get_structure(chosen, 0);
+		gst_structure_fixate_field_nearest_int(s, "width", width);
+		gst_structure_fixate_field_nearest_int(s, "height", height);
+		gst_caps_unref(othercaps);
+		othercaps = chosen;
 	}
 	return GST_BASE_TRANSFORM_CLASS(gst_dmabridge_bridge_parent_class)
 		->fixate_caps(base, direction, caps, othercaps);
@@ -136,6 +178,13 @@ static gboolean bridge_set_caps(GstBaseTransform *base, GstCaps *incaps, GstCaps
 	GstVideoFormat in = GST_VIDEO_INFO_FORMAT(&b.in), out = GST_VIDEO_INFO_FORMAT(&b.out);
 	if (in != out && !widens(in, out)) {
 		GST_ERROR_OBJECT(base, "cannot convert %s to %s", gst_video_format_to_string(in),
+				 gst_video_format_to_string(out));
+		return FALSE;
+	}
+	bool resized = b.in.width != b.out.width || b.in.height != b.out.height;
+	if (resized &&
+	    (GST_VIDEO_INFO_N_PLANES(&b.out) > 1 || GST_VIDEO_FORMAT_INFO_IS_YUV(b.out.finfo))) {
+		GST_ERROR_OBJECT(base, "padding or cropping is done for RGB only, not %s",
 				 gst_video_format_to_string(out));
 		return FALSE;
 	}
@@ -226,6 +275,17 @@ static gboolean bridge_decide_allocation(GstBaseTransform *base, GstQuery *query
 /* Why the input can't go through as it is; empty when it can. */
 static std::string copyReason(const BridgeImpl &b, GstBuffer *input)
 {
+	if (b.in.width != b.out.width || b.in.height != b.out.height)
+		return "downstream shows " + std::to_string(b.out.width) + "x" +
+		       std::to_string(b.out.height) + ", the frames are " +
+		       std::to_string(b.in.width) + "x" + std::to_string(b.in.height) +
+		       (GST_VIDEO_INFO_FORMAT(&b.in) != GST_VIDEO_INFO_FORMAT(&b.out)
+				? std::string(" and ") +
+					  gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&b.in)) +
+					  " becomes " +
+					  gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&b.out))
+				: "") +
+		       ": padded (or cropped) during one copy";
 	if (GST_VIDEO_INFO_FORMAT(&b.in) != GST_VIDEO_INFO_FORMAT(&b.out))
 		return std::string("downstream takes ") +
 		       gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&b.out)) + ", not " +
@@ -293,12 +353,28 @@ static GstFlowReturn bridge_transform(GstBaseTransform *base, GstBuffer *input, 
 	GstFlowReturn ret = GST_FLOW_ERROR;
 	if (src && dst) {
 		const FormatInfo *info = inLayout->format();
+		const FormatInfo *outInfo = outLayout->format();
 		bool widen = inLayout->fourcc != outLayout->fourcc;
 		uint64_t bytes = 0;
 		for (unsigned p = 0; p < inLayout->planeCount; p++) {
-			uint32_t lines = info->planeHeight(p, inLayout->height);
-			uint32_t width = info->planeWidth(p, inLayout->width);
+			uint32_t lines = std::min(info->planeHeight(p, inLayout->height),
+						  outInfo->planeHeight(p, outLayout->height));
+			uint32_t width = std::min(info->planeWidth(p, inLayout->width),
+						  outInfo->planeWidth(p, outLayout->width));
+			/* Black around a smaller frame (RGB only: set_caps refused the rest). */
+			uint32_t outBytes = outInfo->planeWidth(p, outLayout->width) *
+					    outInfo->bytesPerPixel[p];
+			for (uint32_t y = lines; y < outInfo->planeHeight(p, outLayout->height);
+			     y++)
+				std::memset(dst + outLayout->planes[p].offset +
+						    uint64_t(y) * outLayout->planes[p].stride,
+					    0, outBytes);
 			for (uint32_t y = 0; y < lines; y++) {
+				uint8_t *line = dst + outLayout->planes[p].offset +
+						uint64_t(y) * outLayout->planes[p].stride;
+				uint32_t used = width * outInfo->bytesPerPixel[p];
+				if (used < outBytes)
+					std::memset(line + used, 0, outBytes - used);
 				const uint8_t *from = src + inLayout->planes[p].offset +
 						      uint64_t(y) * inLayout->planes[p].stride;
 				uint8_t *to = dst + outLayout->planes[p].offset +

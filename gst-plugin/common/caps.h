@@ -10,8 +10,12 @@
 
 namespace dmabridge::gst {
 
-/* video/x-raw(memory:DMABuf) and video/x-raw with these formats, any size. */
-GstCaps *capsFor(const std::vector<FormatModifiers> &formats);
+/*
+ * video/x-raw(memory:DMABuf) and video/x-raw with these formats: of the given sizes, or
+ * of any size when there are none.
+ */
+GstCaps *capsFor(const std::vector<FormatModifiers> &formats,
+		 const std::vector<std::pair<uint32_t, uint32_t>> &sizes = {});
 
 /* The same for every format of the table: pad templates. */
 GstCaps *allFormatsCaps();

@@ -188,7 +188,8 @@ static gboolean sink_stop(GstBaseSink *base)
 static GstCaps *sink_get_caps(GstBaseSink *base, GstCaps *filter)
 {
 	SinkImpl &s = *impl(base);
-	GstCaps *caps = s.drm ? gst::capsFor(s.constraints.formats)
+	/* The plane is not known to scale: only frames of a mode's size fill the screen. */
+	GstCaps *caps = s.drm ? gst::capsFor(s.constraints.formats, s.display->modeSizes())
 			      : gst_pad_get_pad_template_caps(GST_BASE_SINK_PAD(base));
 	if (filter) {
 		/* The display's order first: it knows which format it shows best. */

@@ -187,6 +187,32 @@ TEST(BridgeToKms, VideotestsrcDrawsIntoThePlannedPool)
 	EXPECT_NE(bridge.explanation.find("pass-through"), std::string::npos) << bridge.explanation;
 }
 
+/*
+ * The shape of libcamera's vimc frames (24-bit BGR, 636x480): vkms scans out neither the
+ * format nor the size, so the bridge converts and pads into a 640x480 XRGB8888 dma-buf
+ * planned for the display, in one copy, and the display takes that without another.
+ */
+TEST(BridgeToKms, TwentyFourBitFramesAreConvertedAndPaddedInOneCopy)
+{
+	DMABRIDGE_REQUIRE_DEVICE(!videoNode("vivid-000").empty(), "the virtual board");
+	PipelineRun run =
+		runPipeline("videotestsrc num-buffers=10 ! video/x-raw,format=BGR,width=636,"
+			    "height=480 ! dmabridge name=bridge ! " +
+			    std::string(kSink));
+	expectDisplayed(run, 10);
+	const tools::Stats &bridge = run.stats.at("bridge"), &sink = run.stats.at("sink");
+	EXPECT_EQ(bridge["copies"], 10u);
+	EXPECT_EQ(bridge["bytes-copied"], 10u * 636 * 480 * 3);
+	EXPECT_EQ(bridge["sync-calls"], 20u)
+		<< "the planned output is written inside the sync ioctl";
+	EXPECT_NE(
+		bridge.explanation.find("downstream shows 640x480, the frames are 636x480 and BGR "
+					"becomes BGRx"),
+		std::string::npos)
+		<< bridge.explanation;
+	expectZeroCopy(sink, "dmabridgekmssink");
+}
+
 /* The pipeline to NULL and back, again and again: nothing leaks. */
 TEST(PipelineLifetime, PlayingToNullRepeatedlyLeaksNoFds)
 {

@@ -5,6 +5,8 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <dmabridge/dmabuf.h>
 #include <dmabridge/drm.h>
@@ -34,6 +36,9 @@ public:
 
 	static Result<KmsDisplay> open(const DrmDevice &device, const Options &options);
 	static Result<KmsDisplay> open(const DrmDevice &device) { return open(device, Options{}); }
+
+	/* The sizes of the connector's modes, preferred first, each once. */
+	std::vector<std::pair<uint32_t, uint32_t>> modeSizes() const;
 
 	uint32_t width() const;
 	uint32_t height() const;

@@ -210,6 +210,22 @@ Result<KmsDisplay> KmsDisplay::open(const DrmDevice &device, const Options &opti
 	return KmsDisplay(std::move(state));
 }
 
+std::vector<std::pair<uint32_t, uint32_t>> KmsDisplay::modeSizes() const
+{
+	std::vector<std::pair<uint32_t, uint32_t>> sizes;
+	auto add = [&](const drmModeModeInfo &mode) {
+		std::pair<uint32_t, uint32_t> size{ mode.hdisplay, mode.vdisplay };
+		if (std::find(sizes.begin(), sizes.end(), size) == sizes.end())
+			sizes.push_back(size);
+	};
+	for (const drmModeModeInfo &mode : state_->modes)
+		if (mode.type & DRM_MODE_TYPE_PREFERRED)
+			add(mode);
+	for (const drmModeModeInfo &mode : state_->modes)
+		add(mode);
+	return sizes;
+}
+
 uint32_t KmsDisplay::width() const
 {
 	return state_->mode.hdisplay;
