@@ -3,6 +3,7 @@
 #include <gst/gst.h>
 
 #include "bridge/bridge.h"
+#include "glconvert/gl_convert.h"
 #include "kmssink/kms_sink.h"
 #include "testsrc/test_src.h"
 #include "v4l2src/v4l2_src.h"
@@ -11,6 +12,8 @@ static gboolean plugin_init(GstPlugin *plugin)
 {
 	return gst_element_register(plugin, "dmabridge", GST_RANK_NONE,
 				    gst_dmabridge_bridge_get_type()) &&
+	       gst_element_register(plugin, "dmabridgeglconvert", GST_RANK_NONE,
+				    gst_dmabridge_gl_convert_get_type()) &&
 	       gst_element_register(plugin, "dmabridgekmssink", GST_RANK_NONE,
 				    gst_dmabridge_kms_sink_get_type()) &&
 	       gst_element_register(plugin, "dmabridgev4l2src", GST_RANK_NONE,

@@ -109,63 +109,13 @@ static GstCaps *bridge_transform_caps(GstBaseTransform *, GstPadDirection direct
 				  int(kMaxDimension), nullptr);
 	gst_caps_append(result, resized);
 	result = gst_caps_simplify(result);
-	if (filter) {
-		GstCaps *both = gst_caps_intersect_full(filter, result, GST_CAPS_INTERSECT_FIRST);
-		gst_caps_unref(result);
-		result = both;
-	}
-	return result;
+	return gst::applyFilter(result, filter);
 }
 
-/* The value of an int field nearest to want, within a fixed value or a range. */
-static int nearest(const GstStructure *s, const char *field, int want)
-{
-	const GValue *value = gst_structure_get_value(s, field);
-	if (value && G_VALUE_HOLDS_INT(value))
-		return g_value_get_int(value);
-	if (value && GST_VALUE_HOLDS_INT_RANGE(value))
-		return std::clamp(want, gst_value_get_int_range_min(value),
-				  gst_value_get_int_range_max(value));
-	return want;
-}
-
-/*
- * Downstream's caps that cost least: the same format before a conversion, the same size
- * before another; else the smallest size that holds the frame (padded), else the nearest
- * (cropped). A pass-through beats any copy.
- */
 static GstCaps *bridge_fixate_caps(GstBaseTransform *base, GstPadDirection direction, GstCaps *caps,
 				   GstCaps *othercaps)
 {
-	GstStructure *in = gst_caps_get_structure(caps, 0);
-	const char *format = gst_structure_get_string(in, "format");
-	int width = 0, height = 0;
-	gst_structure_get_int(in, "width", &width);
-	gst_structure_get_int(in, "height", &height);
-
-	int best = -1;
-	int64_t bestCost = INT64_MAX;
-	for (guint i = 0; format && i < gst_caps_get_size(othercaps); i++) {
-		const GstStructure *candidate = gst_caps_get_structure(othercaps, i);
-		const char *theirs = gst_structure_get_string(candidate, "format");
-		int w = nearest(candidate, "width", width),
-		    h = nearest(candidate, "height", height);
-		int64_t cost =
-			(theirs && std::strcmp(theirs, format) == 0) ? 0 : (int64_t(1) << 50);
-		if (w < width || h < height)
-			cost += int64_t(1) << 40; /* cropping loses pixels */
-		cost += std::abs(int64_t(w) * h - int64_t(width) * height);
-		if (cost < bestCost)
-			bestCost = cost, best = int(i);
-	}
-	if (best >= 0) {
-		GstCaps *chosen = gst_caps_copy_nth(othercaps, guint(best));
-		GstStructure *s = gst_caps_get_structure(chosen, 0);
-		gst_structure_fixate_field_nearest_int(s, "width", width);
-		gst_structure_fixate_field_nearest_int(s, "height", height);
-		gst_caps_unref(othercaps);
-		othercaps = chosen;
-	}
+	othercaps = gst::cheapestCaps(caps, othercaps);
 	return GST_BASE_TRANSFORM_CLASS(gst_dmabridge_bridge_parent_class)
 		->fixate_caps(base, direction, caps, othercaps);
 }

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "caps.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include <gst/allocators/allocators.h>
 
 #include <dmabridge/format.h>
@@ -46,6 +49,66 @@ GstCaps *capsFor(const std::vector<FormatModifiers> &formats,
 	for (GstStructure *raw : structures)
 		gst_caps_append_structure(caps, raw);
 	return caps;
+}
+
+namespace {
+
+/* The value of an int field nearest to want, within a fixed value or a range. */
+int nearest(const GstStructure *s, const char *field, int want)
+{
+	const GValue *value = gst_structure_get_value(s, field);
+	if (value && G_VALUE_HOLDS_INT(value))
+		return g_value_get_int(value);
+	if (value && GST_VALUE_HOLDS_INT_RANGE(value))
+		return std::clamp(want, gst_value_get_int_range_min(value),
+				  gst_value_get_int_range_max(value));
+	return want;
+}
+
+} /* namespace */
+
+GstCaps *cheapestCaps(GstCaps *caps, GstCaps *othercaps)
+{
+	GstStructure *in = gst_caps_get_structure(caps, 0);
+	const char *format = gst_structure_get_string(in, "format");
+	int width = 0, height = 0;
+	gst_structure_get_int(in, "width", &width);
+	gst_structure_get_int(in, "height", &height);
+
+	int best = -1;
+	int64_t bestCost = INT64_MAX;
+	for (guint i = 0; format && i < gst_caps_get_size(othercaps); i++) {
+		const GstStructure *candidate = gst_caps_get_structure(othercaps, i);
+		const char *theirs = gst_structure_get_string(candidate, "format");
+		int w = nearest(candidate, "width", width),
+		    h = nearest(candidate, "height", height);
+		int64_t cost =
+			(theirs && std::strcmp(theirs, format) == 0) ? 0 : (int64_t(1) << 50);
+		if (w < width || h < height)
+			cost += int64_t(1) << 40; /* cropping loses pixels */
+		cost += std::abs(int64_t(w) * h - int64_t(width) * height);
+		if (cost < bestCost)
+			bestCost = cost, best = int(i);
+	}
+	if (best < 0)
+		return othercaps;
+	GstCaps *chosen = gst_caps_copy_nth(othercaps, guint(best));
+	GstStructure *s = gst_caps_get_structure(chosen, 0);
+	gst_structure_fixate_field_nearest_int(s, "width", width);
+	gst_structure_fixate_field_nearest_int(s, "height", height);
+	gst_caps_unref(othercaps);
+	return chosen;
+}
+
+GstCaps *applyFilter(GstCaps *caps, GstCaps *filter, bool filterFirst)
+{
+	if (!filter)
+		return caps;
+	GstCaps *both = filterFirst
+				? gst_caps_intersect_full(filter, caps, GST_CAPS_INTERSECT_FIRST)
+				: gst_caps_intersect_full(caps, filter, GST_CAPS_INTERSECT_FIRST);
+	gst_caps_unref(caps);
+	return both;
 }
 
 GstCaps *allFormatsCaps()

@@ -17,6 +17,17 @@ namespace dmabridge::gst {
 GstCaps *capsFor(const std::vector<FormatModifiers> &formats,
 		 const std::vector<std::pair<uint32_t, uint32_t>> &sizes = {});
 
+/*
+ * Of othercaps (taken), the caps that cost least to produce from the fixed caps: the same
+ * format before a conversion, the same size before another; else the smallest size that
+ * holds the frame, else the nearest. Width and height come out fixed.
+ */
+GstCaps *cheapestCaps(GstCaps *caps, GstCaps *othercaps);
+
+/* caps narrowed by a caps query's filter (both taken/kept as GStreamer does): in the
+ * filter's order when filterFirst, else in caps' own. */
+GstCaps *applyFilter(GstCaps *caps, GstCaps *filter, bool filterFirst = true);
+
 /* The same for every format of the table: pad templates. */
 GstCaps *allFormatsCaps();
 

@@ -191,13 +191,8 @@ static GstCaps *sink_get_caps(GstBaseSink *base, GstCaps *filter)
 	/* The plane is not known to scale: only frames of a mode's size fill the screen. */
 	GstCaps *caps = s.drm ? gst::capsFor(s.constraints.formats, s.display->modeSizes())
 			      : gst_pad_get_pad_template_caps(GST_BASE_SINK_PAD(base));
-	if (filter) {
-		/* The display's order first: it knows which format it shows best. */
-		GstCaps *both = gst_caps_intersect_full(caps, filter, GST_CAPS_INTERSECT_FIRST);
-		gst_caps_unref(caps);
-		caps = both;
-	}
-	return caps;
+	/* The display's order first: it knows which format it shows best. */
+	return gst::applyFilter(caps, filter, false);
 }
 
 static gboolean sink_set_caps(GstBaseSink *base, GstCaps *caps)

@@ -233,12 +233,7 @@ static GstCaps *src_get_caps(GstBaseSrc *base, GstCaps *filter)
 		}
 	}
 	gst_caps_append(dmabuf, system);
-	if (filter) {
-		GstCaps *both = gst_caps_intersect_full(filter, dmabuf, GST_CAPS_INTERSECT_FIRST);
-		gst_caps_unref(dmabuf);
-		return both;
-	}
-	return dmabuf;
+	return gst::applyFilter(dmabuf, filter);
 }
 
 static gboolean src_set_caps(GstBaseSrc *base, GstCaps *caps)

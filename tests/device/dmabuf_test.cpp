@@ -98,6 +98,14 @@ TEST(DmaBufOnBoard, NameIdentityAndFences)
 	EXPECT_EQ(buffer->name(), "dmabuf-test");
 	EXPECT_TRUE(buffer->setName("renamed").ok());
 	EXPECT_EQ(buffer->name(), "renamed");
+	EXPECT_EQ(buffer->exporter(), "system");
+	Result<DrmDevice> vkms = DrmDevice::openByDriver("vkms");
+	ASSERT_TRUE(vkms.ok());
+	EXPECT_FALSE(vkms->allocated(*buffer).value()) << "a heap buffer is an import for vkms";
+	Result<DmaBuf> dumb = vkms->allocateDumb(*computeLayout(DRM_FORMAT_XRGB8888, 64, 64));
+	ASSERT_TRUE(dumb.ok());
+	Result<DrmDevice> checker = DrmDevice::open(vkms->path());
+	EXPECT_TRUE(checker->allocated(*dumb).value());
 	Status tooLong = buffer->setName(std::string(40, 'x'));
 	ASSERT_FALSE(tooLong.ok());
 	EXPECT_EQ(tooLong.error().code(), EINVAL);

@@ -109,6 +109,10 @@ TEST_P(EglImport, CaptureSampleRenderMatches)
 	ASSERT_TRUE(frame.ok()) << frame.error().describe();
 	ASSERT_TRUE(camera->streamOff(V4l2Direction::Capture).ok());
 	const DmaBuf &captured = sources->buffers[frame->index];
+	Result<DrmDevice> checker = DrmDevice::open(drm->path()); /* an fd of its own */
+	ASSERT_TRUE(checker.ok());
+	EXPECT_EQ(checker->allocated(captured).value(), true)
+		<< "the GPU's own device allocated it";
 
 	Layout targetLayout;
 	Result<DmaBuf> target = drm->allocateDumb(

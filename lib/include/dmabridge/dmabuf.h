@@ -57,6 +57,11 @@ public:
 	Status setName(std::string_view name) const;
 	/* The name from /proc/self/fdinfo, empty when unnamed. */
 	std::string name() const;
+	/*
+	 * Who exported it, from /proc/self/fdinfo's exp_name: a DRM driver ("vgem"), a heap
+	 * ("system", "reserved"), "udmabuf", or a V4L2 allocator ("videobuf2_dma_contig").
+	 */
+	std::string exporter() const;
 
 	/*
 	 * Fences (Linux 6.0+): a sync_file that signals when the buffer's pending writes (or,

@@ -43,6 +43,14 @@ public:
 	 */
 	Result<DmaBuf> allocateDumb(const Layout &layout, Layout *actual = nullptr) const;
 
+	/*
+	 * Whether this device allocated buffer (its own GEM object, not an import): PRIME
+	 * import, then DRM_IOCTL_MODE_MAP_DUMB, which the kernel refuses for imported objects.
+	 * GEM handles are per fd: call it on a DrmDevice of its own, not one whose fd others
+	 * (EGL, a framebuffer cache) import through, or their handle may be closed.
+	 */
+	Result<bool> allocated(const DmaBuf &buffer) const;
+
 	/* What the primary plane of this device takes, as the planner needs it. */
 	Result<DeviceConstraints> probe() const;
 

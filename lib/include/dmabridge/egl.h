@@ -42,8 +42,9 @@ public:
 	 */
 	Result<DeviceConstraints> probe() const;
 
-	/* Makes the context current on the calling thread. */
+	/* Makes the context current on the calling thread, or current on none. */
 	Status makeCurrent() const;
+	void releaseCurrent() const;
 
 	/*
 	 * An EGL image of the whole frame (the driver must take the format), or of one plane

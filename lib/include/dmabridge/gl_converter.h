@@ -23,7 +23,9 @@ enum class YuvEncoding
  * Converts and scales frames on the GPU: the source dma-buf is sampled as EGL images
  * (RGB whole; YUV plane by plane as R8, GR88 or packed RGBA, converted in the shader),
  * the destination dma-buf (an RGB format) is imported as an EGL image and rendered into.
- * Images are cached by buffer identity: a pool of N buffers costs N imports.
+ * Images are cached by buffer identity: a pool of N buffers costs N imports. The context
+ * is current only inside convert() and the destructor, so a streaming thread may convert
+ * and another tear down.
  */
 class GlConverter
 {

@@ -61,17 +61,28 @@ Status DmaBuf::setName(std::string_view name) const
 	return {};
 }
 
-std::string DmaBuf::name() const
+/* A field of this fd's /proc/self/fdinfo, empty when absent. */
+static std::string fdinfoField(int fd, const std::string &key)
 {
-	std::ifstream info("/proc/self/fdinfo/" + std::to_string(fd_.get()));
+	std::ifstream info("/proc/self/fdinfo/" + std::to_string(fd));
 	std::string line;
 	while (std::getline(info, line)) {
-		if (line.rfind("name:", 0) == 0) {
-			size_t start = line.find_first_not_of(" \t", 5);
+		if (line.rfind(key + ":", 0) == 0) {
+			size_t start = line.find_first_not_of(" \t", key.size() + 1);
 			return start == std::string::npos ? std::string() : line.substr(start);
 		}
 	}
 	return {};
+}
+
+std::string DmaBuf::name() const
+{
+	return fdinfoField(fd_.get(), "name");
+}
+
+std::string DmaBuf::exporter() const
+{
+	return fdinfoField(fd_.get(), "exp_name");
 }
 
 #ifdef DMA_BUF_IOCTL_EXPORT_SYNC_FILE

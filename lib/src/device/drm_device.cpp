@@ -117,6 +117,18 @@ Result<DmaBuf> DrmDevice::allocateDumb(const Layout &layout, Layout *actual) con
 	return DmaBuf::fromFd(UniqueFd(prime));
 }
 
+Result<bool> DrmDevice::allocated(const DmaBuf &buffer) const
+{
+	uint32_t handle = 0;
+	if (drmPrimeFDToHandle(fd_.get(), buffer.fd().get(), &handle) < 0)
+		return Error::fromErrno(errno, label() + ": PRIME import to find a buffer's owner");
+	struct drm_mode_map_dumb map = {};
+	map.handle = handle;
+	bool own = drmIoctl(fd_.get(), DRM_IOCTL_MODE_MAP_DUMB, &map) == 0;
+	drmCloseBufferHandle(fd_.get(), handle);
+	return own;
+}
+
 Result<DeviceConstraints> DrmDevice::probe() const
 {
 	DeviceConstraints device;

@@ -194,6 +194,11 @@ Status EglDevice::makeCurrent() const
 	return {};
 }
 
+void EglDevice::releaseCurrent() const
+{
+	eglMakeCurrent(state_->display, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+}
+
 Result<DeviceConstraints> EglDevice::probe() const
 {
 	DeviceConstraints device;

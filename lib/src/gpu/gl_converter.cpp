@@ -167,10 +167,16 @@ struct GlConverter::State
 
 	~State()
 	{
+		if (device)
+			(void)device->makeCurrent();
+		sources.clear();
 		for (auto &[identity, target] : targets)
 			glDeleteFramebuffers(1, &target.framebuffer);
 		for (auto &[fourcc, program] : programs)
 			glDeleteProgram(program);
+		targets.clear();
+		if (device)
+			device->releaseCurrent();
 	}
 
 	Result<GLuint> program(const SourceFormat &format)
@@ -371,7 +377,9 @@ Status GlConverter::convert(std::span<const DmaBuf> source, const Layout &source
 	glDisableVertexAttribArray(0);
 	/* The consumer may read the buffer as soon as this returns. */
 	glFinish();
-	if (GLenum error = glGetError(); error != GL_NO_ERROR)
+	GLenum error = glGetError();
+	state_->device->releaseCurrent();
+	if (error != GL_NO_ERROR)
 		return Error(EIO, "GPU conversion of " + sourceLayout.describe() + " into " +
 					  destinationLayout.describe() + " failed (GL error " +
 					  std::to_string(error) + ")");

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Pipeline 4: a camera through the GPU converter (YUV in, RGB out) into the display.
+ * Mesa's software GL driver can only use buffers of its own DRM device, so vivid-000 is
+ * planned to capture straight into them: zero copies end to end. vivid-001 needs
+ * contiguous memory the GPU can't use: the plan says so and the converter stages each
+ * frame with one counted copy. The display's writeback must equal the GPU's last frame.
+ */
+#include <gtest/gtest.h>
+
+#include <dmabridge/v4l2.h>
+
+#include "../../tools/common/pipeline_run.h"
+#include "../device/board.h"
+
+using namespace dmabridge;
+using tools::PipelineRun;
+
+namespace {
+
+constexpr unsigned kFrames = 10;
+
+struct Case
+{
+	const char *camera;
+	const char *format;
+};
+
+class CameraThroughGpu : public ::testing::TestWithParam<Case>
+{
+};
+
+TEST_P(CameraThroughGpu, ToTheDisplay)
+{
+	const Case &c = GetParam();
+	DMABRIDGE_REQUIRE_DEVICE(V4l2Device::openByName(c.camera).ok(), c.camera);
+	PipelineRun run = tools::runPipeline(
+		std::string("dmabridgev4l2src name=src device-name=") + c.camera +
+		" num-buffers=" + std::to_string(kFrames) + " ! video/x-raw,format=" + c.format +
+		",width=640,height=480 ! dmabridgeglconvert name=gl ! video/x-raw,format=BGRx ! "
+		"dmabridgekmssink name=sink driver-name=vkms readback=true sync=false");
+	ASSERT_TRUE(run.finished) << run.error;
+	const tools::Stats &src = run.stats.at("src"), &gl = run.stats.at("gl"),
+			   &sink = run.stats.at("sink");
+	EXPECT_EQ(gl["frames"], kFrames);
+	EXPECT_EQ(sink["frames"], kFrames);
+	EXPECT_EQ(sink["copies"], 0u) << sink.explanation;
+	EXPECT_EQ(sink["readback-differing-pixels"], 0u) << "the display showed other pixels";
+	EXPECT_GT(sink["readback-colours"], 4u) << "the GPU rendered a blank frame";
+	/* EGL images: one per sampled plane of each input buffer (NV12: two), one per output
+	 * buffer; per frame that would be 30 for 10 frames. */
+	EXPECT_LE(gl["imports"], 4u * 2 + 4) << "one EGL import per buffer, not per frame";
+
+	if (std::string(c.camera) == "vivid-000") {
+		EXPECT_NE(src.explanation.find(
+				  "llvmpipe can only use buffers allocated by /dev/dri/"),
+			  std::string::npos)
+			<< src.explanation;
+		EXPECT_EQ(gl["copies"], 0u) << gl.explanation;
+		EXPECT_EQ(gl["sync-calls"], 0u);
+	} else {
+		EXPECT_NE(src.explanation.find(
+				  "No zero-copy plan: vivid-001 needs physically contiguous "
+				  "memory"),
+			  std::string::npos)
+			<< src.explanation;
+		EXPECT_EQ(gl["copies"], kFrames);
+		EXPECT_EQ(gl["sync-calls"], 4u * kFrames)
+			<< "read and write scopes around each copy";
+		EXPECT_NE(gl.explanation.find("one copy a frame to stage the input"),
+			  std::string::npos)
+			<< gl.explanation;
+	}
+}
+
+INSTANTIATE_TEST_SUITE_P(Board, CameraThroughGpu,
+			 ::testing::Values(Case{ "vivid-000", "NV12" }, Case{ "vivid-000", "YUY2" },
+					   Case{ "vivid-001", "NV12" },
+					   Case{ "vivid-001", "YUY2" }),
+			 [](const auto &param) {
+				 return test::testName(param.param.camera) + "_" +
+					param.param.format;
+			 });
+
+/* Pipeline 5 with YUV: the CPU draws NV12 into GPU memory, the GPU makes RGB. */
+TEST(TestSrcThroughGpu, Nv12PatternReachesTheDisplay)
+{
+	DMABRIDGE_REQUIRE_DEVICE(V4l2Device::openByName("vivid-000").ok(), "the virtual board");
+	PipelineRun run = tools::runPipeline("dmabridgetestsrc name=src num-buffers=10 ! "
+					     "video/x-raw,format=NV12,width=640,height=480 "
+					     "! dmabridgeglconvert name=gl ! "
+					     "video/x-raw,format=BGRx ! dmabridgekmssink name=sink "
+					     "driver-name=vkms readback=true sync=false");
+	ASSERT_TRUE(run.finished) << run.error;
+	EXPECT_EQ(run.stats.at("gl")["copies"], 0u) << run.stats.at("gl").explanation;
+	EXPECT_EQ(run.stats.at("sink")["readback-differing-pixels"], 0u);
+	EXPECT_GE(run.stats.at("sink")["readback-colours"], 8u) << "eight bars and the box";
+}
+
+} /* namespace */
