@@ -82,19 +82,36 @@ INSTANTIATE_TEST_SUITE_P(Board, CameraThroughGpu,
 					param.param.format;
 			 });
 
-/* Pipeline 5 with YUV: the CPU draws NV12 into GPU memory, the GPU makes RGB. */
-TEST(TestSrcThroughGpu, Nv12PatternReachesTheDisplay)
+/*
+ * Pipeline 5 with YUV: the CPU draws NV12 into GPU memory, the GPU makes RGB; also at
+ * 1366x768, whose lines (1366 luma bytes, 5464 RGB bytes) fit no power-of-two alignment.
+ */
+class TestSrcThroughGpu : public ::testing::TestWithParam<const char *>
+{
+};
+
+TEST_P(TestSrcThroughGpu, Nv12PatternReachesTheDisplay)
 {
 	DMABRIDGE_REQUIRE_DEVICE(V4l2Device::openByName("vivid-000").ok(), "the virtual board");
-	PipelineRun run = tools::runPipeline("dmabridgetestsrc name=src num-buffers=10 ! "
-					     "video/x-raw,format=NV12,width=640,height=480 "
-					     "! dmabridgeglconvert name=gl ! "
-					     "video/x-raw,format=BGRx ! dmabridgekmssink name=sink "
-					     "driver-name=vkms readback=true sync=false");
+	PipelineRun run = tools::runPipeline(
+		std::string("dmabridgetestsrc name=src num-buffers=10 ! video/x-raw,format=NV12,") +
+		GetParam() +
+		" ! dmabridgeglconvert name=gl ! video/x-raw,format=BGRx ! dmabridgekmssink "
+		"name=sink "
+		"driver-name=vkms readback=true sync=false");
 	ASSERT_TRUE(run.finished) << run.error;
 	EXPECT_EQ(run.stats.at("gl")["copies"], 0u) << run.stats.at("gl").explanation;
+	EXPECT_EQ(run.stats.at("sink")["frames"], 10u);
 	EXPECT_EQ(run.stats.at("sink")["readback-differing-pixels"], 0u);
 	EXPECT_GE(run.stats.at("sink")["readback-colours"], 8u) << "eight bars and the box";
 }
+
+INSTANTIATE_TEST_SUITE_P(Sizes, TestSrcThroughGpu,
+			 ::testing::Values("width=640,height=480", "width=1366,height=768"),
+			 [](const auto &param) {
+				 return std::string(param.param).find("1366") != std::string::npos
+						? "1366x768"
+						: "640x480";
+			 });
 
 } /* namespace */

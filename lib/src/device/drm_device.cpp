@@ -89,12 +89,14 @@ Result<DmaBuf> DrmDevice::allocateDumb(const Layout &layout, Layout *actual) con
 	if (info->planes > 1 && layout.width % info->hsub)
 		lines += 1; /* odd widths round chroma lines up */
 
+	/* Wide enough for the planned stride: the driver's pitch follows the width asked. */
+	uint32_t width = std::max(layout.width, layout.planes[0].stride / info->bytesPerPixel[0]);
 	uint32_t handle = 0, pitch = 0;
 	uint64_t size = 0;
-	if (drmModeCreateDumbBuffer(fd_.get(), layout.width, uint32_t(lines), bpp, 0, &handle,
-				    &pitch, &size) < 0)
+	if (drmModeCreateDumbBuffer(fd_.get(), width, uint32_t(lines), bpp, 0, &handle, &pitch,
+				    &size) < 0)
 		return Error::fromErrno(errno, label() + ": dumb buffer of " +
-						       std::to_string(layout.width) + "x" +
+						       std::to_string(width) + "x" +
 						       std::to_string(lines) + " at " +
 						       std::to_string(bpp) + " bpp");
 	internal::countAllocation();
