@@ -16,6 +16,7 @@
 #include <drm_fourcc.h>
 #include <gst/video/video.h>
 
+#include <dmabridge/frame_copy.h>
 #include <dmabridge/heap.h>
 #include <dmabridge/layout.h>
 #include <dmabridge/plan.h>
@@ -46,13 +47,6 @@ struct BridgeImpl
 BridgeImpl *impl(gpointer bridge)
 {
 	return static_cast<BridgeImpl *>(reinterpret_cast<GstDmabridgeBridge *>(bridge)->impl_);
-}
-
-/* 24-bit RGB in, the 32-bit format a display scans out: the only conversion done. */
-bool widens(GstVideoFormat in, GstVideoFormat out)
-{
-	return (in == GST_VIDEO_FORMAT_BGR || in == GST_VIDEO_FORMAT_RGB) &&
-	       out == GST_VIDEO_FORMAT_BGRx;
 }
 
 /* Caps with every format of names replaced by names + extra (both memory kinds). */
@@ -126,7 +120,7 @@ static gboolean bridge_set_caps(GstBaseTransform *base, GstCaps *incaps, GstCaps
 	if (!gst_video_info_from_caps(&b.in, incaps) || !gst_video_info_from_caps(&b.out, outcaps))
 		return FALSE;
 	GstVideoFormat in = GST_VIDEO_INFO_FORMAT(&b.in), out = GST_VIDEO_INFO_FORMAT(&b.out);
-	if (in != out && !widens(in, out)) {
+	if (!canCopyPixels(gst::drmFormat(in), gst::drmFormat(out))) {
 		GST_ERROR_OBJECT(base, "cannot convert %s to %s", gst_video_format_to_string(in),
 				 gst_video_format_to_string(out));
 		return FALSE;
@@ -284,70 +278,35 @@ static GstFlowReturn bridge_transform(GstBaseTransform *base, GstBuffer *input, 
 	std::vector<DmaBuf> in = gst::dmaBufsOf(input), out = gst::dmaBufsOf(output);
 	std::optional<CpuAccess> read, write;
 	GstMapInfo inMap = {}, outMap = {};
-	const uint8_t *src;
-	uint8_t *dst;
+	std::span<const uint8_t> src;
+	std::span<uint8_t> dst;
 	if (in.size() == 1) {
 		read.emplace(in[0], CpuAccessMode::Read, &b.stats.syncCalls);
-		src = read->isValid() ? read->read().data() : nullptr;
-	} else {
-		src = gst_buffer_map(input, &inMap, GST_MAP_READ) ? inMap.data : nullptr;
+		if (read->isValid())
+			src = read->read();
+	} else if (gst_buffer_map(input, &inMap, GST_MAP_READ)) {
+		src = { inMap.data, inMap.size };
 		inLayout = gst::layoutOf(nullptr, b.in);
 	}
 	if (out.size() == 1) {
 		write.emplace(out[0], CpuAccessMode::Write, &b.stats.syncCalls);
-		dst = write->isValid() ? write->write().data() : nullptr;
-	} else {
-		dst = gst_buffer_map(output, &outMap, GST_MAP_WRITE) ? outMap.data : nullptr;
+		if (write->isValid())
+			dst = write->write();
+	} else if (gst_buffer_map(output, &outMap, GST_MAP_WRITE)) {
+		dst = { outMap.data, outMap.size };
 		outLayout = gst::layoutOf(nullptr, b.out);
 	}
 	GstFlowReturn ret = GST_FLOW_ERROR;
-	if (src && dst) {
-		const FormatInfo *info = inLayout->format();
-		const FormatInfo *outInfo = outLayout->format();
-		bool widen = inLayout->fourcc != outLayout->fourcc;
-		uint64_t bytes = 0;
-		for (unsigned p = 0; p < inLayout->planeCount; p++) {
-			uint32_t lines = std::min(info->planeHeight(p, inLayout->height),
-						  outInfo->planeHeight(p, outLayout->height));
-			uint32_t width = std::min(info->planeWidth(p, inLayout->width),
-						  outInfo->planeWidth(p, outLayout->width));
-			/* Black around a smaller frame (RGB only: set_caps refused the rest). */
-			uint32_t outBytes = outInfo->planeWidth(p, outLayout->width) *
-					    outInfo->bytesPerPixel[p];
-			for (uint32_t y = lines; y < outInfo->planeHeight(p, outLayout->height);
-			     y++)
-				std::memset(dst + outLayout->planes[p].offset +
-						    uint64_t(y) * outLayout->planes[p].stride,
-					    0, outBytes);
-			for (uint32_t y = 0; y < lines; y++) {
-				uint8_t *line = dst + outLayout->planes[p].offset +
-						uint64_t(y) * outLayout->planes[p].stride;
-				uint32_t used = width * outInfo->bytesPerPixel[p];
-				if (used < outBytes)
-					std::memset(line + used, 0, outBytes - used);
-				const uint8_t *from = src + inLayout->planes[p].offset +
-						      uint64_t(y) * inLayout->planes[p].stride;
-				uint8_t *to = dst + outLayout->planes[p].offset +
-					      uint64_t(y) * outLayout->planes[p].stride;
-				if (!widen) {
-					std::memcpy(to, from, width * info->bytesPerPixel[p]);
-					continue;
-				}
-				/* GStreamer BGR is B,G,R in memory, RGB is R,G,B; BGRx is B,G,R,X.
-				 */
-				bool bgr = GST_VIDEO_INFO_FORMAT(&b.in) == GST_VIDEO_FORMAT_BGR;
-				for (uint32_t x = 0; x < width; x++) {
-					to[4 * x + 0] = from[3 * x + (bgr ? 0 : 2)];
-					to[4 * x + 1] = from[3 * x + 1];
-					to[4 * x + 2] = from[3 * x + (bgr ? 2 : 0)];
-					to[4 * x + 3] = 0xff;
-				}
-			}
-			bytes += uint64_t(width) * info->bytesPerPixel[p] * lines;
+	if (!src.empty() && !dst.empty()) {
+		Result<uint64_t> bytes = copyPixels(src, *inLayout, dst, *outLayout);
+		if (bytes) {
+			b.stats.copies++;
+			b.stats.bytesCopied += *bytes;
+			ret = GST_FLOW_OK;
+		} else {
+			GST_ELEMENT_ERROR(base, STREAM, FAILED,
+					  ("%s", bytes.error().describe().c_str()), (nullptr));
 		}
-		b.stats.copies++;
-		b.stats.bytesCopied += bytes;
-		ret = GST_FLOW_OK;
 	}
 	if (inMap.data)
 		gst_buffer_unmap(input, &inMap);

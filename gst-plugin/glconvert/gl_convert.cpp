@@ -19,6 +19,7 @@
 
 #include <dmabridge/drm.h>
 #include <dmabridge/egl.h>
+#include <dmabridge/frame_copy.h>
 #include <dmabridge/gl_converter.h>
 #include <dmabridge/heap.h>
 #include <dmabridge/plan.h>
@@ -291,31 +292,23 @@ static Result<DmaBuf> stage(GlImpl &g, GstBuffer *input, const std::vector<DmaBu
 	CpuAccess write(target, CpuAccessMode::Write, &g.stats.syncCalls);
 	std::optional<CpuAccess> read;
 	GstMapInfo map = {};
-	const uint8_t *src = nullptr;
+	std::span<const uint8_t> pixels;
 	if (dmabufs.size() == 1) {
 		read.emplace(dmabufs[0], CpuAccessMode::Read, &g.stats.syncCalls);
-		src = read->isValid() ? read->read().data() : nullptr;
+		if (read->isValid())
+			pixels = read->read();
 	} else if (gst_buffer_map(input, &map, GST_MAP_READ)) {
-		src = map.data;
+		pixels = { map.data, map.size };
 	}
-	if (!src || !write.isValid())
+	if (pixels.empty() || !write.isValid())
 		return Error(EIO, "cannot map frames for staging");
-	const FormatInfo *info = layout.format();
-	uint64_t bytes = 0;
-	for (unsigned p = 0; p < layout.planeCount; p++) {
-		uint32_t lineBytes = info->planeWidth(p, layout.width) * info->bytesPerPixel[p];
-		for (uint32_t y = 0; y < info->planeHeight(p, layout.height); y++)
-			std::memcpy(write.write().data() + g.stagingLayout.planes[p].offset +
-					    uint64_t(y) * g.stagingLayout.planes[p].stride,
-				    src + layout.planes[p].offset +
-					    uint64_t(y) * layout.planes[p].stride,
-				    lineBytes);
-		bytes += uint64_t(lineBytes) * info->planeHeight(p, layout.height);
-	}
+	Result<uint64_t> bytes = copyPixels(pixels, layout, write.write(), g.stagingLayout);
 	if (map.data)
 		gst_buffer_unmap(input, &map);
+	if (!bytes)
+		return bytes.error();
 	g.stats.copies++;
-	g.stats.bytesCopied += bytes;
+	g.stats.bytesCopied += *bytes;
 	return target;
 }
 

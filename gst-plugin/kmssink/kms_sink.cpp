@@ -20,6 +20,7 @@
 #include <gst/video/gstvideosink.h>
 
 #include <dmabridge/drm.h>
+#include <dmabridge/frame_copy.h>
 #include <dmabridge/heap.h>
 #include <dmabridge/kms.h>
 #include <dmabridge/plan.h>
@@ -300,33 +301,24 @@ static Result<unsigned> copyFrame(SinkImpl &s, GstBuffer *buffer, const Layout &
 	/* The source through the sync scope when it is a dma-buf, else GStreamer's map. */
 	std::optional<CpuAccess> sourceAccess;
 	GstMapInfo map = {};
-	const uint8_t *base[3] = {};
+	std::span<const uint8_t> pixels;
 	if (!dmabufs.empty()) {
 		sourceAccess.emplace(dmabufs[0], CpuAccessMode::Read, &s.stats.syncCalls);
 		if (!sourceAccess->isValid() || dmabufs.size() > 1)
 			return Error(EINVAL, "cannot map a multi-buffer frame for copying");
-		base[0] = base[1] = base[2] = sourceAccess->read().data();
+		pixels = sourceAccess->read();
 	} else {
 		if (!gst_buffer_map(buffer, &map, GST_MAP_READ))
 			return Error(EIO, "cannot map the input buffer");
-		base[0] = base[1] = base[2] = map.data;
+		pixels = { map.data, map.size };
 	}
-	const FormatInfo *info = source.format();
-	uint64_t bytes = 0;
-	for (unsigned p = 0; p < source.planeCount; p++) {
-		uint32_t lineBytes = info->planeWidth(p, source.width) * info->bytesPerPixel[p];
-		for (uint32_t y = 0; y < info->planeHeight(p, source.height); y++)
-			std::memcpy(target.write().data() + s.copyLayout.planes[p].offset +
-					    uint64_t(y) * s.copyLayout.planes[p].stride,
-				    base[p] + source.planes[p].offset +
-					    uint64_t(y) * source.planes[p].stride,
-				    lineBytes);
-		bytes += uint64_t(lineBytes) * info->planeHeight(p, source.height);
-	}
+	Result<uint64_t> bytes = copyPixels(pixels, source, target.write(), s.copyLayout);
 	if (map.data)
 		gst_buffer_unmap(buffer, &map);
+	if (!bytes)
+		return bytes.error();
 	s.stats.copies++;
-	s.stats.bytesCopied += bytes;
+	s.stats.bytesCopied += *bytes;
 	return index;
 }
 

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include <dmabridge/error.h>
+#include <dmabridge/layout.h>
+
+namespace dmabridge {
+
+/* Whether copyPixels() can turn frames of format from into frames of format to. */
+bool canCopyPixels(uint32_t from, uint32_t to);
+
+/*
+ * The one CPU copy, for when a copy can't be avoided: pixels of a mapped frame into
+ * another, line by line with each side's strides; the same format, or 24-bit RGB widened
+ * to XRGB8888. An RGB destination larger than the source is padded with black, a smaller
+ * one crops. Returns the bytes read from the source. Map both inside CpuAccess scopes.
+ */
+Result<uint64_t> copyPixels(std::span<const uint8_t> source, const Layout &from,
+			    std::span<uint8_t> destination, const Layout &to);
+
+} /* namespace dmabridge */

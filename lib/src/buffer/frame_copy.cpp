@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <algorithm>
+#include <cstring>
+
+#include <drm_fourcc.h>
+
+#include <dmabridge/frame_copy.h>
+
+namespace dmabridge {
+
+namespace {
+
+/* 24-bit RGB to XRGB8888 (B, G, R, X in memory): DRM RGB888 is B,G,R, BGR888 is R,G,B. */
+bool widens(uint32_t from, uint32_t to)
+{
+	return (from == DRM_FORMAT_RGB888 || from == DRM_FORMAT_BGR888) &&
+	       to == DRM_FORMAT_XRGB8888;
+}
+
+} /* namespace */
+
+bool canCopyPixels(uint32_t from, uint32_t to)
+{
+	return (from == to && formatFromDrm(from)) || widens(from, to);
+}
+
+Result<uint64_t> copyPixels(std::span<const uint8_t> source, const Layout &from,
+			    std::span<uint8_t> destination, const Layout &to)
+{
+	if (!canCopyPixels(from.fourcc, to.fourcc))
+		return Error(EINVAL,
+			     "no CPU copy from " + from.describe() + " to " + to.describe());
+	const FormatInfo *in = from.format(), *out = to.format();
+	bool resized = from.width != to.width || from.height != to.height;
+	if (resized && out->yuv)
+		return Error(EINVAL,
+			     "padding or cropping is done for RGB only, not " + to.describe());
+	if (from.buffers > 1 || to.buffers > 1)
+		return Error(EINVAL, "copies of frames with a buffer per plane are not supported");
+	if (Status valid = from.validate(std::array<uint64_t, 1>{ source.size() }); !valid)
+		return valid.error();
+	if (Status valid = to.validate(std::array<uint64_t, 1>{ destination.size() }); !valid)
+		return valid.error();
+
+	bool widen = widens(from.fourcc, to.fourcc);
+	bool bgr = from.fourcc == DRM_FORMAT_RGB888; /* B, G, R in memory */
+	uint64_t bytes = 0;
+	for (unsigned p = 0; p < from.planeCount; p++) {
+		uint32_t lines =
+			std::min(in->planeHeight(p, from.height), out->planeHeight(p, to.height));
+		uint32_t width =
+			std::min(in->planeWidth(p, from.width), out->planeWidth(p, to.width));
+		uint32_t outBytes = out->planeWidth(p, to.width) * out->bytesPerPixel[p];
+		uint32_t used = width * out->bytesPerPixel[p];
+		for (uint32_t y = 0; y < out->planeHeight(p, to.height); y++) {
+			uint8_t *line = destination.data() + to.planes[p].offset +
+					uint64_t(y) * to.planes[p].stride;
+			if (y >= lines) {
+				std::memset(line, 0, outBytes); /* black below a shorter frame */
+				continue;
+			}
+			const uint8_t *src = source.data() + from.planes[p].offset +
+					     uint64_t(y) * from.planes[p].stride;
+			if (widen) {
+				for (uint32_t x = 0; x < width; x++) {
+					line[4 * x + 0] = src[3 * x + (bgr ? 0 : 2)];
+					line[4 * x + 1] = src[3 * x + 1];
+					line[4 * x + 2] = src[3 * x + (bgr ? 2 : 0)];
+					line[4 * x + 3] = 0xff;
+				}
+			} else {
+				std::memcpy(line, src, used);
+			}
+			if (used < outBytes)
+				std::memset(line + used, 0, outBytes - used); /* black beside */
+		}
+		bytes += uint64_t(width) * in->bytesPerPixel[p] * lines;
+	}
+	return bytes;
+}
+
+} /* namespace dmabridge */

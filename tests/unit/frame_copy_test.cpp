@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <gtest/gtest.h>
+#include <vector>
+
+#include <drm_fourcc.h>
+
+#include <dmabridge/frame_copy.h>
+
+using namespace dmabridge;
+
+namespace {
+
+std::vector<uint8_t> frame(const Layout &layout, uint8_t fill = 0)
+{
+	return std::vector<uint8_t>(layout.bufferSize(0), fill);
+}
+
+TEST(FrameCopy, SameFormatHonoursBothStrides)
+{
+	Layout in = *layoutFromStride(DRM_FORMAT_NV12, 6, 4, 8);
+	Layout out = *layoutFromStride(DRM_FORMAT_NV12, 6, 4, 16);
+	std::vector<uint8_t> src = frame(in), dst = frame(out, 0xee);
+	for (size_t i = 0; i < src.size(); i++)
+		src[i] = uint8_t(i);
+	Result<uint64_t> bytes = copyPixels(src, in, dst, out);
+	ASSERT_TRUE(bytes.ok()) << bytes.error().describe();
+	EXPECT_EQ(*bytes, 6u * 4 + 6u * 2);
+	EXPECT_EQ(dst[16 + 5], src[8 + 5]) << "second luma line";
+	EXPECT_EQ(dst[out.planes[1].offset + 16 + 1], src[in.planes[1].offset + 8 + 1]);
+	EXPECT_EQ(dst[7], 0xee) << "stride padding past the line is not the picture: untouched";
+}
+
+TEST(FrameCopy, Rgb888WidensToXrgb8888)
+{
+	Layout in = *computeLayout(DRM_FORMAT_RGB888, 2, 1); /* B, G, R in memory */
+	Layout out = *computeLayout(DRM_FORMAT_XRGB8888, 2, 1);
+	std::vector<uint8_t> src = { 1, 2, 3, 4, 5, 6 }, dst = frame(out);
+	ASSERT_TRUE(copyPixels(src, in, dst, out).ok());
+	EXPECT_EQ(dst, (std::vector<uint8_t>{ 1, 2, 3, 0xff, 4, 5, 6, 0xff }));
+
+	Layout rgb = *computeLayout(DRM_FORMAT_BGR888, 2, 1); /* R, G, B in memory */
+	ASSERT_TRUE(copyPixels(src, rgb, dst, out).ok());
+	EXPECT_EQ(dst, (std::vector<uint8_t>{ 3, 2, 1, 0xff, 6, 5, 4, 0xff }));
+}
+
+TEST(FrameCopy, LargerRgbIsPaddedSmallerIsCropped)
+{
+	Layout in = *computeLayout(DRM_FORMAT_XRGB8888, 2, 2);
+	Layout big = *computeLayout(DRM_FORMAT_XRGB8888, 3, 3);
+	std::vector<uint8_t> src = frame(in, 0x7f), dst = frame(big, 0xee);
+	ASSERT_TRUE(copyPixels(src, in, dst, big).ok());
+	EXPECT_EQ(dst[0], 0x7f);
+	EXPECT_EQ(dst[4 * 2], 0u) << "right of the frame";
+	EXPECT_EQ(dst[big.planes[0].stride * 2], 0u) << "below the frame";
+
+	Layout small = *computeLayout(DRM_FORMAT_XRGB8888, 1, 1);
+	std::vector<uint8_t> one = frame(small);
+	Result<uint64_t> bytes = copyPixels(src, in, one, small);
+	ASSERT_TRUE(bytes.ok());
+	EXPECT_EQ(*bytes, 4u);
+}
+
+TEST(FrameCopy, RefusesWhatItCannotDo)
+{
+	Layout nv12 = *computeLayout(DRM_FORMAT_NV12, 4, 4);
+	Layout bigger = *computeLayout(DRM_FORMAT_NV12, 8, 8);
+	Layout xrgb = *computeLayout(DRM_FORMAT_XRGB8888, 4, 4);
+	std::vector<uint8_t> a = frame(bigger), b = frame(bigger);
+	EXPECT_EQ(copyPixels(a, nv12, b, xrgb).error().code(), EINVAL)
+		<< "no YUV to RGB on the CPU";
+	EXPECT_EQ(copyPixels(a, nv12, b, bigger).error().code(), EINVAL) << "no YUV padding";
+	std::vector<uint8_t> tiny(8);
+	Result<uint64_t> short_ = copyPixels(tiny, xrgb, b, xrgb);
+	ASSERT_FALSE(short_.ok()) << "a source smaller than its layout";
+	EXPECT_NE(short_.error().message().find("past the end"), std::string::npos);
+	EXPECT_FALSE(canCopyPixels(DRM_FORMAT_XRGB8888, DRM_FORMAT_RGB888));
+	EXPECT_TRUE(canCopyPixels(DRM_FORMAT_BGR888, DRM_FORMAT_XRGB8888));
+}
+
+} /* namespace */
