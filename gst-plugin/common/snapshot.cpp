@@ -8,6 +8,8 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
+#include <dmabridge/frame_copy.h>
+
 #include "dmabuf_memory.h"
 
 namespace dmabridge::gst {
@@ -27,22 +29,10 @@ unsigned colourBytes(const Layout &layout)
 uint64_t differingPixels(const DmaBuf &a, const Layout &la, const DmaBuf &b, const Layout &lb,
 			 uint64_t *syncCounter)
 {
-	if (la.fourcc != lb.fourcc || la.width != lb.width || la.height != lb.height)
-		return UINT64_MAX;
 	CpuAccess ra(a, CpuAccessMode::Read, syncCounter), rb(b, CpuAccessMode::Read, syncCounter);
 	if (!ra.isValid() || !rb.isValid())
 		return UINT64_MAX;
-	unsigned bpp = la.format()->bytesPerPixel[0], compared = colourBytes(la);
-	uint64_t differing = 0;
-	for (uint32_t y = 0; y < la.height; y++) {
-		const uint8_t *lineA =
-			ra.read().data() + la.planes[0].offset + y * la.planes[0].stride;
-		const uint8_t *lineB =
-			rb.read().data() + lb.planes[0].offset + y * lb.planes[0].stride;
-		for (uint32_t x = 0; x < la.width; x++)
-			differing += std::memcmp(lineA + bpp * x, lineB + bpp * x, compared) != 0;
-	}
-	return differing;
+	return dmabridge::differingPixels(ra.read(), la, rb.read(), lb);
 }
 
 uint64_t distinctColours(const DmaBuf &buffer, const Layout &layout, uint64_t *syncCounter)

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include <dmabridge/frame_copy.h>
+
 namespace dmabridge::test {
 
 std::vector<DmaBuf> allocateFromHeap(const Plan &plan)
@@ -51,16 +53,7 @@ size_t differingPixels(const DmaBuf &a, const Layout &la, const DmaBuf &b, const
 	CpuAccess ra(a, CpuAccessMode::Read), rb(b, CpuAccessMode::Read);
 	if (!ra.isValid() || !rb.isValid())
 		return SIZE_MAX;
-	size_t differing = 0;
-	for (uint32_t y = 0; y < la.height; y++) {
-		const uint8_t *lineA =
-			ra.read().data() + la.planes[0].offset + y * la.planes[0].stride;
-		const uint8_t *lineB =
-			rb.read().data() + lb.planes[0].offset + y * lb.planes[0].stride;
-		for (uint32_t x = 0; x < la.width; x++)
-			differing += std::memcmp(lineA + 4 * x, lineB + 4 * x, 3) != 0;
-	}
-	return differing;
+	return size_t(dmabridge::differingPixels(ra.read(), la, rb.read(), lb));
 }
 
 size_t openFdCount()

@@ -21,4 +21,12 @@ bool canCopyPixels(uint32_t from, uint32_t to);
 Result<uint64_t> copyPixels(std::span<const uint8_t> source, const Layout &from,
 			    std::span<uint8_t> destination, const Layout &to);
 
+/*
+ * Pixels of two mapped RGB frames of one format and size that differ in colour (alpha and
+ * X ignored); UINT64_MAX when they can't be compared. How a test or an application proves
+ * that a display (read back through writeback) showed a frame.
+ */
+uint64_t differingPixels(std::span<const uint8_t> a, const Layout &la, std::span<const uint8_t> b,
+			 const Layout &lb);
+
 } /* namespace dmabridge */

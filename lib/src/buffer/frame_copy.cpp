@@ -79,4 +79,24 @@ Result<uint64_t> copyPixels(std::span<const uint8_t> source, const Layout &from,
 	return bytes;
 }
 
+uint64_t differingPixels(std::span<const uint8_t> a, const Layout &la, std::span<const uint8_t> b,
+			 const Layout &lb)
+{
+	const FormatInfo *info = la.format();
+	if (!info || info->yuv || la.fourcc != lb.fourcc || la.width != lb.width ||
+	    la.height != lb.height || a.size() < la.bufferSize(0) || b.size() < lb.bufferSize(0))
+		return UINT64_MAX;
+	unsigned bpp = info->bytesPerPixel[0], colour = bpp == 4 ? 3 : bpp;
+	uint64_t differing = 0;
+	for (uint32_t y = 0; y < la.height; y++) {
+		const uint8_t *lineA =
+			a.data() + la.planes[0].offset + uint64_t(y) * la.planes[0].stride;
+		const uint8_t *lineB =
+			b.data() + lb.planes[0].offset + uint64_t(y) * lb.planes[0].stride;
+		for (uint32_t x = 0; x < la.width; x++)
+			differing += std::memcmp(lineA + bpp * x, lineB + bpp * x, colour) != 0;
+	}
+	return differing;
+}
+
 } /* namespace dmabridge */
