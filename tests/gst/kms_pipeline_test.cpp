@@ -213,6 +213,31 @@ TEST(BridgeToKms, TwentyFourBitFramesAreConvertedAndPaddedInOneCopy)
 	expectZeroCopy(sink, "dmabridgekmssink");
 }
 
+/* Constraints travel in the allocation query, so they cross queue and tee. */
+class ThroughQueues : public ::testing::TestWithParam<const char *>
+{
+};
+
+TEST_P(ThroughQueues, TheSourceStillPlansForTheDisplay)
+{
+	DMABRIDGE_REQUIRE_DEVICE(!videoNode("vivid-001").empty(), "vivid-001");
+	PipelineRun run =
+		runPipeline(std::string("dmabridgev4l2src name=src device-name=vivid-001 "
+					"num-buffers=10 ! video/x-raw,width=640,height=480 ! ") +
+			    GetParam() + " ! " + kSink);
+	expectDisplayed(run, 10);
+	const tools::Stats &src = run.stats.at("src");
+	EXPECT_NE(src.explanation.find("vivid-001 and vkms import them"), std::string::npos)
+		<< "the display's constraints did not reach the source: " << src.explanation;
+	EXPECT_NE(src.explanation.find("contiguous heap 'reserved'"), std::string::npos);
+	expectZeroCopy(run.stats.at("sink"), "dmabridgekmssink");
+}
+
+INSTANTIATE_TEST_SUITE_P(Elements, ThroughQueues, ::testing::Values("queue", "tee ! queue"),
+			 [](const auto &param) {
+				 return std::string(param.param) == "queue" ? "queue" : "tee";
+			 });
+
 /* The pipeline to NULL and back, again and again: nothing leaks. */
 TEST(PipelineLifetime, PlayingToNullRepeatedlyLeaksNoFds)
 {

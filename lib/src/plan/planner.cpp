@@ -232,6 +232,9 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 	Plan plan;
 	plan.bufferCount = request.bufferCount;
 	MemoryNeeds needs = memoryNeeds(devices);
+	std::vector<const DeviceConstraints *> all;
+	for (const DeviceConstraints &device : devices)
+		all.push_back(&device);
 	plan.contiguous = !needs.contiguousFor.empty();
 	plan.addressLimit = needs.addressLimit;
 
@@ -304,8 +307,8 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 			plan.explanation.push_back(
 				std::string("Buffers come from the ") +
 				(heap->contiguous ? "contiguous" : "scatter-gather") + " heap '" +
-				heap->name + "' (" + heap->reason +
-				") and every device imports them.");
+				heap->name + "' (" + heap->reason + ") and " + joinNames(all) +
+				(all.size() > 1 ? " import them." : " imports them."));
 		} else if (producerImports && !wantContiguous &&
 			   (heap = pickHeap(request.heaps, true))) {
 			plan.allocator = AllocatorKind::Heap;
@@ -340,9 +343,6 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 			else
 				remedies.push_back("enable the system dma-buf heap "
 						   "(CONFIG_DMABUF_HEAPS_SYSTEM)");
-			std::vector<const DeviceConstraints *> all;
-			for (const DeviceConstraints &device : devices)
-				all.push_back(&device);
 			return Error(ENOENT,
 				     std::string("no allocator suits ") + joinNames(all) +
 					     ": there is no " +
