@@ -109,6 +109,19 @@ Result<Layout> layoutOf(GstBuffer *buffer, const GstVideoInfo &info)
 		}
 		plane.offset = offset;
 	}
+	/*
+	 * Without a GstVideoMeta, GStreamer's default strides are assumed; a buffer too small
+	 * for them but large enough for tightly packed lines can only be that (libcamerasrc
+	 * 0.0.3 sends vimc's 3834-byte BGR lines with no meta, where the default is 3836).
+	 */
+	const FormatInfo *format = layout.format();
+	if (!meta && buffer && format && gst_buffer_get_size(buffer) < layout.bufferSize(0)) {
+		Result<Layout> tight = layoutFromStride(layout.fourcc, layout.width, layout.height,
+							layout.width * format->bytesPerPixel[0]);
+		if (tight && tight->buffers == layout.buffers &&
+		    tight->bufferSize(0) <= gst_buffer_get_size(buffer))
+			layout = *tight;
+	}
 	/* A memory may start inside its dma-buf: planes are where the dma-buf has them. */
 	for (unsigned p = 0; buffer && p < layout.planeCount; p++) {
 		GstMemory *memory = gst_buffer_peek_memory(buffer, layout.planes[p].buffer);

@@ -81,6 +81,7 @@ struct SinkImpl
 
 	GstBuffer *shown = nullptr;     /* on screen: kept until the next commit */
 	GstBuffer *prerolled = nullptr; /* shown by preroll, not yet rendered (no ref) */
+	bool postedAtEos = false;       /* stats (and readback) already posted at EOS */
 	std::vector<DmaBuf> shownBuffers;
 	Layout shownLayout;
 
@@ -166,6 +167,26 @@ static void releaseShown(SinkImpl &s)
 	s.shownBuffers.clear();
 }
 
+static GstStructure *readBack(GstBaseSink *base);
+
+/*
+ * On the way to NULL the stats go out at PAUSED to READY: GstBaseSink stops in READY to
+ * NULL, when the pipeline's bus already drops messages. Live sources that never send EOS
+ * (libcamerasrc) get their writeback proof here too.
+ */
+static GstStateChangeReturn sink_change_state(GstElement *element, GstStateChange transition)
+{
+	SinkImpl &s = *impl(element);
+	if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
+		GstStructure *extra =
+			s.readback && !s.postedAtEos ? readBack(GST_BASE_SINK(element)) : nullptr;
+		s.stats.post(element, extra);
+		s.postedAtEos = false;
+	}
+	return GST_ELEMENT_CLASS(gst_dmabridge_kms_sink_parent_class)
+		->change_state(element, transition);
+}
+
 static gboolean sink_stop(GstBaseSink *base)
 {
 	SinkImpl &s = *impl(base);
@@ -173,7 +194,6 @@ static gboolean sink_stop(GstBaseSink *base)
 		(void)s.display->disable();
 	releaseShown(s);
 	s.prerolled = nullptr;
-	s.stats.post(GST_ELEMENT(base));
 	s.copyBuffers.clear();
 	if (s.importer) {
 		std::lock_guard<std::mutex> locker(s.importer->lock);
@@ -460,6 +480,7 @@ static gboolean sink_event(GstBaseSink *base, GstEvent *event)
 	if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) {
 		GstStructure *extra = s.readback ? readBack(base) : nullptr;
 		s.stats.post(GST_ELEMENT(base), extra);
+		s.postedAtEos = true;
 	}
 	return GST_BASE_SINK_CLASS(gst_dmabridge_kms_sink_parent_class)->event(base, event);
 }
@@ -579,6 +600,7 @@ static void gst_dmabridge_kms_sink_class_init(GstDmabridgeKmsSinkClass *klass)
 	gst_element_class_add_pad_template(
 		element,
 		gst_pad_template_new("sink", GST_PAD_SINK, GST_PAD_ALWAYS, gst::allFormatsCaps()));
+	element->change_state = sink_change_state;
 	base->start = sink_start;
 	base->stop = sink_stop;
 	base->get_caps = sink_get_caps;

@@ -22,10 +22,40 @@ Stats readStats(const GstStructure *s)
 
 } /* namespace */
 
-PipelineRun runPipeline(const std::string &description, int timeoutSeconds,
-			const std::function<void(GstElement *)> &onPlaying)
+namespace {
+
+/* Takes one bus message into run; stats keep the first each element posted. */
+void take(PipelineRun &run, GstMessage *message)
 {
-	PipelineRun run;
+	switch (GST_MESSAGE_TYPE(message)) {
+	case GST_MESSAGE_EOS:
+		run.finished = true;
+		break;
+	case GST_MESSAGE_ERROR: {
+		GError *err = nullptr;
+		gchar *debug = nullptr;
+		gst_message_parse_error(message, &err, &debug);
+		run.error = std::string(GST_OBJECT_NAME(GST_MESSAGE_SRC(message))) + ": " +
+			    err->message + " (" + (debug ? debug : "") + ")";
+		g_clear_error(&err);
+		g_free(debug);
+		break;
+	}
+	case GST_MESSAGE_ELEMENT: {
+		const GstStructure *s = gst_message_get_structure(message);
+		std::string element = GST_OBJECT_NAME(GST_MESSAGE_SRC(message));
+		if (s && gst_structure_has_name(s, "dmabridge-stats") &&
+		    !run.stats[element].present)
+			run.stats[element] = readStats(s);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+GstElement *parse(const std::string &description, PipelineRun &run)
+{
 	GError *error = nullptr;
 	GstElement *pipeline = gst_parse_launch(description.c_str(), &error);
 	if (!pipeline || error) {
@@ -33,8 +63,50 @@ PipelineRun runPipeline(const std::string &description, int timeoutSeconds,
 		g_clear_error(&error);
 		if (pipeline)
 			gst_object_unref(pipeline);
-		return run;
+		return nullptr;
 	}
+	return pipeline;
+}
+
+} /* namespace */
+
+PipelineRun runFor(const std::string &description, int seconds)
+{
+	PipelineRun run;
+	GstElement *pipeline = parse(description, run);
+	if (!pipeline)
+		return run;
+	GstBus *bus = gst_element_get_bus(pipeline);
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	gint64 deadline = g_get_monotonic_time() + gint64(seconds) * G_USEC_PER_SEC;
+	while (run.error.empty() && g_get_monotonic_time() < deadline) {
+		GstMessage *message = gst_bus_timed_pop(bus, 100 * GST_MSECOND);
+		if (message) {
+			take(run, message);
+			gst_message_unref(message);
+		}
+	}
+	/* Elements post on stop (to READY); the bus is flushed on the way to NULL. */
+	gst_element_set_state(pipeline, GST_STATE_READY);
+	gst_element_get_state(pipeline, nullptr, nullptr, 30 * GST_SECOND);
+	while (GstMessage *message = gst_bus_pop(bus)) {
+		take(run, message);
+		gst_message_unref(message);
+	}
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	run.finished = run.error.empty();
+	gst_object_unref(bus);
+	gst_object_unref(pipeline);
+	return run;
+}
+
+PipelineRun runPipeline(const std::string &description, int timeoutSeconds,
+			const std::function<void(GstElement *)> &onPlaying)
+{
+	PipelineRun run;
+	GstElement *pipeline = parse(description, run);
+	if (!pipeline)
+		return run;
 	GstBus *bus = gst_element_get_bus(pipeline);
 	gst_element_set_state(pipeline, GST_STATE_PLAYING);
 	if (onPlaying)
@@ -49,31 +121,7 @@ PipelineRun runPipeline(const std::string &description, int timeoutSeconds,
 		GstMessage *message = gst_bus_timed_pop(bus, GstClockTime(left) * 1000);
 		if (!message)
 			continue;
-		switch (GST_MESSAGE_TYPE(message)) {
-		case GST_MESSAGE_EOS:
-			run.finished = true;
-			break;
-		case GST_MESSAGE_ERROR: {
-			GError *err = nullptr;
-			gchar *debug = nullptr;
-			gst_message_parse_error(message, &err, &debug);
-			run.error = std::string(GST_OBJECT_NAME(GST_MESSAGE_SRC(message))) + ": " +
-				    err->message + " (" + (debug ? debug : "") + ")";
-			g_clear_error(&err);
-			g_free(debug);
-			break;
-		}
-		case GST_MESSAGE_ELEMENT: {
-			const GstStructure *s = gst_message_get_structure(message);
-			std::string element = GST_OBJECT_NAME(GST_MESSAGE_SRC(message));
-			if (s && gst_structure_has_name(s, "dmabridge-stats") &&
-			    !run.stats[element].present)
-				run.stats[element] = readStats(s);
-			break;
-		}
-		default:
-			break;
-		}
+		take(run, message);
 		gst_message_unref(message);
 	}
 	gst_element_set_state(pipeline, GST_STATE_NULL);

@@ -38,4 +38,10 @@ struct PipelineRun
 PipelineRun runPipeline(const std::string &description, int timeoutSeconds = 120,
 			const std::function<void(GstElement *)> &onPlaying = {});
 
+/*
+ * For live sources that never send EOS (libcamerasrc): plays description for seconds,
+ * then sets it to NULL and keeps the stats the elements post on their way there.
+ */
+PipelineRun runFor(const std::string &description, int seconds);
+
 } /* namespace dmabridge::tools */
