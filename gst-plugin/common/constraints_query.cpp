@@ -2,6 +2,7 @@
 #include "constraints_query.h"
 
 #include <sstream>
+#include <string_view>
 
 namespace dmabridge::gst {
 
@@ -124,6 +125,25 @@ void addConstraints(GstQuery *query, const DeviceConstraints &device)
 	gst_structure_free(entry);
 	gst_query_add_allocation_meta(query, constraintsApiType(), params);
 	gst_structure_free(params);
+}
+
+bool answeredByGstGl(GstQuery *query)
+{
+	for (guint i = 0; i < gst_query_get_n_allocation_metas(query); i++) {
+		GType api = gst_query_parse_nth_allocation_meta(query, i, nullptr);
+		if (std::string_view(g_type_name(api)) == "GstGLSyncMetaAPI")
+			return true;
+	}
+	for (guint i = 0; i < gst_query_get_n_allocation_pools(query); i++) {
+		GstBufferPool *pool = nullptr;
+		gst_query_parse_nth_allocation_pool(query, i, &pool, nullptr, nullptr, nullptr);
+		bool gl = pool && std::string_view(G_OBJECT_TYPE_NAME(pool)) == "GstGLBufferPool";
+		if (pool)
+			gst_object_unref(pool);
+		if (gl)
+			return true;
+	}
+	return false;
 }
 
 std::vector<DeviceConstraints> constraintsFrom(GstQuery *query)

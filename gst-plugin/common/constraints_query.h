@@ -23,6 +23,13 @@ void addConstraints(GstQuery *query, const DeviceConstraints &device);
 /* Every device the query's answerers described. */
 std::vector<DeviceConstraints> constraintsFrom(GstQuery *query);
 
+/*
+ * Whether an answerer of the query is a GStreamer GL element (GstGLSyncMeta, or a
+ * GstGLBufferPool): glupload imports dma-bufs as EGL images without describing its GPU,
+ * and on drivers like Mesa's software one reads zeros from them.
+ */
+bool answeredByGstGl(GstQuery *query);
+
 /* One device as a structure and back (also what dmabridge-stats shows). */
 GstStructure *toStructure(const DeviceConstraints &device);
 DeviceConstraints fromStructure(const GstStructure *structure);

@@ -19,6 +19,7 @@
 #include <gst/base/gstpushsrc.h>
 
 #include <dmabridge/allocator.h>
+#include <dmabridge/frame_copy.h>
 #include <dmabridge/heap.h>
 #include <dmabridge/plan.h>
 #include <dmabridge/v4l2.h>
@@ -56,6 +57,7 @@ struct Stream
 	std::vector<std::vector<GstMemory *>> memories;
 	bool streaming = false;
 	bool stopped = false;
+	unsigned generation = 0; /* bumped when renegotiation replaces the buffers */
 
 	explicit Stream(V4l2Device camera) : device(std::move(camera)) {}
 	~Stream()
@@ -72,10 +74,10 @@ struct Stream
 		return device.queueDmaBuf(V4l2Direction::Capture, index, buffers[index], layout);
 	}
 
-	void requeue(unsigned index)
+	void requeue(unsigned index, unsigned ofGeneration)
 	{
 		std::lock_guard<std::mutex> locker(lock);
-		if (stopped)
+		if (stopped || ofGeneration != generation)
 			return;
 		if (Status status = queue(index); !status)
 			GST_WARNING("%s", status.error().describe().c_str());
@@ -94,6 +96,9 @@ struct SrcImpl
 	GstVideoInfo info;
 	UniqueFd wake;
 	gst::ElementStats stats;
+	/* Set when downstream is a GStreamer GL element that describes no GPU: frames go to
+	 * it in system memory, copied once, as its dma-buf import can't be trusted. */
+	std::string systemMemoryReason;
 };
 
 SrcImpl *impl(gpointer src)
@@ -248,6 +253,14 @@ static Status carryOut(SrcImpl &s, const Plan &plan)
 	Stream &stream = *s.stream;
 	std::lock_guard<std::mutex> locker(stream.lock);
 	V4l2Device &camera = stream.device;
+	/* A renegotiation: the previous buffers go before the format can change. */
+	if (!stream.buffers.empty()) {
+		if (stream.streaming)
+			(void)camera.streamOff(V4l2Direction::Capture);
+		stream.streaming = false;
+		(void)camera.requestBuffers(V4l2Direction::Capture, stream.memory, 0);
+		stream.generation++;
+	}
 	stream.buffers.clear();
 	for (auto &planes : stream.memories)
 		for (GstMemory *wrapped : planes)
@@ -314,6 +327,22 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 {
 	SrcImpl &s = *impl(base);
 	std::vector<DeviceConstraints> consumers = gst::constraintsFrom(query);
+	s.systemMemoryReason.clear();
+	GstCaps *caps = nullptr;
+	gst_query_parse_allocation(query, &caps, nullptr);
+	bool dmabufCaps = caps && gst_caps_features_contains(gst_caps_get_features(caps, 0),
+							     GST_CAPS_FEATURE_MEMORY_DMABUF);
+	if (consumers.empty() && gst::answeredByGstGl(query) && dmabufCaps)
+		GST_WARNING_OBJECT(base,
+				   "a GStreamer GL element took memory:DMABuf caps: it gets "
+				   "dma-bufs its driver may not read (put video/x-raw caps before "
+				   "it to have frames copied for it instead)");
+	else if (consumers.empty() && gst::answeredByGstGl(query))
+		s.systemMemoryReason =
+			"downstream is a GStreamer GL element, which imports dma-bufs without "
+			"saying "
+			"what its GPU can use (Mesa's software driver reads zeros from them): each "
+			"frame is copied once into system memory for it";
 	/* The source allocates as planned: no pool is needed from downstream. */
 	while (gst_query_get_n_allocation_pools(query) > 0)
 		gst_query_remove_nth_allocation_pool(query, 0);
@@ -344,6 +373,8 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 
 		Status done = carryOut(s, *plan);
 		if (done) {
+			if (!s.systemMemoryReason.empty())
+				explanation += " But " + s.systemMemoryReason + ".";
 			s.stats.setExplanation(learned.empty() ? explanation
 							       : learned + ". " + explanation);
 			return TRUE;
@@ -381,6 +412,31 @@ static gboolean src_query(GstBaseSrc *base, GstQuery *query)
 	return TRUE;
 }
 
+/* One copy of a captured frame into system memory, inside the sync scope. */
+static GstFlowReturn copyToSystemMemory(SrcImpl &s, Stream &stream, unsigned index, GstBuffer **out)
+{
+	GstBuffer *buffer = gst_buffer_new_allocate(nullptr, GST_VIDEO_INFO_SIZE(&s.info), nullptr);
+	Result<Layout> packed = gst::layoutOf(nullptr, s.info);
+	CpuAccess read(stream.buffers[index][0], CpuAccessMode::Read, &s.stats.syncCalls);
+	GstMapInfo map;
+	if (!packed || !read.isValid() || !gst_buffer_map(buffer, &map, GST_MAP_WRITE)) {
+		gst_buffer_unref(buffer);
+		return GST_FLOW_ERROR;
+	}
+	Result<uint64_t> bytes =
+		copyPixels(read.read(), stream.layout, { map.data, map.size }, *packed);
+	gst_buffer_unmap(buffer, &map);
+	if (!bytes) {
+		gst_buffer_unref(buffer);
+		return GST_FLOW_ERROR;
+	}
+	s.stats.copies++;
+	s.stats.bytesCopied += *bytes;
+	s.stats.frames++;
+	*out = buffer;
+	return GST_FLOW_OK;
+}
+
 static GstFlowReturn src_create(GstPushSrc *push, GstBuffer **out)
 {
 	SrcImpl &s = *impl(push);
@@ -406,6 +462,12 @@ static GstFlowReturn src_create(GstPushSrc *push, GstBuffer **out)
 		return GST_FLOW_ERROR;
 	}
 
+	if (!s.systemMemoryReason.empty()) {
+		GstFlowReturn ret = copyToSystemMemory(s, *stream, frame->index, out);
+		stream->requeue(frame->index, stream->generation);
+		return ret;
+	}
+
 	GstBuffer *buffer = gst_buffer_new();
 	for (GstMemory *memory : stream->memories[frame->index])
 		gst_buffer_append_memory(buffer, gst_memory_ref(memory));
@@ -416,15 +478,16 @@ static GstFlowReturn src_create(GstPushSrc *push, GstBuffer **out)
 	{
 		std::shared_ptr<Stream> stream;
 		unsigned index;
+		unsigned generation;
 	};
 	gst_mini_object_weak_ref(
 		GST_MINI_OBJECT(buffer),
 		[](gpointer data, GstMiniObject *) {
 			auto *back = static_cast<Return *>(data);
-			back->stream->requeue(back->index);
+			back->stream->requeue(back->index, back->generation);
 			delete back;
 		},
-		new Return{ stream, frame->index });
+		new Return{ stream, frame->index, stream->generation });
 	s.stats.frames++;
 	*out = buffer;
 	return GST_FLOW_OK;

@@ -114,4 +114,65 @@ INSTANTIATE_TEST_SUITE_P(Sizes, TestSrcThroughGpu,
 						: "640x480";
 			 });
 
+/*
+ * Pipeline 7: the camera into upstream GL elements, with system-memory caps before them.
+ * glupload imports dma-bufs without describing its GPU, and Mesa's software driver reads
+ * zeros from them, so the source copies each frame once into system memory for it, with
+ * the reason; what comes out of gldownload is vivid's colour bars.
+ */
+TEST(IntoUpstreamGl, CameraFramesArriveWithTheirPixels)
+{
+	DMABRIDGE_REQUIRE_DEVICE(V4l2Device::openByName("vivid-000").ok(), "vivid-000");
+	GstElement *pipeline = gst_parse_launch(
+		"dmabridgev4l2src name=src device-name=vivid-000 num-buffers=5 ! "
+		"video/x-raw,format=BGRx,width=640,height=480 ! glupload ! glcolorconvert ! "
+		"gldownload ! video/x-raw,format=BGRx ! appsink name=out",
+		nullptr);
+	ASSERT_NE(pipeline, nullptr);
+	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "out");
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	GstSample *sample = nullptr;
+	g_signal_emit_by_name(sink, "try-pull-sample", GstClockTime(60 * GST_SECOND), &sample);
+	ASSERT_NE(sample, nullptr) << "no frame came out of the GL elements";
+	GstMapInfo map;
+	GstBuffer *buffer = gst_sample_get_buffer(sample);
+	ASSERT_TRUE(gst_buffer_map(buffer, &map, GST_MAP_READ));
+	/* vivid's eight bars: white first, black last. */
+	int width = 0;
+	gst_structure_get_int(gst_caps_get_structure(gst_sample_get_caps(sample), 0), "width",
+			      &width);
+	ASSERT_GT(width, 0);
+	const uint8_t *first = map.data + 4 * (width / 16),
+		      *last = map.data + 4 * (width * 15 / 16);
+	EXPECT_GT(first[0] + first[1] + first[2], 3 * 150) << "the first bar is not white";
+	EXPECT_EQ(last[0] + last[1] + last[2], 0) << "the last bar is not black";
+	gst_buffer_unmap(buffer, &map);
+	gst_sample_unref(sample);
+	gst_object_unref(sink);
+
+	/* Its stats, posted on the way to NULL. */
+	GstBus *bus = gst_element_get_bus(pipeline);
+	gst_element_set_state(pipeline, GST_STATE_READY);
+	gst_element_get_state(pipeline, nullptr, nullptr, 30 * GST_SECOND);
+	std::string explanation;
+	guint64 copies = 0, frames = 0;
+	while (GstMessage *message = gst_bus_pop(bus)) {
+		const GstStructure *s = gst_message_get_structure(message);
+		if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_ELEMENT && s &&
+		    gst_structure_has_name(s, "dmabridge-stats")) {
+			explanation = gst_structure_get_string(s, "explanation");
+			gst_structure_get_uint64(s, "copies", &copies);
+			gst_structure_get_uint64(s, "frames", &frames);
+		}
+		gst_message_unref(message);
+	}
+	gst_object_unref(bus);
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(pipeline);
+	EXPECT_NE(explanation.find("downstream is a GStreamer GL element"), std::string::npos)
+		<< explanation;
+	EXPECT_EQ(copies, frames) << "one copy a frame into system memory";
+	EXPECT_GT(frames, 0u);
+}
+
 } /* namespace */
