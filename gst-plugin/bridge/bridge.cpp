@@ -151,8 +151,7 @@ static gboolean bridge_propose_allocation(GstBaseTransform *base, GstQuery *deci
 	BridgeImpl &b = *impl(base);
 	(void)decide;
 	GstCaps *caps = nullptr;
-	gboolean needPool = FALSE;
-	gst_query_parse_allocation(query, &caps, &needPool);
+	gst_query_parse_allocation(query, &caps, nullptr);
 	GstVideoInfo info;
 	if (!caps || !gst_video_info_from_caps(&info, caps))
 		return FALSE;
@@ -166,26 +165,7 @@ static gboolean bridge_propose_allocation(GstBaseTransform *base, GstQuery *deci
 		gst::addConstraints(query, device);
 	gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
 
-	uint32_t fourcc = gst::drmFormat(GST_VIDEO_INFO_FORMAT(&info));
-	if (!needPool || !fourcc || downstream.empty())
-		return TRUE;
-	DeviceConstraints upstream;
-	upstream.name = "upstream";
-	upstream.formats = { { fourcc, {} } };
-	Result<Plan> plan = Planner().plan({ upstream, downstream, fourcc, uint32_t(info.width),
-					     uint32_t(info.height), 4, listHeaps() });
-	if (!plan || plan->copy) {
-		GST_INFO_OBJECT(base, "no pool for upstream: %s",
-				plan ? plan->copyReason.c_str() : plan.error().describe().c_str());
-		return TRUE;
-	}
-	GstBufferPool *pool = gst::newPlannedPool(*plan, &b.stats);
-	GstStructure *config = gst_buffer_pool_get_config(pool);
-	gst_buffer_pool_config_set_params(config, caps, guint(plan->bufferSize), 2, 0);
-	gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
-	gst_buffer_pool_set_config(pool, config);
-	gst_query_add_allocation_pool(query, pool, guint(plan->bufferSize), 2, 0);
-	gst_object_unref(pool);
+	gst::offerPlannedPool(GST_ELEMENT(base), query, downstream, 4, &b.stats);
 	return TRUE;
 }
 
@@ -206,10 +186,7 @@ static gboolean bridge_decide_allocation(GstBaseTransform *base, GstQuery *query
 	Result<Plan> plan = Planner().plan({ cpu, b.downstream, fourcc, uint32_t(b.out.width),
 					     uint32_t(b.out.height), 3, listHeaps() });
 	if (plan && !plan->copy) {
-		b.pool = gst::newPlannedPool(*plan, &b.stats);
-		GstStructure *config = gst_buffer_pool_get_config(b.pool);
-		gst_buffer_pool_config_set_params(config, nullptr, guint(plan->bufferSize), 3, 0);
-		gst_buffer_pool_set_config(b.pool, config);
+		b.pool = gst::newPlannedPool(*plan, &b.stats, nullptr, 3, 0);
 		gst_buffer_pool_set_active(b.pool, TRUE);
 	}
 	return GST_BASE_TRANSFORM_CLASS(gst_dmabridge_bridge_parent_class)

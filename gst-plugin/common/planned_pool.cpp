@@ -4,6 +4,7 @@
 #include <gst/video/video.h>
 
 #include <dmabridge/allocator.h>
+#include <dmabridge/heap.h>
 
 #include "dmabuf_memory.h"
 
@@ -83,14 +84,49 @@ static void gst_dmabridge_pool_init(GstDmabridgePool *pool)
 
 namespace dmabridge::gst {
 
-GstBufferPool *newPlannedPool(const Plan &plan, ElementStats *stats)
+GstBufferPool *newPlannedPool(const Plan &plan, ElementStats *stats, GstCaps *caps, guint min,
+			      guint max)
 {
 	auto *pool = static_cast<GstDmabridgePool *>(
 		g_object_new(gst_dmabridge_pool_get_type(), nullptr));
 	gst_object_ref_sink(pool);
 	pool->impl->plan = plan;
 	pool->impl->stats = stats;
+	GstStructure *config = gst_buffer_pool_get_config(GST_BUFFER_POOL(pool));
+	gst_buffer_pool_config_set_params(config, caps, guint(plan.bufferSize), min, max);
+	gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+	gst_buffer_pool_set_config(GST_BUFFER_POOL(pool), config);
 	return GST_BUFFER_POOL(pool);
+}
+
+void offerPlannedPool(GstElement *element, GstQuery *query,
+		      const std::vector<DeviceConstraints> &consumers, unsigned count,
+		      ElementStats *stats)
+{
+	GstCaps *caps = nullptr;
+	gboolean needPool = FALSE;
+	gst_query_parse_allocation(query, &caps, &needPool);
+	GstVideoInfo info;
+	if (!needPool || !caps || !gst_video_info_from_caps(&info, caps))
+		return;
+	uint32_t fourcc = drmFormat(GST_VIDEO_INFO_FORMAT(&info));
+	if (!fourcc || consumers.empty())
+		return;
+	/* Upstream is unknown: it is told to allocate for the consumers. */
+	DeviceConstraints upstream;
+	upstream.name = "upstream";
+	upstream.formats = { { fourcc, {} } };
+	Result<Plan> plan = Planner().plan({ upstream, consumers, fourcc, uint32_t(info.width),
+					     uint32_t(info.height), count, listHeaps() });
+	if (!plan || plan->copy) {
+		GST_INFO_OBJECT(element, "no pool to offer upstream: %s",
+				plan ? plan->copyReason.c_str() : plan.error().describe().c_str());
+		return;
+	}
+	GST_INFO_OBJECT(element, "offering upstream a pool: %s", plan->explain().c_str());
+	GstBufferPool *pool = newPlannedPool(*plan, stats, caps, 2, 0);
+	gst_query_add_allocation_pool(query, pool, guint(plan->bufferSize), 2, 0);
+	gst_object_unref(pool);
 }
 
 const Plan *planOf(GstBufferPool *pool)

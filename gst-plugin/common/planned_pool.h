@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <vector>
+
 #include <gst/gst.h>
 
 #include <dmabridge/plan.h>
@@ -13,8 +15,20 @@
 
 namespace dmabridge::gst {
 
-/* A new pool (floating reference dropped: the caller owns one). Counts into stats. */
-GstBufferPool *newPlannedPool(const Plan &plan, ElementStats *stats);
+/*
+ * A new pool (floating reference dropped: the caller owns one), configured for caps (may be
+ * null) with min to max buffers (0: no limit) and GstVideoMeta. Counts into stats.
+ */
+GstBufferPool *newPlannedPool(const Plan &plan, ElementStats *stats, GstCaps *caps, guint min,
+			      guint max);
+
+/*
+ * Answers an ALLOCATION query from whatever is upstream: when it asks for a pool and a
+ * zero-copy plan of count buffers for consumers exists, offers a pool of that plan.
+ */
+void offerPlannedPool(GstElement *element, GstQuery *query,
+		      const std::vector<DeviceConstraints> &consumers, unsigned count,
+		      ElementStats *stats);
 
 /* The plan a pool was made for, or null when the pool is not ours. */
 const Plan *planOf(GstBufferPool *pool);

@@ -180,37 +180,13 @@ static Result<Plan> planFor(const DeviceConstraints &producer,
 				uint32_t(info.width), uint32_t(info.height), count, listHeaps() });
 }
 
-static GstBufferPool *configuredPool(const Plan &plan, GstCaps *caps, gst::ElementStats *stats)
-{
-	GstBufferPool *pool = gst::newPlannedPool(plan, stats);
-	GstStructure *config = gst_buffer_pool_get_config(pool);
-	gst_buffer_pool_config_set_params(config, caps, guint(plan.bufferSize), 2, 0);
-	gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
-	gst_buffer_pool_set_config(pool, config);
-	return pool;
-}
-
 static gboolean gl_propose_allocation(GstBaseTransform *base, GstQuery *, GstQuery *query)
 {
 	GlImpl &g = *impl(base);
 	/* Upstream learns which memory the GPU can use, and gets a pool of it. */
 	gst::addConstraints(query, g.gpu);
 	gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
-	GstCaps *caps = nullptr;
-	gboolean needPool = FALSE;
-	gst_query_parse_allocation(query, &caps, &needPool);
-	GstVideoInfo info;
-	if (!needPool || !caps || !gst_video_info_from_caps(&info, caps))
-		return TRUE;
-	DeviceConstraints upstream;
-	upstream.name = "upstream";
-	upstream.formats = { { gst::drmFormat(GST_VIDEO_INFO_FORMAT(&info)), {} } };
-	Result<Plan> plan = planFor(upstream, { g.gpu }, info, 4);
-	if (!plan || plan->copy)
-		return TRUE;
-	GstBufferPool *pool = configuredPool(*plan, caps, &g.stats);
-	gst_query_add_allocation_pool(query, pool, guint(plan->bufferSize), 2, 0);
-	gst_object_unref(pool);
+	gst::offerPlannedPool(GST_ELEMENT(base), query, { g.gpu }, 4, &g.stats);
 	return TRUE;
 }
 
@@ -240,7 +216,7 @@ static gboolean gl_decide_allocation(GstBaseTransform *base, GstQuery *query)
 		gst_buffer_pool_set_active(g.outPool, FALSE);
 		gst_object_unref(g.outPool);
 	}
-	g.outPool = configuredPool(*plan, caps, &g.stats);
+	g.outPool = gst::newPlannedPool(*plan, &g.stats, caps, 2, 0);
 	while (gst_query_get_n_allocation_pools(query) > 0)
 		gst_query_remove_nth_allocation_pool(query, 0);
 	gst_query_add_allocation_pool(query, g.outPool, guint(plan->bufferSize), 2, 0);

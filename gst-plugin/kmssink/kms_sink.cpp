@@ -226,48 +226,13 @@ static gboolean sink_set_caps(GstBaseSink *base, GstCaps *caps)
 	return TRUE;
 }
 
-/* A plan for whatever upstream is: it is told to allocate for the display. */
-static Result<Plan> planForDisplay(const SinkImpl &s, const GstVideoInfo &info, unsigned count)
-{
-	uint32_t fourcc = gst::drmFormat(GST_VIDEO_INFO_FORMAT(&info));
-	DeviceConstraints upstream;
-	upstream.name = "upstream";
-	upstream.formats = { { fourcc, {} } };
-	return Planner().plan({ upstream,
-				{ s.constraints },
-				fourcc,
-				uint32_t(GST_VIDEO_INFO_WIDTH(&info)),
-				uint32_t(GST_VIDEO_INFO_HEIGHT(&info)),
-				count,
-				listHeaps() });
-}
-
 static gboolean sink_propose_allocation(GstBaseSink *base, GstQuery *query)
 {
 	SinkImpl &s = *impl(base);
 	gst::addConstraints(query, s.constraints);
 	gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
 
-	GstCaps *caps = nullptr;
-	gboolean needPool = FALSE;
-	gst_query_parse_allocation(query, &caps, &needPool);
-	GstVideoInfo info;
-	if (!needPool || !caps || !gst_video_info_from_caps(&info, caps))
-		return TRUE;
-	Result<Plan> plan = planForDisplay(s, info, 3);
-	if (!plan || plan->copy) {
-		GST_INFO_OBJECT(base, "no pool to offer: %s",
-				plan ? plan->copyReason.c_str() : plan.error().describe().c_str());
-		return TRUE;
-	}
-	GST_INFO_OBJECT(base, "offering a pool: %s", plan->explain().c_str());
-	GstBufferPool *pool = gst::newPlannedPool(*plan, &s.stats);
-	GstStructure *config = gst_buffer_pool_get_config(pool);
-	gst_buffer_pool_config_set_params(config, caps, guint(plan->bufferSize), 2, 0);
-	gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
-	gst_buffer_pool_set_config(pool, config);
-	gst_query_add_allocation_pool(query, pool, guint(plan->bufferSize), 2, 0);
-	gst_object_unref(pool);
+	gst::offerPlannedPool(GST_ELEMENT(base), query, { s.constraints }, 3, &s.stats);
 	return TRUE;
 }
 

@@ -111,12 +111,8 @@ static gboolean test_src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 
 	GstCaps *caps = nullptr;
 	gst_query_parse_allocation(query, &caps, nullptr);
-	GstBufferPool *pool = gst::newPlannedPool(*plan, &s.stats);
-	GstStructure *config = gst_buffer_pool_get_config(pool);
-	gst_buffer_pool_config_set_params(config, caps, guint(plan->bufferSize), plan->bufferCount,
-					  plan->bufferCount);
-	gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
-	gst_buffer_pool_set_config(pool, config);
+	GstBufferPool *pool =
+		gst::newPlannedPool(*plan, &s.stats, caps, plan->bufferCount, plan->bufferCount);
 	while (gst_query_get_n_allocation_pools(query) > 0)
 		gst_query_remove_nth_allocation_pool(query, 0);
 	gst_query_add_allocation_pool(query, pool, guint(plan->bufferSize), plan->bufferCount,
