@@ -99,6 +99,9 @@ struct SrcImpl
 	/* Set when downstream is a GStreamer GL element that describes no GPU: frames go to
 	 * it in system memory, copied once, as its dma-buf import can't be trusted. */
 	std::string systemMemoryReason;
+	/* Set once such an element took memory:DMABuf caps: the caps offered to it are then
+	 * system memory only, so that the copy above can be made. */
+	bool avoidDmaBufCaps = false;
 };
 
 SrcImpl *impl(gpointer src)
@@ -152,6 +155,7 @@ static gboolean src_start(GstBaseSrc *base)
 {
 	SrcImpl &s = *impl(base);
 	s.stats.reset();
+	s.avoidDmaBufCaps = false;
 	Result<V4l2Device> camera = openCamera(s);
 	if (!camera) {
 		GST_ELEMENT_ERROR(base, RESOURCE, OPEN_READ_WRITE,
@@ -237,6 +241,10 @@ static GstCaps *src_get_caps(GstBaseSrc *base, GstCaps *filter)
 			gst_caps_append_structure(system, structure);
 		}
 	}
+	if (s.avoidDmaBufCaps) {
+		gst_caps_unref(dmabuf);
+		return gst::applyFilter(system, filter);
+	}
 	gst_caps_append(dmabuf, system);
 	return gst::applyFilter(dmabuf, filter);
 }
@@ -321,6 +329,36 @@ static Status carryOut(SrcImpl &s, const Plan &plan)
 		s.stats.imports++;
 	}
 	return {};
+}
+
+/*
+ * A GStreamer GL element that took memory:DMABuf caps would import our dma-bufs without
+ * saying what its GPU can use, and Mesa's software driver reads zeros from them. Ask before
+ * any buffer flows: if such an element answers the allocation query for the caps just
+ * chosen, negotiate again with system memory only.
+ */
+static gboolean src_negotiate(GstBaseSrc *base)
+{
+	SrcImpl &s = *impl(base);
+	auto parent = GST_BASE_SRC_CLASS(gst_dmabridge_v4l2_src_parent_class);
+	if (!parent->negotiate(base))
+		return FALSE;
+	GstCaps *caps = gst_pad_get_current_caps(GST_BASE_SRC_PAD(base));
+	if (!caps)
+		return TRUE;
+	bool dmabufCaps = gst_caps_features_contains(gst_caps_get_features(caps, 0),
+						     GST_CAPS_FEATURE_MEMORY_DMABUF);
+	GstQuery *query = gst_query_new_allocation(caps, TRUE);
+	gst_caps_unref(caps);
+	bool toGstGl = dmabufCaps && gst_pad_peer_query(GST_BASE_SRC_PAD(base), query) &&
+		       gst::constraintsFrom(query).empty() && gst::answeredByGstGl(query);
+	gst_query_unref(query);
+	if (!toGstGl)
+		return TRUE;
+	GST_INFO_OBJECT(base, "a GStreamer GL element took memory:DMABuf caps; offering it "
+			      "system memory instead");
+	s.avoidDmaBufCaps = true;
+	return parent->negotiate(base);
 }
 
 static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
@@ -597,6 +635,7 @@ static void gst_dmabridge_v4l2_src_class_init(GstDmabridgeV4l2SrcClass *klass)
 	base->stop = src_stop;
 	base->get_caps = src_get_caps;
 	base->set_caps = src_set_caps;
+	base->negotiate = src_negotiate;
 	base->decide_allocation = src_decide_allocation;
 	base->unlock = src_unlock;
 	base->query = src_query;
