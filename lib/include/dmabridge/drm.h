@@ -15,6 +15,14 @@
 
 namespace dmabridge {
 
+/* One KMS plane: its object id, type and the formats (with modifiers) it scans out. */
+struct DrmPlane
+{
+	uint32_t id = 0;
+	std::string type; /* "primary", "overlay", "cursor" */
+	std::vector<FormatModifiers> formats;
+};
+
 /*
  * A DRM device node (/dev/dri/cardN), found by driver name: card numbers follow probe
  * order. Allocates dumb buffers and exports them as dma-bufs (PRIME).
@@ -50,6 +58,9 @@ public:
 	 * (EGL, a framebuffer cache) import through, or their handle may be closed.
 	 */
 	Result<bool> allocated(const DmaBuf &buffer) const;
+
+	/* Every KMS plane (none on devices without modesetting). */
+	std::vector<DrmPlane> planes() const;
 
 	/* What the primary plane of this device takes, as the planner needs it. */
 	Result<DeviceConstraints> probe() const;

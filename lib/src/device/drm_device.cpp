@@ -131,6 +131,11 @@ Result<bool> DrmDevice::allocated(const DmaBuf &buffer) const
 	return own;
 }
 
+std::vector<DrmPlane> DrmDevice::planes() const
+{
+	return modesetting_ ? internal::listPlanes(fd_.get()) : std::vector<DrmPlane>();
+}
+
 Result<DeviceConstraints> DrmDevice::probe() const
 {
 	DeviceConstraints device;

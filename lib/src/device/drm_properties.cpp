@@ -63,24 +63,33 @@ std::vector<FormatModifiers> planeFormats(int fd, uint32_t planeId)
 	return formats;
 }
 
-Result<PlaneFormats> primaryPlaneFormats(int fd)
+std::vector<DrmPlane> listPlanes(int fd)
 {
-	/* Primary planes are listed only to clients that ask for universal planes. */
+	/* Primary and cursor planes are listed only to clients that ask for universal planes. */
 	drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
+	std::vector<DrmPlane> result;
 	drmModePlaneResPtr planes = drmModeGetPlaneResources(fd);
 	if (!planes)
-		return Error::fromErrno(errno, "cannot list planes");
-	PlaneFormats result;
-	for (uint32_t i = 0; i < planes->count_planes && !result.planeId; i++) {
+		return result;
+	for (uint32_t i = 0; i < planes->count_planes; i++) {
 		DrmProperties properties(fd, planes->planes[i], DRM_MODE_OBJECT_PLANE);
-		if (properties.value("type", ~0ull) == DRM_PLANE_TYPE_PRIMARY)
-			result.planeId = planes->planes[i];
+		uint64_t type = properties.value("type", ~0ull);
+		result.push_back({ planes->planes[i],
+				   type == DRM_PLANE_TYPE_PRIMARY  ? "primary"
+				   : type == DRM_PLANE_TYPE_CURSOR ? "cursor"
+								   : "overlay",
+				   planeFormats(fd, planes->planes[i]) });
 	}
 	drmModeFreePlaneResources(planes);
-	if (!result.planeId)
-		return Error(ENODEV, "no primary plane");
-	result.formats = planeFormats(fd, result.planeId);
 	return result;
+}
+
+Result<PlaneFormats> primaryPlaneFormats(int fd)
+{
+	for (DrmPlane &plane : listPlanes(fd))
+		if (plane.type == "primary")
+			return PlaneFormats{ plane.id, std::move(plane.formats) };
+	return Error(ENODEV, "no primary plane");
 }
 
 } /* namespace dmabridge::internal */

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <dmabridge/constraints.h>
+#include <dmabridge/drm.h>
 #include <dmabridge/error.h>
 
 namespace dmabridge::internal {
@@ -34,6 +35,9 @@ private:
 
 /* Formats and modifiers of a plane: IN_FORMATS where the driver has it, else its list. */
 std::vector<FormatModifiers> planeFormats(int fd, uint32_t planeId);
+
+/* Every plane of the device (sets universal planes on fd). */
+std::vector<DrmPlane> listPlanes(int fd);
 
 struct PlaneFormats
 {

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <dmabridge/constraints.h>
+#include <dmabridge/error.h>
+#include <dmabridge/heap.h>
+
+namespace dmabridge {
+
+/* One device of a board, under the id the profile gives it ("unicam", "vc4-plane"). */
+struct BoardDevice
+{
+	std::string id;
+	DeviceConstraints constraints;
+};
+
+/*
+ * The devices and heaps of a real board, as the planner would probe them there: what a
+ * developer without the board plans against. Read from a text file (tools/boards/):
+ *
+ *   board rpi4
+ *   title Raspberry Pi 4 Model B
+ *   heap linux,cma
+ *     contiguous yes ; arch/arm/boot/dts/broadcom/bcm2711-rpi.dtsi: the CMA pool
+ *   device unicam
+ *     role V4L2 capture
+ *     driver unicam
+ *     formats YUYV UYVY NV12
+ *     contiguous yes ; bcm2835-unicam.c queues with vb2_dma_contig_memops
+ *
+ * Indented lines describe the heap or device above them. Every constraint (contiguous,
+ * iommu, address-limit, coherent, exports-contiguous, memory-only-from, *-align) must
+ * cite its source after a ';': a profile is only as good as the facts it can show.
+ */
+struct BoardProfile
+{
+	std::string id;
+	std::string title;
+	std::vector<HeapInfo> heaps;
+	std::vector<BoardDevice> devices;
+
+	/* The device with that id; ENOENT listing the ids there are. */
+	Result<DeviceConstraints> device(std::string_view id) const;
+
+	/* Parses a profile's text; errors say where ("rpi4.board:12: ...") and what. */
+	static Result<BoardProfile> parse(std::string_view text, const std::string &origin);
+	static Result<BoardProfile> load(const std::string &path);
+};
+
+/*
+ * A profile by id ("rpi4") or path: looked up in $DMABRIDGE_BOARDS, then the installed
+ * and the source tree's tools/boards. ENOENT names the profiles there are.
+ */
+Result<BoardProfile> findBoardProfile(const std::string &idOrPath);
+/* The ids of the profiles findBoardProfile() can find, sorted. */
+std::vector<std::string> boardProfileIds();
+
+} /* namespace dmabridge */

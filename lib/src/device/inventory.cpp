@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The inventory behind dmabridge-info: every device the library knows how to use, opened
+ * and probed one by one so that one node's failure only costs that node.
+ */
+#include <cerrno>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+
+#include <dmabridge/egl.h>
+#include <dmabridge/inventory.h>
+#include <dmabridge/unique_fd.h>
+#include <dmabridge/v4l2.h>
+
+namespace dmabridge {
+
+namespace {
+
+std::string sysfsName(const std::string &node)
+{
+	std::ifstream file("/sys/class/video4linux/" +
+			   std::filesystem::path(node).filename().string() + "/name");
+	std::string name;
+	std::getline(file, name);
+	return name;
+}
+
+void addV4l2(Inventory &inventory)
+{
+	for (const std::string &node : V4l2Device::nodes()) {
+		Result<V4l2Device> opened = V4l2Device::open(node);
+		if (!opened) {
+			inventory.unopened.push_back({ node, opened.error().describe() });
+			continue;
+		}
+		V4l2Device &device = *opened;
+		if (!device.hasCapture() && !device.hasOutput()) {
+			inventory.unopened.push_back(
+				{ node, device.label() +
+						" has no video capture or output queue "
+						"(metadata, touch or radio node): skipped" });
+			continue;
+		}
+		InventoryDevice entry{
+			"V4L2", node, device.name(), device.driver(), device.card(), {}, {}, {}
+		};
+		if (std::string sysfs = sysfsName(node); !sysfs.empty() && sysfs != device.card())
+			entry.detail =
+				"card \"" + device.card() + "\", sysfs name \"" + sysfs + "\"";
+		else
+			entry.detail = "card \"" + device.card() + "\"";
+		if (!device.accessNote().empty())
+			entry.notes.push_back(device.accessNote());
+		for (V4l2Direction direction : { V4l2Direction::Capture, V4l2Direction::Output }) {
+			if (direction == V4l2Direction::Capture ? !device.hasCapture()
+								: !device.hasOutput())
+				continue;
+			Result<DeviceConstraints> queue = device.probe(direction);
+			if (queue)
+				entry.queues.push_back(std::move(*queue));
+			else
+				entry.notes.push_back(queue.error().describe());
+		}
+		inventory.devices.push_back(std::move(entry));
+	}
+}
+
+void addDrmAndEgl(Inventory &inventory)
+{
+	std::vector<InventoryDevice> egl;
+	for (const std::string &node : DrmDevice::nodes()) {
+		Result<DrmDevice> opened = DrmDevice::open(node);
+		if (!opened) {
+			inventory.unopened.push_back({ node, opened.error().describe() });
+			continue;
+		}
+		InventoryDevice entry{ "DRM", node, opened->driver(), opened->driver(), {}, {},
+				       {},    {} };
+		entry.detail =
+			opened->hasModesetting() ? "modesetting" : "no modesetting (GEM only)";
+		if (Result<DeviceConstraints> probed = opened->probe(); probed)
+			entry.queues.push_back(std::move(*probed));
+		else
+			entry.notes.push_back(probed.error().describe());
+		entry.planes = opened->planes();
+		inventory.devices.push_back(std::move(entry));
+
+		Result<EglDevice> display = EglDevice::open(*opened);
+		if (!display) {
+			inventory.unopened.push_back({ node, "EGL on " + opened->label() + ": " +
+								     display.error().describe() });
+			continue;
+		}
+		Result<DeviceConstraints> sampler = display->probe();
+		if (!sampler) {
+			inventory.unopened.push_back({ node, sampler.error().describe() });
+			continue;
+		}
+		InventoryDevice gpu{
+			"EGL", node, sampler->name, sampler->driver, display->renderer(), {}, {}, {}
+		};
+		gpu.queues.push_back(std::move(*sampler));
+		egl.push_back(std::move(gpu));
+	}
+	for (InventoryDevice &gpu : egl)
+		inventory.devices.push_back(std::move(gpu));
+}
+
+void addUdmabuf(Inventory &inventory)
+{
+	UniqueFd fd(::open("/dev/udmabuf", O_RDWR | O_CLOEXEC));
+	inventory.udmabuf = bool(fd);
+	if (fd)
+		inventory.udmabufNote = "/dev/udmabuf: scattered, cached pages from memfds; "
+					"usable by devices that take scattered memory and whose "
+					"importers need no kernel mapping (vmap)";
+	else
+		inventory.udmabufNote =
+			Error::fromErrno(errno, "cannot open /dev/udmabuf").describe();
+}
+
+} /* namespace */
+
+Inventory takeInventory()
+{
+	Inventory inventory;
+	addV4l2(inventory);
+	addDrmAndEgl(inventory);
+	inventory.heaps = listHeaps();
+	std::error_code ec;
+	if (inventory.heaps.empty() && !std::filesystem::exists("/dev/dma_heap", ec))
+		inventory.unopened.push_back({ "/dev/dma_heap",
+					       "no dma-buf heaps: the directory does not exist "
+					       "(kernel without CONFIG_DMABUF_HEAPS)" });
+	addUdmabuf(inventory);
+	return inventory;
+}
+
+} /* namespace dmabridge */

@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""The --json output of dmabridge-info and dmabridge-plan: schema, and on the board, content.
+
+  check_json.py host INFO PLAN    schema of info (whatever this machine has) and of plan
+                                  for every board profile's devices
+  check_json.py board INFO PLAN   inside the virtual board: info finds vivid-000/001, vimc,
+                                  vkms, vgem, both heaps and udmabuf, and says vivid-001
+                                  needs contiguous memory; plan for vivid-001 to vkms
+                                  chooses the CMA heap. Skips (77) without the board.
+Exits 1 with every mismatch listed.
+"""
+import glob
+import json
+import subprocess
+import sys
+
+FACT = {"value": (bool, int, str), "source": (str, type(None))}
+CONSTRAINTS = {
+    "name": str, "node": str, "role": str, "driver": str,
+    "formats": [{"format": str, "fourcc": str, "modifiers": [str]}],
+    "can-import": bool, "can-export": bool,
+    "contiguous": FACT, "iommu": FACT, "address-limit": FACT, "coherent": FACT,
+    "exports-contiguous": FACT, "memory-only-from": FACT,
+    "alignment": {"stride": int, "offset": int, "size": int, "height": int,
+                  "source": (str, type(None))},
+}
+HEAP = {"name": str, "path": str, "kernel-name": str, "contiguous": bool, "cached": bool,
+        "reason": str}
+INFO = {
+    "devices": [{"kind": str, "node": str, "name": str, "driver": str, "detail": str,
+                 "queues": [CONSTRAINTS], "planes": [{"id": int, "type": str, "formats": str}],
+                 "notes": [str]}],
+    "heaps": [HEAP],
+    "udmabuf": {"available": bool, "note": str},
+    "unopened": [{"node": str, "reason": str}],
+}
+PLAN = {
+    "board": (str, type(None)),
+    "request": {"format": str, "width": int, "height": int, "buffers": int},
+    "producer": CONSTRAINTS,
+    "consumers": [CONSTRAINTS],
+    "zero-copy": bool,
+    "plan": {
+        "allocator": str, "allocating-device": str, "heap": (HEAP, type(None)),
+        "layout": {"format": str, "modifier": str, "width": int, "height": int,
+                   "buffers": int,
+                   "planes": [{"buffer": int, "offset": int, "stride": int, "size": int}]},
+        "buffer-size": int, "buffer-count": int, "contiguous": bool, "address-limit": int,
+        "cpu-cached": bool, "copy": bool, "copy-reason": str, "remedies": [str],
+        "explanation": [str],
+    },
+}
+
+problems = []
+
+
+def check(value, schema, where):
+    """Records where value does not match schema (a type, tuple of choices, dict, [item])."""
+    if isinstance(schema, tuple):
+        for choice in schema:
+            before = len(problems)
+            check(value, choice, where)
+            if len(problems) == before:
+                return
+            del problems[before:]
+        problems.append(f"{where}: {value!r} matches none of the allowed kinds")
+    elif isinstance(schema, dict):
+        if not isinstance(value, dict):
+            problems.append(f"{where}: expected an object, got {value!r}")
+            return
+        for key, kind in schema.items():
+            if key not in value:
+                problems.append(f"{where}: missing '{key}'")
+            else:
+                check(value[key], kind, f"{where}.{key}")
+        for key in value.keys() - schema.keys():
+            problems.append(f"{where}: unexpected '{key}'")
+    elif isinstance(schema, list):
+        if not isinstance(value, list):
+            problems.append(f"{where}: expected an array, got {value!r}")
+            return
+        for i, item in enumerate(value):
+            check(item, schema[0], f"{where}[{i}]")
+    elif schema is int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            problems.append(f"{where}: expected a number, got {value!r}")
+    elif not isinstance(value, schema):
+        problems.append(f"{where}: expected {schema.__name__}, got {value!r}")
+
+
+def run_json(*command):
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        problems.append(f"{' '.join(command)}: exit {done.returncode}: {done.stderr.strip()}")
+        return None
+    return json.loads(done.stdout)
+
+
+def host(info, plan):
+    check(run_json(info, "--json"), INFO, "info")
+    boards = sorted(glob.glob(f"{sys.path[0]}/../../tools/boards/*.board"))
+    if len(boards) < 4:
+        problems.append(f"only {len(boards)} board profiles found")
+    for path in boards:
+        board = path.rsplit("/", 1)[1][:-len(".board")]
+        listing = run_json(plan, "--board", board, "--list", "--json")
+        if not listing:
+            continue
+        check(listing, {"board": str, "title": str, "devices": [CONSTRAINTS],
+                        "heaps": [HEAP]}, f"{board} --list")
+        # Every device produces for every other, in the first format both take.
+        for producer in listing["devices"]:
+            for consumer in listing["devices"]:
+                if producer is consumer or not producer["role"].startswith("V4L2"):
+                    continue
+                common = [f["format"] for f in producer["formats"]
+                          if f["format"] in {c["format"] for c in consumer["formats"]}]
+                if not common:
+                    continue
+                result = run_json(plan, "--board", board, "--producer", producer["name"],
+                                  "--consumer", consumer["name"], "--format", common[0],
+                                  "--size", "1920x1080", "--json")
+                if result:
+                    check(result, PLAN, f"{board} {producer['name']}->{consumer['name']}")
+
+
+def board(info, plan):
+    inventory = run_json(info, "--json")
+    if inventory is None:
+        return
+    check(inventory, INFO, "info")
+    names = {d["name"] for d in inventory["devices"]}
+    if "vivid-001" not in names:
+        print("SKIP: not inside the virtual board (no vivid-001); run through tools/vboard")
+        sys.exit(77)
+    for wanted in ("vivid-000", "vivid-001", "vimc", "vkms", "vgem"):
+        if wanted not in names:
+            problems.append(f"info lists no {wanted} (it lists {sorted(names)})")
+    heaps = {h["name"]: h for h in inventory["heaps"]}
+    if not heaps.get("system") or heaps["system"]["contiguous"]:
+        problems.append(f"info: no scattered system heap in {heaps}")
+    if not any(h["contiguous"] for h in heaps.values()):
+        problems.append(f"info: no contiguous (CMA) heap in {heaps}")
+    if not inventory["udmabuf"]["available"]:
+        problems.append(f"info: udmabuf not available: {inventory['udmabuf']['note']}")
+    vivid1 = [q for d in inventory["devices"] if d["name"] == "vivid-001" for q in d["queues"]
+              if q["role"] == "V4L2 capture"]
+    if not vivid1 or not vivid1[0]["contiguous"]["value"] or vivid1[0]["iommu"]["value"]:
+        problems.append(f"info: vivid-001 not reported as needing contiguous memory: {vivid1}")
+    elif "REQBUFS" not in vivid1[0]["contiguous"]["source"]:
+        problems.append(f"info: vivid-001's contiguity has no source: {vivid1[0]['contiguous']}")
+    vkms = [d for d in inventory["devices"] if d["name"] == "vkms" and d["kind"] == "DRM"]
+    if not vkms or not any(p["type"] == "primary" for p in vkms[0]["planes"]):
+        problems.append(f"info: vkms has no primary plane listed: {vkms}")
+
+    result = run_json(plan, "--producer", "vivid-001", "--consumer", "vkms", "--format",
+                      "XRGB8888", "--size", "1280x720", "--json")
+    if result:
+        check(result, PLAN, "plan vivid-001->vkms")
+        chosen = result["plan"]
+        if (chosen["allocator"] != "dma-buf heap" or not chosen["heap"]
+                or not chosen["heap"]["contiguous"] or not result["zero-copy"]):
+            problems.append(f"plan vivid-001->vkms does not choose the CMA heap: {chosen}")
+
+
+def main():
+    mode, info, plan = sys.argv[1:4]
+    (host if mode == "host" else board)(info, plan)
+    for problem in problems:
+        print(problem)
+    print(f"{mode}: {'OK' if not problems else f'{len(problems)} problems'}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

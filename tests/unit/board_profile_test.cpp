@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Board profiles: the bundled ones parse and say what their boards are known for, and
+ * malformed ones are refused with the file, the line and what was wrong.
+ */
+#include <gtest/gtest.h>
+
+#include <drm_fourcc.h>
+
+#include <dmabridge/board_profile.h>
+
+using namespace dmabridge;
+
+namespace {
+
+const std::string kMinimal = "board test\n"
+			     "device cam\n"
+			     "  formats NV12\n";
+
+std::string errorOf(const std::string &text)
+{
+	Result<BoardProfile> profile = BoardProfile::parse(text, "test.board");
+	return profile ? std::string("parsed") : profile.error().message();
+}
+
+TEST(BoardProfile, BundledProfilesParse)
+{
+	for (const char *id : { "rpi4", "rpi5", "rk3399", "imx8mp" }) {
+		Result<BoardProfile> profile = findBoardProfile(id);
+		ASSERT_TRUE(profile) << profile.error().describe();
+		EXPECT_EQ(profile->id, id);
+		EXPECT_FALSE(profile->title.empty());
+		EXPECT_GE(profile->heaps.size(), 2u) << id;
+		EXPECT_GE(profile->devices.size(), 3u) << id;
+		for (const BoardDevice &device : profile->devices) {
+			/* Every constraint a profile sets carries its source. */
+			EXPECT_FALSE(device.constraints.contiguous.source.empty()) << device.id;
+			EXPECT_FALSE(device.constraints.iommu.source.empty()) << device.id;
+		}
+	}
+	EXPECT_EQ(boardProfileIds(),
+		  (std::vector<std::string>{ "imx8mp", "rk3399", "rpi4", "rpi5" }));
+}
+
+TEST(BoardProfile, Rpi4DisplayNeedsLowContiguousMemory)
+{
+	Result<BoardProfile> rpi4 = findBoardProfile("rpi4");
+	ASSERT_TRUE(rpi4);
+	Result<DeviceConstraints> vc4 = rpi4->device("vc4");
+	ASSERT_TRUE(vc4);
+	EXPECT_TRUE(vc4->needsContiguousMemory());
+	EXPECT_EQ(vc4->addressLimit.value, 1ull << 30);
+	EXPECT_NE(vc4->iommu.source.find("rpi4.board"), std::string::npos);
+	EXPECT_TRUE(vc4->acceptsFormat(DRM_FORMAT_NV12));
+	Result<BoardProfile> rpi5 = findBoardProfile("rpi5");
+	ASSERT_TRUE(rpi5);
+	EXPECT_FALSE(rpi5->device("vc4")->needsContiguousMemory()) << "behind an IOMMU on a Pi 5";
+}
+
+TEST(BoardProfile, UnknownBoardAndDeviceNameWhatThereIs)
+{
+	Result<BoardProfile> none = findBoardProfile("rpi9");
+	ASSERT_FALSE(none);
+	EXPECT_EQ(none.error().code(), ENOENT);
+	EXPECT_NE(none.error().message().find("rpi4"), std::string::npos) << none.error().message();
+	Result<BoardProfile> rpi4 = findBoardProfile("rpi4");
+	Result<DeviceConstraints> missing = rpi4->device("imx219");
+	ASSERT_FALSE(missing);
+	EXPECT_NE(missing.error().message().find("unicam, vc4, v3d"), std::string::npos)
+		<< missing.error().message();
+	EXPECT_FALSE(BoardProfile::load("/nonexistent/x.board"));
+}
+
+TEST(BoardProfile, MinimalProfileParses)
+{
+	Result<BoardProfile> profile = BoardProfile::parse(kMinimal, "test.board");
+	ASSERT_TRUE(profile) << profile.error().describe();
+	EXPECT_EQ(profile->devices.at(0).id, "cam");
+	EXPECT_TRUE(profile->heaps.empty());
+}
+
+struct Malformed
+{
+	const char *text;
+	const char *expected; /* in the message */
+};
+
+class MalformedProfile : public ::testing::TestWithParam<Malformed>
+{
+};
+
+TEST_P(MalformedProfile, IsRefusedWithTheLine)
+{
+	std::string message = errorOf(GetParam().text);
+	EXPECT_NE(message.find(GetParam().expected), std::string::npos) << message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+	Inputs, MalformedProfile,
+	::testing::Values(
+		Malformed{ "", "no 'board <id>' line" }, Malformed{ "board x\n", "no device" },
+		Malformed{ "board x\ndevice cam\n", "lists no formats" },
+		Malformed{ "board x\nboard y\n", "test.board:2: a second 'board' line" },
+		Malformed{ "board x\nfrobnicate 1\n", "test.board:2: unknown keyword" },
+		Malformed{ "board x\n  formats NV12\n", "test.board:2: an indented line outside" },
+		Malformed{ "board x\ndevice cam\n  formats NV99\n", "unknown format 'NV99'" },
+		Malformed{ "board x\ndevice cam\n  formats NV12\n  contiguous yes\n",
+			   "test.board:4: constraint 'contiguous' needs its source" },
+		Malformed{ "board x\ndevice cam\n  formats NV12\n  contiguous maybe ; s\n",
+			   "is yes or no" },
+		Malformed{
+			"board x\ndevice cam\n  formats NV12\n  address-limit 99999999999G ; s\n",
+			"is a size" },
+		Malformed{ "board x\ndevice cam\n  formats NV12\n  address-limit -1 ; s\n",
+			   "is a size" },
+		Malformed{ "board x\ndevice cam\n  formats NV12\n  stride-align 48 ; s\n",
+			   "power of two" },
+		Malformed{ "board x\ndevice cam\n  formats NV12\n  stride-align 0 ; s\n",
+			   "power of two" },
+		Malformed{ "board x\ndevice cam\n  formats NV12\n  colour blue ; s\n",
+			   "unknown device attribute 'colour'" },
+		Malformed{ "board x\ndevice cam\ndevice cam\n", "a second device 'cam'" },
+		Malformed{ "board x\ndevice two words\n", "one word" },
+		Malformed{ "board x\nheap cma\n  contiguous yes\n", "needs its source" },
+		Malformed{ "board x\nheap cma\n  size 5 ; s\n", "unknown heap attribute" },
+		Malformed{ "board x ; cited\n", "a source belongs to a constraint" }));
+
+TEST(BoardProfile, NulBytesAreRefused)
+{
+	std::string text = "board x\ndevice cam\n  formats NV12\n  role a";
+	text += '\0';
+	text += "b\n";
+	EXPECT_NE(errorOf(text).find("NUL byte"), std::string::npos) << errorOf(text);
+}
+
+} /* namespace */

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * dmabridge-info: what every device on this machine accepts of a shared buffer, each fact
+ * with where it came from, and which nodes could not be opened and why.
+ *
+ *   dmabridge-info           readable text
+ *   dmabridge-info --json    the same for scripts (schema in README.md)
+ */
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include <dmabridge/inventory.h>
+
+#include "../common/describe.h"
+
+using namespace dmabridge;
+using namespace dmabridge::tools;
+
+namespace {
+
+std::string planeText(const DrmPlane &plane)
+{
+	return "plane " + std::to_string(plane.id) + " (" + plane.type +
+	       "): " + formatNames(plane.formats);
+}
+
+void printText(const Inventory &inventory)
+{
+	for (const char *kind : { "V4L2", "DRM", "EGL" }) {
+		std::printf("%s devices\n", kind);
+		bool any = false;
+		for (const InventoryDevice &device : inventory.devices) {
+			if (device.kind != kind)
+				continue;
+			any = true;
+			std::printf("  %s  %s  (driver %s%s%s)\n", device.name.c_str(),
+				    device.node.c_str(), device.driver.c_str(),
+				    device.detail.empty() ? "" : ", ", device.detail.c_str());
+			for (const DeviceConstraints &queue : device.queues)
+				std::printf("    %s\n%s", queue.role.c_str(),
+					    constraintsText(queue, "      ").c_str());
+			for (const DrmPlane &plane : device.planes)
+				std::printf("    %s\n", planeText(plane).c_str());
+			for (const std::string &note : device.notes)
+				std::printf("    note: %s\n", note.c_str());
+		}
+		if (!any)
+			std::printf("  none\n");
+		std::printf("\n");
+	}
+	std::printf("dma-buf heaps\n");
+	for (const HeapInfo &heap : inventory.heaps)
+		std::printf("  %s\n", heapText(heap).c_str());
+	if (inventory.heaps.empty())
+		std::printf("  none\n");
+	std::printf("\nudmabuf\n  %s\n", inventory.udmabufNote.c_str());
+	if (!inventory.unopened.empty()) {
+		std::printf("\nnot opened or not probed\n");
+		for (const UnopenedNode &node : inventory.unopened)
+			std::printf("  %s: %s\n", node.node.c_str(), node.reason.c_str());
+	}
+}
+
+void printJson(const Inventory &inventory)
+{
+	JsonWriter json;
+	json.beginObject().key("devices").beginArray();
+	for (const InventoryDevice &device : inventory.devices) {
+		json.beginObject()
+			.field("kind", device.kind)
+			.field("node", device.node)
+			.field("name", device.name)
+			.field("driver", device.driver)
+			.field("detail", device.detail);
+		json.key("queues").beginArray();
+		for (const DeviceConstraints &queue : device.queues)
+			writeConstraints(json, queue);
+		json.endArray().key("planes").beginArray();
+		for (const DrmPlane &plane : device.planes) {
+			json.beginObject().field("id", plane.id).field("type", plane.type);
+			json.field("formats", formatNames(plane.formats)).endObject();
+		}
+		json.endArray().field("notes", device.notes).endObject();
+	}
+	json.endArray().key("heaps").beginArray();
+	for (const HeapInfo &heap : inventory.heaps)
+		writeHeap(json, heap);
+	json.endArray();
+	json.key("udmabuf")
+		.beginObject()
+		.field("available", inventory.udmabuf)
+		.field("note", inventory.udmabufNote)
+		.endObject();
+	json.key("unopened").beginArray();
+	for (const UnopenedNode &node : inventory.unopened)
+		json.beginObject()
+			.field("node", node.node)
+			.field("reason", node.reason)
+			.endObject();
+	json.endArray().endObject();
+	std::fputs(json.str().c_str(), stdout);
+}
+
+} /* namespace */
+
+int main(int argc, char **argv)
+{
+	bool json = false;
+	for (int i = 1; i < argc; i++) {
+		if (!std::strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+			std::printf(
+				"usage: %s [--json]\n\nLists V4L2 devices and their queues, DRM "
+				"devices and planes, dma-buf heaps, udmabuf and EGL, with the "
+				"constraints dmabridge derived and where each came from.\n",
+				argv[0]);
+			return 0;
+		} else {
+			std::fprintf(stderr, "%s: unknown argument '%s' (try --help)\n", argv[0],
+				     argv[i]);
+			return 2;
+		}
+	}
+	Inventory inventory = takeInventory();
+	if (json)
+		printJson(inventory);
+	else
+		printText(inventory);
+	return 0;
+}
