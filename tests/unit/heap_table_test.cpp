@@ -84,8 +84,9 @@ TEST_F(HeapDirectory, FollowsVendorLinks)
 TEST_F(HeapDirectory, VendorLinkToSystemIsScattered)
 {
 	node("system");
-	link("vidbuf_cached", "system"); /* Raspberry Pi 5: behind an IOMMU */
-	const HeapInfo *vidbuf = find(listHeaps(dir_), "vidbuf_cached");
+	link("vidbuf_cached", "system");               /* Raspberry Pi 5: behind an IOMMU */
+	std::vector<HeapInfo> heaps = listHeaps(dir_); /* outlives the pointer into it */
+	const HeapInfo *vidbuf = find(heaps, "vidbuf_cached");
 	ASSERT_NE(vidbuf, nullptr);
 	EXPECT_FALSE(vidbuf->contiguous);
 }

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * dmabridge-bench: dmabridgev4l2src ! dmabridgekmssink against upstream v4l2src ! kmssink
+ * (io-mode dmabuf, mmap and dmabuf-import) on the virtual board's vivid and vkms, at
+ * several sizes and formats, each run in its own process with start-up excluded. Prints
+ * a table and writes BENCHMARKS.md (tools/bench/run does both inside the board).
+ */
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <vector>
+
+#include <drm_fourcc.h>
+#include <gst/gst.h>
+
+#include <dmabridge/drm.h>
+#include <dmabridge/format.h>
+#include <dmabridge/kms.h>
+#include <dmabridge/v4l2.h>
+
+#include "micro.h"
+#include "report.h"
+#include "run_child.h"
+
+using namespace dmabridge;
+using namespace dmabridge::bench;
+
+namespace {
+
+std::string self;
+
+/* One "key value" line of a child's output into result. */
+void parseLine(RunResult &result, std::string text)
+{
+	if (!text.empty() && text.back() == '\n')
+		text.pop_back();
+	size_t space = text.find(' ');
+	std::string key = text.substr(0, space),
+		    value = space == std::string::npos ? "" : text.substr(space + 1);
+	char *end = nullptr;
+	if (key == "error") {
+		result.error = value;
+	} else if (key == "calls" || key == "stats") {
+		size_t equals = value.find('=');
+		if (equals != std::string::npos)
+			(key == "calls" ? result.calls : result.stats)[value.substr(0, equals)] =
+				std::strtoull(value.c_str() + equals + 1, nullptr, 10);
+	} else if (double number = std::strtod(value.c_str(), &end);
+		   !value.empty() && end && *end == '\0') {
+		result.numbers[key] = number;
+	}
+}
+
+/* Runs one pipeline in a child process; its output goes to raw too. */
+RunResult runOne(const Config &config, unsigned frames, unsigned warmup, std::string &raw)
+{
+	/* A run that hangs is recorded as such, not waited for. */
+	unsigned limit = 60 + 2 * frames;
+	std::string command = "timeout -k 10 " + std::to_string(limit) + " " + self + " --child '" +
+			      config.pipeline(frames) + "' --warmup " + std::to_string(warmup) +
+			      " 2>/dev/null";
+	RunResult result;
+	FILE *pipe = popen(command.c_str(), "r");
+	char line[4096];
+	raw += "run\t" + config.name + "\t" + config.camera + "\t" + config.format + "\t" +
+	       std::to_string(config.width) + "\t" + std::to_string(config.height) + "\n";
+	while (pipe && std::fgets(line, sizeof(line), pipe)) {
+		parseLine(result, line);
+		raw += line;
+	}
+	int status = pipe ? pclose(pipe) : -1;
+	if (WIFEXITED(status) && (WEXITSTATUS(status) == 124 || WEXITSTATUS(status) == 137)) {
+		result.error = "timed out after " + std::to_string(limit) + " s";
+		raw += "error " + result.error + "\n";
+	}
+	return result;
+}
+
+/* A report from the raw results of an earlier run (to re-render with new notes). */
+Report readRaw(const std::string &path)
+{
+	Report report;
+	std::ifstream file(path);
+	std::string line;
+	std::optional<Config> config;
+	RunResult result;
+	auto fields = [](const std::string &text) {
+		std::vector<std::string> parts;
+		std::stringstream stream(text);
+		for (std::string part; std::getline(stream, part, '\t');)
+			parts.push_back(part);
+		return parts;
+	};
+	auto flush = [&] {
+		if (config)
+			report.add(*config, result);
+		config.reset();
+		result = {};
+	};
+	while (std::getline(file, line)) {
+		std::vector<std::string> f = fields(line);
+		if (f[0] == "run" && f.size() == 6) {
+			flush();
+			config = Config{ f[1],
+					 f[2],
+					 f[3],
+					 uint32_t(std::stoul(f[4])),
+					 uint32_t(std::stoul(f[5])),
+					 f[1] == "ours" };
+		} else if (f[0] == "micro" && f.size() >= 5) {
+			flush();
+			report.micro.push_back({ f[1], std::stod(f[2]), std::stod(f[3]),
+						 std::stod(f[4]), f.size() > 5 ? f[5] : "" });
+		} else if (f[0] == "meta" && f.size() == 3) {
+			flush();
+			report.meta[f[1]] = f[2];
+		} else if (config) {
+			parseLine(result, line);
+		}
+	}
+	flush();
+	return report;
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> sizesToRun(const std::string &camera)
+{
+	std::vector<std::pair<uint32_t, uint32_t>> wanted = { { 640, 480 },
+							      { 1280, 720 },
+							      { 1920, 1080 } };
+	Result<V4l2Device> device = V4l2Device::openByName(camera);
+	if (!device)
+		return wanted;
+	std::pair<uint32_t, uint32_t> largest{ 0, 0 };
+	for (const V4l2FrameSize &size :
+	     device->frameSizes(V4l2Direction::Capture, DRM_FORMAT_XRGB8888))
+		if (uint64_t(size.maxWidth) * size.maxHeight >
+		    uint64_t(largest.first) * largest.second)
+			largest = { size.maxWidth, size.maxHeight };
+	if (largest.first * largest.second > 1920 * 1080)
+		wanted.push_back(largest);
+	return wanted;
+}
+
+/* The formats of the runs: XRGB8888, and NV12 or YUYV if vkms scans either out. */
+std::vector<std::string> formatsToRun(std::string &why)
+{
+	std::vector<std::string> formats = { "XRGB8888" };
+	Result<DrmDevice> vkms = DrmDevice::openByDriver("vkms");
+	Result<DeviceConstraints> plane =
+		vkms ? vkms->probe() : Result<DeviceConstraints>(vkms.error());
+	for (const char *yuv : { "NV12", "YUYV" })
+		if (plane && plane->acceptsFormat(formatFromName(yuv)->drm)) {
+			formats.push_back(yuv);
+			return formats;
+		}
+	why = "vkms's primary plane takes neither NV12 nor YUYV in this kernel (it scans out " +
+	      std::string(plane ? "only RGB" : plane.error().describe()) +
+	      "), so no camera-to-display pipeline can carry YUV here without a converter; the YUV "
+	      "runs are left out";
+	return formats;
+}
+
+} /* namespace */
+
+int main(int argc, char **argv)
+{
+	gst_init(&argc, &argv);
+	self = argv[0];
+	if (argc >= 5 && !std::strcmp(argv[1], "--child"))
+		return runChild(argv[2], unsigned(std::atoi(argv[4])));
+
+	std::string out = "BENCHMARKS.md", from;
+	double scale = 1.0;
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (!std::strcmp(argv[i], "--out"))
+			out = argv[i + 1];
+		else if (!std::strcmp(argv[i], "--scale"))
+			scale = std::atof(argv[i + 1]);
+		else if (!std::strcmp(argv[i], "--from"))
+			from = argv[i + 1];
+	}
+	std::string rawPath = out.substr(0, out.rfind('.')) + ".raw";
+	if (!from.empty()) {
+		std::ofstream(out) << readRaw(from).markdown(out, rawPath);
+		std::fprintf(stderr, "bench: wrote %s from %s\n", out.c_str(), from.c_str());
+		return 0;
+	}
+	if (!V4l2Device::openByName("vivid-000") || !DrmDevice::openByDriver("vkms")) {
+		std::fprintf(stderr,
+			     "%s: needs vivid and vkms: run it in the virtual board "
+			     "(tools/bench/run)\n",
+			     argv[0]);
+		return 77;
+	}
+	Report report;
+	std::string formatNote;
+	std::vector<std::string> formats = formatsToRun(formatNote);
+	utsname machine{};
+	uname(&machine);
+	char date[32];
+	time_t now = time(nullptr);
+	strftime(date, sizeof(date), "%Y-%m-%d", gmtime(&now));
+	report.meta = { { "date", date },
+			{ "machine", machine.machine },
+			{ "kernel", machine.release },
+			{ "gstreamer", gst_version_string() },
+			{ "formats", formatNote } };
+	std::string raw;
+	for (const auto &[key, value] : report.meta)
+		raw += "meta\t" + key + "\t" + value + "\n";
+	for (auto [width, height] : sizesToRun("vivid-000")) {
+		/* Hundreds of frames where vivid is quick, fewer where the guest makes it slow. */
+		uint64_t pixels = uint64_t(width) * height;
+		unsigned frames = unsigned(scale * (pixels <= 640 * 480     ? 300
+						    : pixels <= 1280 * 720  ? 200
+						    : pixels <= 1920 * 1080 ? 150
+									    : 60));
+		unsigned warmup = std::max(10u, frames / 6);
+		for (const std::string &format : formats)
+			for (const Config &config : configsFor(format, width, height)) {
+				std::fprintf(stderr, "bench: %s %ux%u %s, %u frames...\n",
+					     config.name.c_str(), width, height, format.c_str(),
+					     frames);
+				RunResult result = runOne(config, frames, warmup, raw);
+				report.add(config, result);
+				std::printf("%s\n", report.row(config, result).c_str());
+				std::fflush(stdout);
+			}
+	}
+	report.micro = runMicro();
+	for (const MicroResult &m : report.micro)
+		raw += "micro\t" + m.memory + "\t" + std::to_string(m.syncPairPerMiBUs) + "\t" +
+		       std::to_string(m.allocateUs) + "\t" + std::to_string(m.importUs) + "\t" +
+		       m.note + "\n";
+	std::fputs(report.summary().c_str(), stdout);
+
+	std::ofstream(rawPath) << raw;
+	std::ofstream(out) << report.markdown(out, rawPath);
+	std::fprintf(stderr, "bench: wrote %s\n", out.c_str());
+	return 0;
+}

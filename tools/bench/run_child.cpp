@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * One benchmark run, in a process of its own so that its CPU time and system calls are
+ * its alone: plays a pipeline to EOS, and from the warm-up frame on (start-up excluded)
+ * measures CPU time, system calls by kind and the bytes upstream elements report copying
+ * on GST_PERFORMANCE. Prints "key value" lines for the parent.
+ */
+#include "run_child.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <sys/resource.h>
+
+#include "../common/pipeline_run.h"
+#include "syscall_counter.h"
+
+namespace dmabridge::bench {
+
+namespace {
+
+struct Measure
+{
+	unsigned warmup = 0;
+	std::atomic<unsigned> frames{ 0 };
+	std::mutex lock;
+	rusage start{}, end{};
+	std::map<std::string, uint64_t> startCalls, endCalls;
+	/* Upstream's copies so far, and at the first and last measured frame. */
+	std::atomic<uint64_t> copyBytes{ 0 };
+	uint64_t startCopyBytes = 0, endCopyBytes = 0;
+};
+
+Measure *measure = nullptr;
+
+GstPadProbeReturn onFrame(GstPad *, GstPadProbeInfo *, gpointer)
+{
+	unsigned frame = ++measure->frames;
+	if (frame < measure->warmup)
+		return GST_PAD_PROBE_OK;
+	std::lock_guard<std::mutex> locker(measure->lock);
+	rusage now;
+	getrusage(RUSAGE_SELF, &now);
+	if (frame == measure->warmup) {
+		measure->start = now;
+		measure->startCalls = syscallCounts();
+		measure->startCopyBytes = measure->copyBytes;
+	} else {
+		measure->end = now;
+		measure->endCalls = syscallCounts();
+		measure->endCopyBytes = measure->copyBytes;
+	}
+	return GST_PAD_PROBE_OK;
+}
+
+/* Upstream's copies: GST_PERFORMANCE "copy plane N, w:BYTES h:LINES" per plane copied. */
+void onLog(GstDebugCategory *category, GstDebugLevel, const gchar *, const gchar *, gint, GObject *,
+	   GstDebugMessage *message, gpointer)
+{
+	if (std::strcmp(gst_debug_category_get_name(category), "GST_PERFORMANCE") != 0)
+		return;
+	const char *text = gst_debug_message_get(message);
+	const char *plane = text ? std::strstr(text, "copy plane") : nullptr;
+	unsigned w = 0, h = 0;
+	if (plane && std::sscanf(std::strstr(plane, "w:") ? std::strstr(plane, "w:") : "",
+				 "w:%u h:%u", &w, &h) == 2)
+		measure->copyBytes += uint64_t(w) * h;
+}
+
+double microseconds(const timeval &t)
+{
+	return double(t.tv_sec) * 1e6 + double(t.tv_usec);
+}
+
+} /* namespace */
+
+int runChild(const std::string &description, unsigned warmup)
+{
+	gst_debug_remove_log_function(gst_debug_log_default);
+	gst_debug_add_log_function(onLog, nullptr, nullptr);
+	gst_debug_set_threshold_for_name("GST_PERFORMANCE", GST_LEVEL_MEMDUMP);
+	Measure state;
+	state.warmup = warmup;
+	measure = &state;
+
+	tools::PipelineRun run = tools::runPipeline(description, 900, [](GstElement *pipeline) {
+		GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
+		GstPad *pad = gst_element_get_static_pad(sink, "sink");
+		gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, onFrame, nullptr, nullptr);
+		gst_object_unref(pad);
+		gst_object_unref(sink);
+	});
+	std::printf("finished %d\n", run.finished ? 1 : 0);
+	std::string error = run.error;
+	std::replace(error.begin(), error.end(), '\n', ' ');
+	if (!error.empty())
+		std::printf("error %s\n", error.c_str());
+	unsigned frames = state.frames;
+	unsigned measured = frames > warmup ? frames - warmup : 0;
+	std::printf("frames %u\nmeasured %u\n", frames, measured);
+	if (measured) {
+		std::printf("user-us %.0f\nsystem-us %.0f\n",
+			    microseconds(state.end.ru_utime) - microseconds(state.start.ru_utime),
+			    microseconds(state.end.ru_stime) - microseconds(state.start.ru_stime));
+		for (const auto &[kind, count] : state.endCalls)
+			std::printf("calls %s=%" PRIu64 "\n", kind.c_str(),
+				    count - state.startCalls[kind]);
+	}
+	std::printf("framebuffers-added %" PRIu64 "\n", syscallCounts()["DRM_IOCTL_MODE_ADDFB2"]);
+	if (measured)
+		std::printf("performance-bytes %" PRIu64 "\n",
+			    state.endCopyBytes - state.startCopyBytes);
+	for (const auto &[element, stats] : run.stats)
+		for (const auto &[field, value] : stats.numbers)
+			std::printf("stats %s.%s=%" PRIu64 "\n", element.c_str(), field.c_str(),
+				    value);
+	std::fflush(stdout);
+	return run.finished ? 0 : 1;
+}
+
+} /* namespace dmabridge::bench */
