@@ -331,6 +331,18 @@ static Status carryOut(SrcImpl &s, const Plan &plan)
 	return {};
 }
 
+static bool isDmaBufCaps(GstCaps *caps)
+{
+	return caps && gst_caps_features_contains(gst_caps_get_features(caps, 0),
+						  GST_CAPS_FEATURE_MEMORY_DMABUF);
+}
+
+/* A GStreamer GL element answered the query, and nothing that describes its device. */
+static bool answeredByGstGlOnly(GstQuery *query)
+{
+	return gst::constraintsFrom(query).empty() && gst::answeredByGstGl(query);
+}
+
 /*
  * A GStreamer GL element that took memory:DMABuf caps would import our dma-bufs without
  * saying what its GPU can use, and Mesa's software driver reads zeros from them. Ask before
@@ -344,14 +356,15 @@ static gboolean src_negotiate(GstBaseSrc *base)
 	if (!parent->negotiate(base))
 		return FALSE;
 	GstCaps *caps = gst_pad_get_current_caps(GST_BASE_SRC_PAD(base));
-	if (!caps)
+	if (!isDmaBufCaps(caps)) {
+		if (caps)
+			gst_caps_unref(caps);
 		return TRUE;
-	bool dmabufCaps = gst_caps_features_contains(gst_caps_get_features(caps, 0),
-						     GST_CAPS_FEATURE_MEMORY_DMABUF);
+	}
 	GstQuery *query = gst_query_new_allocation(caps, TRUE);
 	gst_caps_unref(caps);
-	bool toGstGl = dmabufCaps && gst_pad_peer_query(GST_BASE_SRC_PAD(base), query) &&
-		       gst::constraintsFrom(query).empty() && gst::answeredByGstGl(query);
+	bool toGstGl =
+		gst_pad_peer_query(GST_BASE_SRC_PAD(base), query) && answeredByGstGlOnly(query);
 	gst_query_unref(query);
 	if (!toGstGl)
 		return TRUE;
@@ -368,14 +381,13 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 	s.systemMemoryReason.clear();
 	GstCaps *caps = nullptr;
 	gst_query_parse_allocation(query, &caps, nullptr);
-	bool dmabufCaps = caps && gst_caps_features_contains(gst_caps_get_features(caps, 0),
-							     GST_CAPS_FEATURE_MEMORY_DMABUF);
-	if (consumers.empty() && gst::answeredByGstGl(query) && dmabufCaps)
+	bool toGstGl = answeredByGstGlOnly(query);
+	if (toGstGl && isDmaBufCaps(caps))
 		GST_WARNING_OBJECT(base,
 				   "a GStreamer GL element took memory:DMABuf caps: it gets "
 				   "dma-bufs its driver may not read (put video/x-raw caps before "
 				   "it to have frames copied for it instead)");
-	else if (consumers.empty() && gst::answeredByGstGl(query))
+	else if (toGstGl)
 		s.systemMemoryReason =
 			"downstream is a GStreamer GL element, which imports dma-bufs without "
 			"saying "
