@@ -95,13 +95,11 @@ static Result<DrmDevice> openGpu(const GlImpl &g)
 		return DrmDevice::open(g.devicePath);
 	if (!g.driverName.empty())
 		return DrmDevice::openByDriver(g.driverName);
-	/* Prefer a render-only device: a display's device is the display's business. */
-	for (const std::string &path : DrmDevice::nodes()) {
-		Result<DrmDevice> device = DrmDevice::open(path);
-		if (device && !device->hasModesetting())
-			return device;
-	}
-	return Error(ENODEV, "no render DRM device for EGL (set device or driver-name)");
+	Result<DrmDevice> device = DrmDevice::openRenderDevice();
+	if (!device)
+		return Error(device.error().code(),
+			     device.error().message() + " for EGL (set device or driver-name)");
+	return device;
 }
 
 static gboolean gl_start(GstBaseTransform *base)

@@ -102,26 +102,20 @@ std::optional<Options> parseArguments(int argc, char **argv)
 	return options;
 }
 
+/* egl[:DRM node or driver]: the GPU dmabridgeglconvert would use, on that device. */
 Result<DeviceConstraints> eglDevice(const std::string &spec)
 {
 	std::string drm = spec.size() > 4 ? spec.substr(4) : "";
-	std::vector<std::string> nodes = drm.empty() ? DrmDevice::nodes() : std::vector{ drm };
-	std::string failures;
-	for (const std::string &node : nodes) {
-		Result<DrmDevice> device = node.rfind("/dev/", 0) == 0
-						   ? DrmDevice::open(node)
-						   : DrmDevice::openByDriver(node);
-		if (!device) {
-			failures += "; " + device.error().describe();
-			continue;
-		}
-		Result<EglDevice> egl = EglDevice::open(*device);
-		if (egl)
-			return egl->probe();
-		failures += "; " + egl.error().describe();
-	}
-	return Error(ENODEV, "no EGL display for '" + spec + "'" +
-				     (failures.empty() ? ": no DRM device" : failures));
+	Result<DrmDevice> device = drm.empty()                  ? DrmDevice::openRenderDevice()
+				   : drm.rfind("/dev/", 0) == 0 ? DrmDevice::open(drm)
+								: DrmDevice::openByDriver(drm);
+	if (!device)
+		return Error(device.error().code(),
+			     "no EGL display for '" + spec + "': " + device.error().message());
+	Result<EglDevice> egl = EglDevice::open(*device);
+	if (!egl)
+		return egl.error();
+	return egl->probe();
 }
 
 /* A device of this machine; consumers are V4L2 output queues, producers capture ones. */
@@ -129,17 +123,23 @@ Result<DeviceConstraints> machineDevice(const std::string &spec, bool producer)
 {
 	if (spec == "egl" || spec.rfind("egl:", 0) == 0)
 		return eglDevice(spec);
-	bool drmPath = spec.rfind("/dev/dri/", 0) == 0;
-	Result<V4l2Device> v4l2 = drmPath ? Result<V4l2Device>(Error(ENODEV, "not V4L2"))
-				  : spec.rfind("/dev/", 0) == 0 ? V4l2Device::open(spec)
-								: V4l2Device::openByName(spec);
+	auto probeDrm = [](const Result<DrmDevice> &drm) -> Result<DeviceConstraints> {
+		return drm ? drm->probe() : Result<DeviceConstraints>(drm.error());
+	};
+	V4l2Direction direction = producer ? V4l2Direction::Capture : V4l2Direction::Output;
+	if (spec.rfind("/dev/dri/", 0) == 0)
+		return probeDrm(DrmDevice::open(spec));
+	if (spec.rfind("/dev/", 0) == 0) {
+		Result<V4l2Device> v4l2 = V4l2Device::open(spec);
+		return v4l2 ? v4l2->probe(direction) : Result<DeviceConstraints>(v4l2.error());
+	}
+	/* A name: a V4L2 device's, else a DRM driver's. */
+	Result<V4l2Device> v4l2 = V4l2Device::openByName(spec);
 	if (v4l2)
-		return v4l2->probe(producer ? V4l2Direction::Capture : V4l2Direction::Output);
-	Result<DrmDevice> drm = drmPath ? DrmDevice::open(spec) : DrmDevice::openByDriver(spec);
+		return v4l2->probe(direction);
+	Result<DrmDevice> drm = DrmDevice::openByDriver(spec);
 	if (drm)
-		return drm->probe();
-	if (drmPath || spec.rfind("/dev/", 0) == 0)
-		return drmPath ? drm.error() : v4l2.error();
+		return probeDrm(drm);
 	return Error(ENODEV, "no device '" + spec + "' on this machine: " + v4l2.error().message() +
 				     "; " + drm.error().message());
 }

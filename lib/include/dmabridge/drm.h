@@ -33,6 +33,11 @@ public:
 	static Result<DrmDevice> open(const std::string &path);
 	/* The first card driven by driver ("vkms", "vgem"); ENODEV listing the others. */
 	static Result<DrmDevice> openByDriver(const std::string &driver);
+	/*
+	 * The device a GPU (EGL) runs on when none is named: the first without modesetting,
+	 * since a display's device is the display's business. ENODEV listing the others.
+	 */
+	static Result<DrmDevice> openRenderDevice();
 	static std::vector<std::string> nodes();
 
 	const std::string &path() const { return path_; }

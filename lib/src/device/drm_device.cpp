@@ -70,6 +70,21 @@ Result<DrmDevice> DrmDevice::openByDriver(const std::string &driver)
 				     "' (found: " + (found.empty() ? "none" : found) + ")");
 }
 
+Result<DrmDevice> DrmDevice::openRenderDevice()
+{
+	std::string found;
+	for (const std::string &path : nodes()) {
+		Result<DrmDevice> device = open(path);
+		if (!device)
+			continue;
+		if (!device->modesetting_)
+			return device;
+		found += (found.empty() ? "" : ", ") + device->label();
+	}
+	return Error(ENODEV, "no render DRM device without modesetting (found: " +
+				     (found.empty() ? std::string("none") : found) + ")");
+}
+
 Result<DmaBuf> DrmDevice::allocateDumb(const Layout &layout, Layout *actual) const
 {
 	const FormatInfo *info = layout.format();
