@@ -323,8 +323,8 @@ std::string Report::markdown(const std::string &path, const std::string &raw) co
 		"ours from the dmabridge-stats message.\n\n";
 	if (meta.count("formats") && !meta.at("formats").empty())
 		text += "Formats: " + meta.at("formats") + ".\n\n";
-	text += "## Runs\n\n" + std::string(kHeader) + "\n|" + std::string("---|").substr(0) +
-		"---|---|---|---|---|---|---|---|---|---|\n";
+	text += "## Runs\n\n" + std::string(kHeader) +
+		"\n|---|---|---|---|---|---|---|---|---|---|---|\n";
 	for (const auto &[config, result] : runs_)
 		text += row(config, result) + "\n";
 	text += "\n## Ratios of CPU per frame\n\n" + ratios() + "\n## Goals\n\n" + goals() +

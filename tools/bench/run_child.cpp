@@ -64,9 +64,9 @@ void onLog(GstDebugCategory *category, GstDebugLevel, const gchar *, const gchar
 		return;
 	const char *text = gst_debug_message_get(message);
 	const char *plane = text ? std::strstr(text, "copy plane") : nullptr;
+	const char *size = plane ? std::strstr(plane, "w:") : nullptr;
 	unsigned w = 0, h = 0;
-	if (plane && std::sscanf(std::strstr(plane, "w:") ? std::strstr(plane, "w:") : "",
-				 "w:%u h:%u", &w, &h) == 2)
+	if (size && std::sscanf(size, "w:%u h:%u", &w, &h) == 2)
 		measure->copyBytes += uint64_t(w) * h;
 }
 
