@@ -17,7 +17,7 @@ std::string ElementStats::explanation() const
 
 void ElementStats::reset()
 {
-	frames = copies = bytesCopied = imports = allocations = 0;
+	frames = copies = bytesCopied = imports = allocations = dropped = 0;
 	syncCalls = 0;
 	setExplanation({});
 }
@@ -28,8 +28,9 @@ void ElementStats::post(GstElement *element, GstStructure *extra) const
 		"dmabridge-stats", "frames", G_TYPE_UINT64, guint64(frames), "copies",
 		G_TYPE_UINT64, guint64(copies), "bytes-copied", G_TYPE_UINT64, guint64(bytesCopied),
 		"imports", G_TYPE_UINT64, guint64(imports), "allocations", G_TYPE_UINT64,
-		guint64(allocations), "sync-calls", G_TYPE_UINT64, guint64(syncCalls),
-		"explanation", G_TYPE_STRING, explanation().c_str(), nullptr);
+		guint64(allocations), "dropped", G_TYPE_UINT64, guint64(dropped), "sync-calls",
+		G_TYPE_UINT64, guint64(syncCalls), "explanation", G_TYPE_STRING,
+		explanation().c_str(), nullptr);
 	if (extra) {
 		gst_structure_foreach(
 			extra,

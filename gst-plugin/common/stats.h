@@ -18,7 +18,8 @@ public:
 	std::atomic<uint64_t> bytesCopied = 0;
 	std::atomic<uint64_t> imports = 0;
 	std::atomic<uint64_t> allocations = 0;
-	uint64_t syncCalls = 0; /* counted by CpuAccess scopes on the streaming thread */
+	std::atomic<uint64_t> dropped = 0; /* frames not used: the producer marked them corrupted */
+	uint64_t syncCalls = 0;            /* counted by CpuAccess scopes on the streaming thread */
 
 	void setExplanation(std::string text);
 	std::string explanation() const;
@@ -26,7 +27,7 @@ public:
 
 	/*
 	 * Posts "dmabridge-stats" on the bus: frames, copies, bytes-copied, imports,
-	 * allocations, sync-calls, explanation, and any extra fields given.
+	 * allocations, dropped, sync-calls, explanation, and any extra fields given.
 	 */
 	void post(GstElement *element, GstStructure *extra = nullptr) const;
 

@@ -61,6 +61,13 @@ GQuark importQuark()
 	return quark;
 }
 
+/* On upstream memory the display refused: why, so its next frames go straight to a copy. */
+GQuark refusedQuark()
+{
+	static GQuark quark = g_quark_from_static_string("dmabridge-kms-refused");
+	return quark;
+}
+
 struct SinkImpl
 {
 	/* Properties. */
@@ -319,12 +326,25 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 		return GST_FLOW_ERROR;
 	}
 
+	/* A frame the producer marked corrupted may hold another frame's pixels. */
+	if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_CORRUPTED)) {
+		GST_WARNING_OBJECT(video, "dropping a frame the producer marked corrupted; the "
+					  "previous frame stays on screen");
+		s.stats.dropped++;
+		return GST_FLOW_OK;
+	}
+
 	std::vector<DmaBuf> dmabufs = gst::dmaBufsOf(buffer);
 	std::string copyReason;
 	Status shown;
-	if (!dmabufs.empty()) {
-		Result<uint32_t> fb =
-			import(s, gst_buffer_peek_memory(buffer, 0), dmabufs, *layout);
+	GstMemory *memory = dmabufs.empty() ? nullptr : gst_buffer_peek_memory(buffer, 0);
+	auto *refused = memory ? static_cast<const char *>(gst_mini_object_get_qdata(
+					 GST_MINI_OBJECT(memory), refusedQuark()))
+			       : nullptr;
+	if (refused) {
+		copyReason = refused;
+	} else if (memory) {
+		Result<uint32_t> fb = import(s, memory, dmabufs, *layout);
 		shown = fb ? s.display->show(*fb, *layout) : Status(fb.error());
 		if (shown) {
 			s.stats.setExplanation(
@@ -334,6 +354,10 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 		} else {
 			copyReason = "the display refused the upstream dma-buf: " +
 				     shown.error().describe();
+			GST_WARNING_OBJECT(video, "%s: its frames are copied once each",
+					   copyReason.c_str());
+			gst_mini_object_set_qdata(GST_MINI_OBJECT(memory), refusedQuark(),
+						  g_strdup(copyReason.c_str()), g_free);
 		}
 	} else {
 		copyReason = "upstream sent system memory, not dma-buf";

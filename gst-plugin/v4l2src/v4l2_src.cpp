@@ -255,8 +255,11 @@ static gboolean src_set_caps(GstBaseSrc *base, GstCaps *caps)
 	return gst_video_info_from_caps(&s.info, caps);
 }
 
-/* Buffers for the plan, queued; the layout the driver accepted. */
-static Status carryOut(SrcImpl &s, const Plan &plan)
+/*
+ * Buffers for the plan, queued; the layout the driver accepted. note gets what the
+ * allocation did that the plan didn't say.
+ */
+static Status carryOut(SrcImpl &s, const Plan &plan, std::string &note)
 {
 	Stream &stream = *s.stream;
 	std::lock_guard<std::mutex> locker(stream.lock);
@@ -297,6 +300,7 @@ static Status carryOut(SrcImpl &s, const Plan &plan)
 		Result<AllocatedBuffers> allocated = allocateBuffers(plan, s.constraints.name);
 		if (!allocated)
 			return allocated.error();
+		note = allocated->note;
 		Result<Layout> layout = camera.setFormat(V4l2Direction::Capture, allocated->layout);
 		if (!layout)
 			return layout.error();
@@ -421,30 +425,35 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 				      explanation;
 		GST_INFO_OBJECT(base, "plan: %s", explanation.c_str());
 
-		Status done = carryOut(s, *plan);
+		std::string note;
+		Status done = carryOut(s, *plan, note);
 		if (done) {
+			if (!note.empty())
+				explanation += " " + note;
 			if (!s.systemMemoryReason.empty())
 				explanation += " But " + s.systemMemoryReason + ".";
 			s.stats.setExplanation(learned.empty() ? explanation
 							       : learned + ". " + explanation);
 			return TRUE;
 		}
-		(void)s.stream->device.requestBuffers(V4l2Direction::Capture, V4l2Memory::DmaBuf,
-						      0);
-		std::string lesson = attempt == 0 ? s.planner.learnFromImportFailure(
-							    s.constraints.name, true,
-							    plan->contiguous, done.error().code())
-						  : std::string();
-		if (lesson.empty()) {
+		(void)s.stream->device.requestBuffers(V4l2Direction::Capture, s.stream->memory, 0);
+		if (attempt == 1) {
 			GST_ELEMENT_ERROR(base, RESOURCE, SETTINGS,
-					  ("%s", (learned.empty() ? "" : learned + "; then: ")
-							 .append(done.error().describe())
-							 .c_str()),
+					  ("%s; then, re-planned: %s", learned.c_str(),
+					   done.error().describe().c_str()),
 					  (nullptr));
 			return FALSE;
 		}
-		GST_WARNING_OBJECT(base, "%s; re-planning", lesson.c_str());
-		learned = lesson + " (" + done.error().describe() + ")";
+		/*
+		 * The kernel refused what the plan thought fine. Re-plan once, with what the
+		 * refusal taught (a device that needs contiguous memory), or as it was when it
+		 * taught nothing (a transient refusal).
+		 */
+		std::string lesson = s.planner.learnFromImportFailure(
+			s.constraints.name, true, plan->contiguous, done.error().code());
+		learned = (lesson.empty() ? "the kernel refused the planned buffers" : lesson) +
+			  " (" + done.error().describe() + ")";
+		GST_WARNING_OBJECT(base, "%s; re-planning once", learned.c_str());
 	}
 	return FALSE;
 }

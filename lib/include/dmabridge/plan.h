@@ -48,7 +48,9 @@ struct Plan
 	unsigned bufferCount = 0;
 	bool contiguous = false;   /* physically contiguous memory was needed */
 	uint64_t addressLimit = 0; /* memory must lie below this (0: anywhere) */
-	bool cpuCached = true;     /* CPU access needs the sync ioctl */
+	/* Why a CMA heap: who needs contiguous (or low) memory and how the library knows. */
+	std::string cmaReason;
+	bool cpuCached = true; /* CPU access needs the sync ioctl */
 
 	/* No buffer suits every device: frames are copied once, for copyReason. */
 	bool copy = false;

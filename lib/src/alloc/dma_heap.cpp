@@ -2,12 +2,12 @@
 #include <algorithm>
 #include <fcntl.h>
 #include <filesystem>
-#include <fstream>
 
 #include <linux/dma-heap.h>
 
 #include <dmabridge/heap.h>
 
+#include "../device/kernel_text.h"
 #include "../internal/counters.h"
 #include "../internal/ioctl.h"
 #include "heap_table.h"
@@ -73,21 +73,6 @@ Result<DmaHeap> DmaHeap::open(HeapInfo info)
 	return DmaHeap(std::move(info), std::move(fd));
 }
 
-/* CmaFree from /proc/meminfo in bytes, or -1 when the kernel doesn't say. */
-static long long cmaFreeBytes()
-{
-	std::ifstream meminfo("/proc/meminfo");
-	std::string key;
-	long long kib;
-	std::string unit;
-	while (meminfo >> key >> kib) {
-		std::getline(meminfo, unit);
-		if (key == "CmaFree:")
-			return kib * 1024;
-	}
-	return -1;
-}
-
 Result<DmaBuf> DmaHeap::allocate(size_t size, std::string_view name) const
 {
 	struct dma_heap_allocation_data request = {};
@@ -98,11 +83,11 @@ Result<DmaBuf> DmaHeap::allocate(size_t size, std::string_view name) const
 		std::string what = "dma-buf heap '" + info_.name + "' could not allocate " +
 				   std::to_string(size) + " bytes";
 		if (err == ENOMEM && info_.contiguous) {
-			long long free = cmaFreeBytes();
-			if (free >= 0)
-				what += " (CMA has " + std::to_string(free) +
-					" bytes free, possibly fragmented; boot with a larger "
-					"cma=)";
+			std::optional<uint64_t> free = internal::meminfoBytes(
+				internal::readTextFile("/proc/meminfo"), "CmaFree");
+			if (free)
+				what += " (CMA has " + std::to_string(*free) +
+					" bytes free, possibly fragmented)";
 		}
 		return Error::fromErrno(err, what);
 	}

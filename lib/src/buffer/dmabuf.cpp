@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
-#include <fstream>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -10,6 +9,7 @@
 
 #include <dmabridge/dmabuf.h>
 
+#include "../device/kernel_text.h"
 #include "../internal/counters.h"
 #include "../internal/ioctl.h"
 
@@ -62,17 +62,11 @@ Status DmaBuf::setName(std::string_view name) const
 }
 
 /* A field of this fd's /proc/self/fdinfo, empty when absent. */
-static std::string fdinfoField(int fd, const std::string &key)
+static std::string fdinfoField(int fd, std::string_view key)
 {
-	std::ifstream info("/proc/self/fdinfo/" + std::to_string(fd));
-	std::string line;
-	while (std::getline(info, line)) {
-		if (line.rfind(key + ":", 0) == 0) {
-			size_t start = line.find_first_not_of(" \t", key.size() + 1);
-			return start == std::string::npos ? std::string() : line.substr(start);
-		}
-	}
-	return {};
+	return internal::textField(
+		       internal::readTextFile("/proc/self/fdinfo/" + std::to_string(fd)), key)
+		.value_or(std::string());
 }
 
 std::string DmaBuf::name() const

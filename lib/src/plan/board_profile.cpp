@@ -15,6 +15,8 @@
 #include <dmabridge/board_profile.h>
 #include <dmabridge/format.h>
 
+#include "../internal/text.h"
+
 #ifndef DMABRIDGE_BOARDS_INSTALLED
 #define DMABRIDGE_BOARDS_INSTALLED ""
 #endif
@@ -26,14 +28,7 @@ namespace dmabridge {
 
 namespace {
 
-std::string_view trim(std::string_view text)
-{
-	size_t first = text.find_first_not_of(" \t\r");
-	if (first == std::string_view::npos)
-		return {};
-	size_t last = text.find_last_not_of(" \t\r");
-	return text.substr(first, last - first + 1);
-}
+using internal::trim;
 
 /* "key rest of the line" */
 std::pair<std::string_view, std::string_view> splitKey(std::string_view line)

@@ -274,8 +274,8 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 	} else {
 		/* 3. Contiguity and addresses decide the heap. */
 		if (plan.contiguous) {
-			plan.explanation.push_back(whyContiguous(*needs.contiguousFor.front()) +
-						   ".");
+			plan.cmaReason = whyContiguous(*needs.contiguousFor.front());
+			plan.explanation.push_back(plan.cmaReason + ".");
 			for (size_t i = 1; i < needs.contiguousFor.size(); i++)
 				plan.explanation.push_back(whyContiguous(*needs.contiguousFor[i]) +
 							   ".");
@@ -289,6 +289,11 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 		if (needs.limitedBy) {
 			/* Scattered pages may lie anywhere; a CMA area is placed low at boot. */
 			wantContiguous = true;
+			if (plan.cmaReason.empty())
+				plan.cmaReason = needs.limitedBy->name +
+						 " reaches only the first " +
+						 bytes(needs.addressLimit) + " of memory (" +
+						 needs.limitedBy->addressLimit.source + ")";
 			plan.explanation.push_back(
 				needs.limitedBy->name + " reaches only the first " +
 				bytes(needs.addressLimit) + " of memory without an IOMMU (" +
