@@ -256,39 +256,6 @@ TEST(DmaBufOnBoard, ExportedV4l2BuffersAreDisplayedAsTheyAre)
 	ASSERT_TRUE(camera->streamOff(V4l2Direction::Capture).ok());
 }
 
-TEST(DmaBufOnBoard, HeapWithoutPermissionNamesNodeAndFix)
-{
-	Result<HeapInfo> heap = findHeap(false);
-	DMABRIDGE_REQUIRE_DEVICE(heap.ok(), heap.error().message());
-	if (::geteuid() != 0)
-		GTEST_SKIP() << "needs root to drop to an unprivileged user";
-	int pipeFds[2];
-	ASSERT_EQ(::pipe(pipeFds), 0);
-	pid_t child = ::fork();
-	if (child == 0) {
-		::close(pipeFds[0]);
-		if (::setgid(65534) < 0 || ::setuid(65534) < 0)
-			::_exit(2);
-		Result<DmaHeap> open = DmaHeap::open(*heap);
-		std::string message = open ? "opened" : open.error().describe();
-		(void)!::write(pipeFds[1], message.data(), message.size());
-		::_exit(open ? 1 : 0);
-	}
-	::close(pipeFds[1]);
-	char text[512] = {};
-	(void)!::read(pipeFds[0], text, sizeof(text) - 1);
-	::close(pipeFds[0]);
-	int status = 0;
-	::waitpid(child, &status, 0);
-	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << text;
-	std::string message = text;
-	EXPECT_NE(message.find("cannot open dma-buf heap /dev/dma_heap/" + heap->name),
-		  std::string::npos)
-		<< message;
-	EXPECT_NE(message.find("EACCES"), std::string::npos) << message;
-	EXPECT_NE(message.find("needs read access"), std::string::npos) << message;
-}
-
 TEST(DmaBufOnBoard, CmaExhaustedSaysHowMuchIsFree)
 {
 	Result<HeapInfo> cma = findHeap(true);

@@ -70,6 +70,23 @@ GstElement *parse(const std::string &description, PipelineRun &run)
 
 } /* namespace */
 
+const std::atomic<uint64_t> &countBuffers(GstElement *pipeline, const char *element)
+{
+	auto *count = new std::atomic<uint64_t>(0);
+	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), element);
+	GstPad *pad = gst_element_get_static_pad(sink, "sink");
+	gst_pad_add_probe(
+		pad, GST_PAD_PROBE_TYPE_BUFFER,
+		[](GstPad *, GstPadProbeInfo *, gpointer data) {
+			++*static_cast<std::atomic<uint64_t> *>(data);
+			return GST_PAD_PROBE_OK;
+		},
+		count, [](gpointer data) { delete static_cast<std::atomic<uint64_t> *>(data); });
+	gst_object_unref(pad);
+	gst_object_unref(sink);
+	return *count;
+}
+
 PipelineRun runFor(const std::string &description, int seconds)
 {
 	PipelineRun run;

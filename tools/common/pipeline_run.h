@@ -2,6 +2,8 @@
 /* Running a pipeline to EOS and collecting what dmabridge elements reported. */
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -37,6 +39,12 @@ struct PipelineRun
  */
 PipelineRun runPipeline(const std::string &description, int timeoutSeconds = 120,
 			const std::function<void(GstElement *)> &onPlaying = {});
+
+/*
+ * A count of the buffers that reach the sink pad of the element named element, kept up
+ * to date while the pipeline runs; it lives as long as that pad.
+ */
+const std::atomic<uint64_t> &countBuffers(GstElement *pipeline, const char *element);
 
 /*
  * For live sources that never send EOS (libcamerasrc): plays description for seconds,

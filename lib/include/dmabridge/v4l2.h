@@ -101,6 +101,9 @@ public:
 	std::vector<V4l2FrameSize> frameSizes(V4l2Direction direction, uint32_t fourcc) const;
 	/* Seconds per frame as numerator/denominator (VIDIOC_G_PARM); 0/1 when unknown. */
 	std::pair<uint32_t, uint32_t> frameInterval(V4l2Direction direction) const;
+	/* VIDIOC_S_PARM: asks for seconds per frame; returns the interval the driver chose. */
+	Result<std::pair<uint32_t, uint32_t>>
+	setFrameInterval(V4l2Direction direction, uint32_t numerator, uint32_t denominator);
 	/* The queue's current format as a layout (VIDIOC_G_FMT). */
 	Result<Layout> currentFormat(V4l2Direction direction) const;
 

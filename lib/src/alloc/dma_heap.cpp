@@ -8,6 +8,7 @@
 #include <dmabridge/heap.h>
 
 #include "../device/kernel_text.h"
+#include "../device/node_access.h"
 #include "../internal/counters.h"
 #include "../internal/ioctl.h"
 #include "heap_table.h"
@@ -65,9 +66,7 @@ Result<DmaHeap> DmaHeap::open(HeapInfo info)
 	UniqueFd fd(::open(info.path.c_str(), O_RDONLY | O_CLOEXEC));
 	if (!fd) {
 		int err = errno;
-		std::string why = err == EACCES ? " (needs read access to the node: add the user "
-						  "to its group or a udev rule)"
-						: "";
+		std::string why = err == EACCES ? internal::permissionHint(info.path, false) : "";
 		return Error::fromErrno(err, "cannot open dma-buf heap " + info.path + why);
 	}
 	return DmaHeap(std::move(info), std::move(fd));

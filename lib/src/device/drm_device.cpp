@@ -16,6 +16,7 @@
 
 #include "../internal/counters.h"
 #include "drm_properties.h"
+#include "node_access.h"
 #include "sysfs.h"
 
 namespace dmabridge {
@@ -35,12 +36,12 @@ std::vector<std::string> DrmDevice::nodes()
 Result<DrmDevice> DrmDevice::open(const std::string &path)
 {
 	UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
-	if (!fd)
-		return Error::fromErrno(errno,
-					"cannot open DRM device " + path +
-						(errno == EACCES ? " (needs read-write access: "
-								   "add the user to group 'video')"
-								 : ""));
+	if (!fd) {
+		int err = errno;
+		return Error::fromErrno(
+			err, "cannot open DRM device " + path +
+				     (err == EACCES ? internal::permissionHint(path, true) : ""));
+	}
 	drmVersionPtr version = drmGetVersion(fd.get());
 	if (!version)
 		return Error::fromErrno(errno, path + " is not a DRM device");

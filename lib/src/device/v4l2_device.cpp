@@ -8,10 +8,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
-#include <grp.h>
 #include <libv4l2.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 
 #include <linux/videodev2.h>
 
@@ -19,6 +17,7 @@
 #include <dmabridge/v4l2.h>
 
 #include "../internal/ioctl.h"
+#include "node_access.h"
 #include "sysfs.h"
 
 namespace dmabridge {
@@ -35,18 +34,6 @@ constexpr uint32_t kMultiPlanarCaps =
 std::string text(const __u8 *field)
 {
 	return reinterpret_cast<const char *>(field);
-}
-
-/* "needs read-write access to /dev/video8 (group video): add the user to that group" */
-std::string permissionHint(const std::string &path)
-{
-	struct stat st;
-	if (::stat(path.c_str(), &st) < 0)
-		return {};
-	struct group *group = ::getgrgid(st.st_gid);
-	std::string name = group ? group->gr_name : std::to_string(st.st_gid);
-	return " (needs read-write access; the node belongs to group '" + name +
-	       "': add the user to it)";
 }
 
 std::string sysfsName(const std::string &path)
@@ -102,8 +89,9 @@ Result<V4l2Device> V4l2Device::open(const std::string &path, V4l2Access access)
 	int raw = ::open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (raw < 0) {
 		int err = errno;
-		return Error::fromErrno(err, "cannot open V4L2 device " + path +
-						     (err == EACCES ? permissionHint(path) : ""));
+		return Error::fromErrno(
+			err, "cannot open V4L2 device " + path +
+				     (err == EACCES ? internal::permissionHint(path, true) : ""));
 	}
 	device.fd_ = UniqueFd(raw);
 
@@ -326,6 +314,21 @@ std::pair<uint32_t, uint32_t> V4l2Device::frameInterval(V4l2Direction direction)
 	if (!interval.denominator)
 		return { 0, 1 };
 	return { interval.numerator, interval.denominator };
+}
+
+Result<std::pair<uint32_t, uint32_t>>
+V4l2Device::setFrameInterval(V4l2Direction direction, uint32_t numerator, uint32_t denominator)
+{
+	struct v4l2_streamparm parm = {};
+	parm.type = bufferType(direction);
+	struct v4l2_fract &interval = direction == V4l2Direction::Capture
+					      ? parm.parm.capture.timeperframe
+					      : parm.parm.output.timeperframe;
+	interval = { numerator, denominator };
+	if (ioctl(VIDIOC_S_PARM, &parm) < 0)
+		return fail(errno, "VIDIOC_S_PARM " + std::to_string(numerator) + "/" +
+					   std::to_string(denominator) + " s per frame");
+	return std::pair{ interval.numerator, interval.denominator };
 }
 
 Result<Layout> V4l2Device::currentFormat(V4l2Direction direction) const

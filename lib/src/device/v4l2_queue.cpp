@@ -54,6 +54,12 @@ Status V4l2Device::queueDmaBuf(V4l2Direction direction, unsigned index,
 					     std::to_string(planes) + " dma-bufs, got " +
 					     std::to_string(buffers.size()));
 	for (unsigned b = 0; b < planes; b++) {
+		/* The device would write what the fd's owner shared for reading only. */
+		if (direction == V4l2Direction::Capture &&
+		    buffers[b].fdAccess() == FdAccess::ReadOnly)
+			return Error(EACCES, label() + ": cannot capture into dma-buf fd " +
+						     std::to_string(buffers[b].fd().get()) +
+						     ", which was opened read-only");
 		if (buffers[b].size() < layout.bufferSize(b))
 			return Error(EINVAL,
 				     label() + ": dma-buf of " + std::to_string(buffers[b].size()) +
@@ -143,10 +149,14 @@ Result<V4l2Dequeued> V4l2Device::dequeue(V4l2Direction direction, V4l2Memory mem
 		return Error(ETIMEDOUT, label() + ": no " + directionName(direction) +
 						" buffer within " + std::to_string(timeoutMs) +
 						" ms");
-	if (pfd.revents & POLLERR)
-		return Error(EIO,
-			     label() + ": the " + std::string(directionName(direction)) +
-				     " queue reported an error (device gone, or not streaming)");
+	if (pfd.revents & POLLERR) {
+		/* An unregistered device answers every ioctl with ENODEV. */
+		struct v4l2_capability caps = {};
+		if (ioctl(VIDIOC_QUERYCAP, &caps) < 0 && errno == ENODEV)
+			return Error(ENODEV, label() + ": the device was disconnected");
+		return Error(EIO, label() + ": the " + std::string(directionName(direction)) +
+					  " queue reported an error (not streaming?)");
+	}
 
 	struct v4l2_plane planes[VIDEO_MAX_PLANES] = {};
 	struct v4l2_buffer buffer = {};

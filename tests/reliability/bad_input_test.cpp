@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Bad input from outside the library: fds that are not dma-bufs, caps and layouts that
+ * don't add up, unknown formats and modifiers, malformed board profiles. Each must be
+ * refused with a message that says what and why; none may crash (the host tests also
+ * run under AddressSanitizer and UndefinedBehaviorSanitizer).
+ */
+#include <fcntl.h>
+#include <functional>
+#include <unistd.h>
+
+#include <drm_fourcc.h>
+#include <gst/gst.h>
+#include <gst/video/video.h>
+
+#include <dmabridge/board_profile.h>
+#include <dmabridge/dmabuf.h>
+#include <dmabridge/layout.h>
+#include <dmabridge/plan.h>
+
+#include "../../gst-plugin/common/dmabuf_memory.h"
+#include "outcome.h"
+
+using namespace dmabridge;
+
+namespace {
+
+struct BadInput
+{
+	const char *name;  /* the test's name */
+	const char *tried; /* in words, for the report */
+	std::function<Status()> attempt;
+	const char *expected; /* a part of the error message; null when it must be accepted */
+};
+
+template<typename T>
+Status statusOf(const Result<T> &result)
+{
+	return result ? Status() : Status(result.error());
+}
+
+/* Caps text to the layout the elements import with, then its validation. */
+Status capsLayout(const char *text)
+{
+	GstCaps *caps = gst_caps_from_string(text);
+	if (!caps)
+		return Error(EINVAL, "GStreamer could not parse the caps");
+	GstVideoInfo info;
+	bool parsed = gst_video_info_from_caps(&info, caps);
+	gst_caps_unref(caps);
+	if (!parsed)
+		return Error(EINVAL, "GStreamer refused the caps as video");
+	Result<Layout> layout = gst::layoutOf(nullptr, info);
+	if (!layout)
+		return layout.error();
+	return layout->validate();
+}
+
+Layout xrgb640()
+{
+	return *computeLayout(DRM_FORMAT_XRGB8888, 640, 480);
+}
+
+Layout nv12640()
+{
+	return *computeLayout(DRM_FORMAT_NV12, 640, 480);
+}
+
+Status dmaBufFromPipe()
+{
+	int fds[2];
+	if (::pipe2(fds, O_CLOEXEC) < 0)
+		return Error(errno, "pipe2");
+	UniqueFd writer(fds[1]);
+	return statusOf(DmaBuf::fromFd(UniqueFd(fds[0])));
+}
+
+Status dmaBufFromClosedFd()
+{
+	int raw = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+	::close(raw);
+	return statusOf(DmaBuf::fromFd(SharedFd(UniqueFd(raw))));
+}
+
+const BadInput kBadInputs[] = {
+	{ "PipeAsDmaBuf", "a pipe's fd given as a dma-buf", dmaBufFromPipe, "is not a dma-buf" },
+	{ "ClosedFd", "an fd number that was closed", dmaBufFromClosedFd, "EBADF" },
+	{ "InvalidFd", "fd -1", [] { return statusOf(DmaBuf::fromFd(UniqueFd())); },
+	  "invalid file descriptor" },
+	{ "BufferTooSmallForCaps", "640x480 XRGB8888 in a buffer one byte short",
+	  [] {
+		  uint64_t sizes[] = { 640 * 480 * 4 - 1 };
+		  return xrgb640().validate(sizes);
+	  },
+	  "past the end of its 1228799-byte buffer" },
+	{ "OnePixelRgb", "caps 1x1 BGRx",
+	  [] { return capsLayout("video/x-raw,format=BGRx,width=1,height=1"); }, nullptr },
+	{ "OnePixelNv12", "caps 1x1 NV12 (chroma rounded up)",
+	  [] { return capsLayout("video/x-raw,format=NV12,width=1,height=1"); }, nullptr },
+	{ "OddNv12", "caps 641x479 NV12",
+	  [] { return capsLayout("video/x-raw,format=NV12,width=641,height=479"); }, nullptr },
+	{ "HugeCaps", "caps 30000x30000 BGRx (3.6 GB: overflows a 32-bit size)",
+	  [] { return capsLayout("video/x-raw,format=BGRx,width=30000,height=30000"); },
+	  "is outside 1x1 to 16384x16384" },
+	{ "HugeLayout", "a 65536x65536 XRGB8888 layout (16 GiB)",
+	  [] { return statusOf(computeLayout(DRM_FORMAT_XRGB8888, 65536, 65536)); },
+	  "is outside 1x1 to 16384x16384" },
+	{ "LargestNv12Fits", "a 16384x16384 NV12 layout (384 MiB, the largest accepted)",
+	  [] { return statusOf(computeLayout(DRM_FORMAT_NV12, 16384, 16384)); }, nullptr },
+	{ "ZeroWidth", "a 0x480 layout",
+	  [] { return statusOf(computeLayout(DRM_FORMAT_XRGB8888, 0, 480)); }, "is outside 1x1" },
+	{ "StrideBelowMinimum", "640x480 XRGB8888 with a stride of 100 bytes",
+	  [] {
+		  Layout layout = xrgb640();
+		  layout.planes[0].stride = 100;
+		  return layout.validate();
+	  },
+	  "stride 100 is below the line length 2560" },
+	{ "StrideOverflow", "a stride of 4 GiB - 1 on 16384 lines, in a 1 MiB buffer",
+	  [] {
+		  Layout layout = xrgb640();
+		  layout.planes[0].stride = UINT32_MAX;
+		  layout.planes[0].size = uint64_t(UINT32_MAX) * 480;
+		  uint64_t sizes[] = { 1 << 20 };
+		  return layout.validate(sizes);
+	  },
+	  "past the end of its 1048576-byte buffer" },
+	{ "OffsetPastTheEnd", "NV12's chroma plane offset past the end of the buffer",
+	  [] {
+		  Layout layout = nv12640();
+		  layout.planes[1].offset = layout.bufferSize(0);
+		  uint64_t sizes[] = { nv12640().bufferSize(0) };
+		  return layout.validate(sizes);
+	  },
+	  "NV12 plane 1 ends at byte" },
+	{ "UnknownFourcc", "fourcc 'ABCD'",
+	  [] { return statusOf(computeLayout(fourcc_code('A', 'B', 'C', 'D'), 640, 480)); },
+	  "unknown format ABCD" },
+	{ "UnknownCapsFormat", "caps format v210 (a GStreamer format without a DRM fourcc)",
+	  [] { return capsLayout("video/x-raw,format=v210,width=640,height=480"); },
+	  "no DRM format for GStreamer format v210" },
+	{ "UnknownModifier", "640x480 XRGB8888 with modifier 0x0100000000000001",
+	  [] {
+		  Layout layout = xrgb640();
+		  layout.modifier = 0x0100000000000001ull;
+		  return layout.validate();
+	  },
+	  "modifier 0x100000000000001 of XRGB8888 is not supported" },
+	{ "PlaneCountMismatch", "NV12 with one plane",
+	  [] {
+		  Layout layout = nv12640();
+		  layout.planeCount = 1;
+		  return layout.validate();
+	  },
+	  "NV12 has 2 planes, the layout 1" },
+	{ "PlaneInMissingBuffer", "NV12 whose chroma plane is in a second buffer of one",
+	  [] {
+		  Layout layout = nv12640();
+		  layout.planes[1].buffer = 1;
+		  return layout.validate();
+	  },
+	  "NV12 plane 1 is in buffer 1 of 1" },
+	{ "PlanUnknownFormat", "a plan for fourcc 'ABCD'",
+	  [] {
+		  PlanRequest request;
+		  request.fourcc = fourcc_code('A', 'B', 'C', 'D');
+		  request.width = 640;
+		  request.height = 480;
+		  return statusOf(Planner().plan(request));
+	  },
+	  "cannot plan for unknown format ABCD" },
+	{ "ProfileWithoutSource", "a board profile whose constraint cites no source",
+	  [] {
+		  return statusOf(BoardProfile::parse("board test\ndevice cam\n  contiguous yes\n",
+						      "bad.board"));
+	  },
+	  "bad.board:3" },
+	{ "ProfileGarbage", "a board profile of binary garbage",
+	  [] {
+		  return statusOf(
+			  BoardProfile::parse(std::string("\x01\xff\x00zz", 5), "bin.board"));
+	  },
+	  "bin.board:1" },
+};
+
+void PrintTo(const BadInput &input, std::ostream *out)
+{
+	*out << input.tried;
+}
+
+class BadInputs : public ::testing::TestWithParam<BadInput>
+{
+};
+
+TEST_P(BadInputs, RefusedWithAReasonOrAcceptedCorrectly)
+{
+	const BadInput &input = GetParam();
+	Status status = input.attempt();
+	if (!input.expected) {
+		EXPECT_TRUE(status.ok()) << status.error().describe();
+		test::recordOutcome(input.tried,
+				    status ? "accepted" : "refused: " + status.error().describe());
+		return;
+	}
+	ASSERT_FALSE(status.ok()) << input.tried << " was accepted";
+	std::string message = status.error().describe();
+	EXPECT_NE(message.find(input.expected), std::string::npos) << message;
+	test::recordOutcome(input.tried, "refused: " + message);
+}
+
+INSTANTIATE_TEST_SUITE_P(Library, BadInputs, ::testing::ValuesIn(kBadInputs),
+			 [](const auto &param) { return std::string(param.param.name); });
+
+} /* namespace */
