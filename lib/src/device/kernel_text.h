@@ -19,7 +19,10 @@ std::string readTextFile(const std::string &path);
 /* The value of the first "key:" line, leading blanks removed; nullopt when absent. */
 std::optional<std::string> textField(std::string_view text, std::string_view key);
 
-/* A /proc/meminfo field ("CmaFree") in bytes; nullopt when absent or not "<n> kB". */
+/*
+ * A "<n> kB" field of /proc/meminfo ("CmaFree") or /proc/<pid>/status ("VmRSS") in
+ * bytes; nullopt when absent or not in kB.
+ */
 std::optional<uint64_t> meminfoBytes(std::string_view text, std::string_view key);
 
 /*
