@@ -29,10 +29,14 @@ struct GstDmabridgePoolClass
 	GstBufferPoolClass parent_class;
 };
 
-G_DEFINE_TYPE(GstDmabridgePool, gst_dmabridge_pool, GST_TYPE_BUFFER_POOL)
-
 GST_DEBUG_CATEGORY_STATIC(pool_debug);
 #define GST_CAT_DEFAULT pool_debug
+
+/* The category is made with the type, not the class: offerPlannedPool() logs before
+ * any pool exists. */
+G_DEFINE_TYPE_WITH_CODE(GstDmabridgePool, gst_dmabridge_pool, GST_TYPE_BUFFER_POOL,
+			GST_DEBUG_CATEGORY_INIT(pool_debug, "dmabridgepool", 0,
+						"dmabridge planned buffer pool"))
 
 static const gchar **gst_dmabridge_pool_get_options(GstBufferPool *)
 {
@@ -74,7 +78,6 @@ static void gst_dmabridge_pool_class_init(GstDmabridgePoolClass *klass)
 	GstBufferPoolClass *pool = GST_BUFFER_POOL_CLASS(klass);
 	pool->get_options = gst_dmabridge_pool_get_options;
 	pool->alloc_buffer = gst_dmabridge_pool_alloc_buffer;
-	GST_DEBUG_CATEGORY_INIT(pool_debug, "dmabridgepool", 0, "dmabridge planned buffer pool");
 }
 
 static void gst_dmabridge_pool_init(GstDmabridgePool *pool)
@@ -103,6 +106,7 @@ void offerPlannedPool(GstElement *element, GstQuery *query,
 		      const std::vector<DeviceConstraints> &consumers, unsigned count,
 		      ElementStats *stats)
 {
+	g_type_ensure(gst_dmabridge_pool_get_type());
 	GstCaps *caps = nullptr;
 	gboolean needPool = FALSE;
 	gst_query_parse_allocation(query, &caps, &needPool);

@@ -137,7 +137,8 @@ TEST(UpstreamToKms, SystemMemoryIsCopiedOnceWithTheReason)
 				g_signal_emit_by_name(in, "push-buffer", frame, &ret);
 				gst_buffer_unref(frame);
 			}
-			g_signal_emit_by_name(in, "end-of-stream", nullptr);
+			GstFlowReturn ended;
+			g_signal_emit_by_name(in, "end-of-stream", &ended);
 			gst_object_unref(in);
 		});
 	expectDisplayed(run, kCount);

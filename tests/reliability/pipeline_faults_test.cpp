@@ -177,7 +177,8 @@ void pushUdmabufFrames(GstElement *pipeline, unsigned count, std::string &failur
 		g_signal_emit_by_name(in, "push-buffer", frame, &ret);
 		gst_buffer_unref(frame);
 	}
-	g_signal_emit_by_name(in, "end-of-stream", nullptr);
+	GstFlowReturn ended;
+	g_signal_emit_by_name(in, "end-of-stream", &ended);
 	gst_object_unref(allocator);
 	gst_object_unref(in);
 }
