@@ -109,7 +109,12 @@ static GstCaps *bridge_transform_caps(GstBaseTransform *, GstPadDirection direct
 static GstCaps *bridge_fixate_caps(GstBaseTransform *base, GstPadDirection direction, GstCaps *caps,
 				   GstCaps *othercaps)
 {
-	othercaps = gst::cheapestCaps(caps, othercaps);
+	GstPad *pad = direction == GST_PAD_SINK ? GST_BASE_TRANSFORM_SRC_PAD(base)
+						: GST_BASE_TRANSFORM_SINK_PAD(base);
+	GstCaps *peer = gst_pad_peer_query_caps(pad, nullptr);
+	othercaps = gst::cheapestCaps(caps, othercaps, peer);
+	if (peer)
+		gst_caps_unref(peer);
 	return GST_BASE_TRANSFORM_CLASS(gst_dmabridge_bridge_parent_class)
 		->fixate_caps(base, direction, caps, othercaps);
 }

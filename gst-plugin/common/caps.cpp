@@ -11,8 +11,19 @@
 
 namespace dmabridge::gst {
 
-GstCaps *capsFor(const std::vector<FormatModifiers> &formats,
-		 const std::vector<std::pair<uint32_t, uint32_t>> &sizes)
+namespace {
+
+void setDimension(GstStructure *structure, const char *name, uint32_t min, uint32_t max)
+{
+	if (min >= max)
+		gst_structure_set(structure, name, G_TYPE_INT, int(min), nullptr);
+	else
+		gst_structure_set(structure, name, GST_TYPE_INT_RANGE, int(min), int(max), nullptr);
+}
+
+} /* namespace */
+
+GstCaps *capsFor(const std::vector<FormatModifiers> &formats, const std::vector<SizeRange> &sizes)
 {
 	GValue list = G_VALUE_INIT;
 	g_value_init(&list, GST_TYPE_LIST);
@@ -32,9 +43,12 @@ GstCaps *capsFor(const std::vector<FormatModifiers> &formats,
 		gst_structure_set_value(raw, "format", &list);
 		structures.push_back(raw);
 	};
-	for (const auto &[width, height] : sizes)
-		add(gst_structure_new("video/x-raw", "width", G_TYPE_INT, int(width), "height",
-				      G_TYPE_INT, int(height), nullptr));
+	for (const SizeRange &size : sizes) {
+		GstStructure *raw = gst_structure_new_empty("video/x-raw");
+		setDimension(raw, "width", size.minWidth, size.maxWidth);
+		setDimension(raw, "height", size.minHeight, size.maxHeight);
+		add(raw);
+	}
 	if (sizes.empty())
 		add(gst_structure_new("video/x-raw", "width", GST_TYPE_INT_RANGE, 1,
 				      int(kMaxDimension), "height", GST_TYPE_INT_RANGE, 1,
@@ -65,9 +79,23 @@ int nearest(const GstStructure *s, const char *field, int want)
 	return want;
 }
 
+/* Whether caps hold a structure of exactly this size (a size, not within a range). */
+bool listsSize(GstCaps *caps, int width, int height)
+{
+	for (guint i = 0; caps && i < gst_caps_get_size(caps); i++) {
+		const GstStructure *s = gst_caps_get_structure(caps, i);
+		const GValue *w = gst_structure_get_value(s, "width");
+		const GValue *h = gst_structure_get_value(s, "height");
+		if (w && h && G_VALUE_HOLDS_INT(w) && G_VALUE_HOLDS_INT(h) &&
+		    g_value_get_int(w) == width && g_value_get_int(h) == height)
+			return true;
+	}
+	return false;
+}
+
 } /* namespace */
 
-GstCaps *cheapestCaps(GstCaps *caps, GstCaps *othercaps)
+GstCaps *cheapestCaps(GstCaps *caps, GstCaps *othercaps, GstCaps *peer)
 {
 	GstStructure *in = gst_caps_get_structure(caps, 0);
 	const char *format = gst_structure_get_string(in, "format");
@@ -82,10 +110,17 @@ GstCaps *cheapestCaps(GstCaps *caps, GstCaps *othercaps)
 		const char *theirs = gst_structure_get_string(candidate, "format");
 		int w = nearest(candidate, "width", width),
 		    h = nearest(candidate, "height", height);
-		int64_t cost =
-			(theirs && std::strcmp(theirs, format) == 0) ? 0 : (int64_t(1) << 50);
+		bool converted = !theirs || std::strcmp(theirs, format) != 0;
+		int64_t cost = converted ? (int64_t(1) << 50) : 0;
 		if (w < width || h < height)
 			cost += int64_t(1) << 40; /* cropping loses pixels */
+		/*
+		 * A size the peer lists on its own (a display's mode) is shown whole; one it
+		 * takes only within a range may be cropped (a display shows a larger frame's
+		 * corner). When the frame is copied anyway, a listed size that holds it wins.
+		 */
+		if (converted && peer && !listsSize(peer, w, h))
+			cost += int64_t(1) << 30;
 		cost += std::abs(int64_t(w) * h - int64_t(width) * height);
 		if (cost < bestCost)
 			bestCost = cost, best = int(i);

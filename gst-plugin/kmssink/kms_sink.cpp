@@ -11,10 +11,12 @@
  */
 #include "kms_sink.h"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <tuple>
 
 #include <drm_fourcc.h>
 #include <gst/video/gstvideosink.h>
@@ -213,11 +215,35 @@ static gboolean sink_stop(GstBaseSink *base)
 	return TRUE;
 }
 
+/*
+ * The plane is not known to scale: the sizes of the modes first, then any larger frame,
+ * which the display crops to the largest mode inside it. One range for each mode that
+ * no smaller mode fits inside.
+ */
+static std::vector<gst::SizeRange> displaySizes(const KmsDisplay &display)
+{
+	auto [maxWidth, maxHeight] = display.maxFrameSize();
+	maxWidth = std::min(maxWidth ? maxWidth : kMaxDimension, kMaxDimension);
+	maxHeight = std::min(maxHeight ? maxHeight : kMaxDimension, kMaxDimension);
+	std::vector<std::pair<uint32_t, uint32_t>> modes = display.modeSizes();
+	std::vector<gst::SizeRange> sizes;
+	for (const auto &[width, height] : modes)
+		sizes.push_back({ width, height, width, height });
+	for (const auto &[width, height] : modes) {
+		bool smallest = std::none_of(modes.begin(), modes.end(), [&](const auto &other) {
+			return other != std::pair{ width, height } && other.first <= width &&
+			       other.second <= height;
+		});
+		if (smallest && width <= maxWidth && height <= maxHeight)
+			sizes.push_back({ width, height, maxWidth, maxHeight });
+	}
+	return sizes;
+}
+
 static GstCaps *sink_get_caps(GstBaseSink *base, GstCaps *filter)
 {
 	SinkImpl &s = *impl(base);
-	/* The plane is not known to scale: only frames of a mode's size fill the screen. */
-	GstCaps *caps = s.drm ? gst::capsFor(s.constraints.formats, s.display->modeSizes())
+	GstCaps *caps = s.drm ? gst::capsFor(s.constraints.formats, displaySizes(*s.display))
 			      : gst_pad_get_pad_template_caps(GST_BASE_SINK_PAD(base));
 	/* The display's order first: it knows which format it shows best. */
 	return gst::applyFilter(caps, filter, false);
@@ -422,8 +448,11 @@ static GstStructure *readBack(GstBaseSink *base)
 	}
 	/* Verification reads are counted apart: they are not part of showing frames. */
 	uint64_t syncs = 0;
+	/* A frame larger than the mode is shown from its top-left corner: compare that. */
+	Layout shown = s.shownLayout;
+	std::tie(shown.width, shown.height) = s.display->shownSize(shown.width, shown.height);
 	uint64_t differing =
-		gst::differingPixels(s.shownBuffers[0], s.shownLayout, *target, layout, &syncs);
+		gst::differingPixels(s.shownBuffers[0], shown, *target, layout, &syncs);
 	uint64_t colours = gst::distinctColours(*target, layout, &syncs);
 	GST_INFO_OBJECT(base,
 			"writeback: %" G_GUINT64_FORMAT " pixels differ, %" G_GUINT64_FORMAT

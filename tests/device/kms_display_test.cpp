@@ -2,7 +2,8 @@
 /*
  * DRM import and display on vkms: a buffer imported twice costs one framebuffer, nothing
  * leaks, and a frame vivid captured into planned buffers is displayed through an atomic
- * commit, then read back through the writeback connector pixel for pixel.
+ * commit, then read back through the writeback connector pixel for pixel; a frame of no
+ * mode's size is cropped to the largest mode inside it.
  */
 #include <algorithm>
 #include <cstring>
@@ -86,6 +87,65 @@ TEST(KmsImport, BufferSmallerThanLayoutIsRefused)
 	EXPECT_NE(framebuffer.error().message().find("past the end of its 4096-byte buffer"),
 		  std::string::npos)
 		<< framebuffer.error().message();
+}
+
+/*
+ * A frame of no mode's size: vkms's plane neither scales nor positions, so the display
+ * takes the largest mode inside the frame and shows its top-left corner, as upstream
+ * kmssink does.
+ */
+TEST(KmsDisplayModes, LargerFrameIsCroppedToTheLargestModeInside)
+{
+	Result<DrmDevice> vkms = DrmDevice::openByDriver("vkms");
+	DMABRIDGE_REQUIRE_DEVICE(vkms.ok(), vkms.error().message());
+	Result<KmsDisplay> output = KmsDisplay::open(*vkms);
+	ASSERT_TRUE(output.ok()) << output.error().describe();
+	ASSERT_TRUE(output->hasWriteback());
+
+	constexpr uint32_t width = 1930, height = 1090;
+	std::pair<uint32_t, uint32_t> expected{ 0, 0 };
+	for (const auto &size : output->modeSizes()) {
+		ASSERT_NE(size, std::pair(width, height)) << "the frame must have no mode";
+		if (size.first <= width && size.second <= height &&
+		    uint64_t(size.first) * size.second > uint64_t(expected.first) * expected.second)
+			expected = size;
+	}
+	ASSERT_GT(expected.first, 0u) << "vkms has a mode smaller than the frame";
+	EXPECT_EQ(output->shownSize(width, height), expected);
+
+	Layout layout;
+	Result<DmaBuf> frame =
+		vkms->allocateDumb(*computeLayout(DRM_FORMAT_XRGB8888, width, height), &layout);
+	ASSERT_TRUE(frame.ok()) << frame.error().describe();
+	{
+		CpuAccess access(*frame, CpuAccessMode::Write);
+		ASSERT_TRUE(access.isValid()) << access.error().describe();
+		for (uint32_t y = 0; y < height; y++) {
+			auto *line = reinterpret_cast<uint32_t *>(access.write().data() +
+								  y * layout.planes[0].stride);
+			for (uint32_t x = 0; x < width; x++)
+				line[x] = (x * 7 + y * 13) & 0xffffff;
+		}
+	}
+	FramebufferCache cache(*vkms);
+	Result<uint32_t> framebuffer = cache.framebuffer({ &*frame, 1 }, layout);
+	ASSERT_TRUE(framebuffer.ok()) << framebuffer.error().describe();
+	Status shown = output->show(*framebuffer, layout);
+	ASSERT_TRUE(shown.ok()) << shown.error().describe();
+	EXPECT_EQ(std::pair(output->width(), output->height()), expected);
+
+	Layout readLayout;
+	Result<DmaBuf> readBack = vkms->allocateDumb(
+		*computeLayout(DRM_FORMAT_XRGB8888, expected.first, expected.second), &readLayout);
+	ASSERT_TRUE(readBack.ok()) << readBack.error().describe();
+	Status read = output->readBack(cache, *readBack, readLayout);
+	ASSERT_TRUE(read.ok()) << read.error().describe();
+	Layout corner = layout;
+	corner.width = expected.first;
+	corner.height = expected.second;
+	EXPECT_EQ(test::differingPixels(*frame, corner, *readBack, readLayout), 0u)
+		<< "the display did not show the frame's top-left " << readLayout.describe();
+	EXPECT_TRUE(output->disable().ok());
 }
 
 class CaptureToDisplay : public ::testing::TestWithParam<const char *>

@@ -83,6 +83,24 @@ INSTANTIATE_TEST_SUITE_P(Board, VividToKms, ::testing::Values("vivid-000", "vivi
 			 [](const auto &param) { return test::testName(param.param); });
 
 /*
+ * 3840x2160, vivid's largest size, which vkms has no mode of (its 4K mode is 4096x2160):
+ * the sink still takes it, and the display shows the frame's top-left corner in the
+ * largest mode inside it (vkms's plane cannot scale), with no copy.
+ */
+TEST(VividToKmsCropped, FrameOfNoModesSizeIsShownCropped)
+{
+	DMABRIDGE_REQUIRE_DEVICE(!videoNode("vivid-000").empty(), "vivid-000");
+	constexpr int frames = 10;
+	PipelineRun run =
+		runPipeline("dmabridgev4l2src name=src device-name=vivid-000 num-buffers=" +
+			    std::to_string(frames) +
+			    " ! video/x-raw(memory:DMABuf),width=3840,height=2160 ! " + kSink);
+	expectDisplayed(run, frames);
+	expectZeroCopy(run.stats.at("src"), "dmabridgev4l2src");
+	expectZeroCopy(run.stats.at("sink"), "dmabridgekmssink");
+}
+
+/*
  * Pipeline 6: upstream v4l2src exporting its own buffers (io-mode=dmabuf), or importing
  * the ones of the sink's planned pool (io-mode=dmabuf-import): imports follow the pool,
  * not the frame count.

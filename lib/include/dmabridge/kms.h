@@ -18,7 +18,8 @@ namespace dmabridge {
 /*
  * A display output driven by atomic KMS: one connector, its CRTC and a plane that takes
  * the format. show() puts a framebuffer full-screen on the plane (the first commit sets
- * the mode). On devices with a writeback connector (vkms), readBack() captures what the
+ * the mode: of the frame's size, else the largest mode inside the frame, cropped to it).
+ * On devices with a writeback connector (vkms), readBack() captures what the
  * CRTC output into a dma-buf, to check pixels on the display side.
  */
 class KmsDisplay
@@ -39,6 +40,14 @@ public:
 
 	/* The sizes of the connector's modes, preferred first, each once. */
 	std::vector<std::pair<uint32_t, uint32_t>> modeSizes() const;
+	/* The largest framebuffer the device takes (its mode_config max_width/height). */
+	std::pair<uint32_t, uint32_t> maxFrameSize() const;
+	/*
+	 * The region of a frame of this size that show() puts on screen, from its top-left
+	 * corner: the mode's size when the frame covers the mode (the mode in use, or the one
+	 * the first show() would set), else the whole frame, scaled.
+	 */
+	std::pair<uint32_t, uint32_t> shownSize(uint32_t width, uint32_t height) const;
 
 	uint32_t width() const;
 	uint32_t height() const;
@@ -49,7 +58,7 @@ public:
 	/* Whether the plane takes fourcc in the linear layout (IN_FORMATS, or the format list). */
 	bool planeTakes(uint32_t fourcc, uint64_t modifier = kModifierLinear) const;
 
-	/* Shows framebuffer (of layout's size) scaled to the whole mode, in one atomic commit. */
+	/* Shows framebuffer (of layout's size) on the whole mode, in one atomic commit. */
 	Status show(uint32_t framebuffer, const Layout &layout);
 	/* Turns the plane and CRTC off. */
 	Status disable();

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * One display output through atomic KMS. The first show() sets the mode (the connector's
- * mode of the frame's size when it has one, so planes that can't scale still cover the
- * CRTC); later ones only move the plane to a new framebuffer.
+ * One display output through atomic KMS. The first show() sets the mode; later ones only
+ * move the plane to a new framebuffer. Planes are not assumed to scale or to be smaller
+ * than the CRTC (vkms's primary plane does neither), so the mode is the connector's mode
+ * of the frame's size when it has one, else the largest mode inside the frame, whose
+ * top-left corner is shown (as upstream kmssink crops a frame larger than the screen).
+ * Only a frame smaller than every mode is scaled, where the plane can.
  *
  * readBack() adds the writeback connector to the CRTC for one frame and waits on its
  * out-fence. Where the writeback encoder can't be a clone of the display's (vkms in Linux
@@ -35,6 +38,7 @@ struct KmsDisplay::State
 	uint32_t crtc = 0;
 	uint32_t plane = 0;
 	std::vector<drmModeModeInfo> modes;
+	uint32_t maxWidth = 0, maxHeight = 0; /* of a framebuffer */
 	drmModeModeInfo mode = {};
 	uint32_t modeBlob = 0;
 	bool modeSet = false;
@@ -64,6 +68,22 @@ struct KmsDisplay::State
 };
 
 namespace {
+
+/* The mode of the frame's size, else the largest (by area) inside it; null if none. */
+const drmModeModeInfo *modeFor(const std::vector<drmModeModeInfo> &modes, uint32_t width,
+			       uint32_t height)
+{
+	const drmModeModeInfo *best = nullptr;
+	for (const drmModeModeInfo &mode : modes) {
+		if (mode.hdisplay == width && mode.vdisplay == height)
+			return &mode;
+		if (mode.hdisplay <= width && mode.vdisplay <= height &&
+		    (!best || uint64_t(mode.hdisplay) * mode.vdisplay >
+				      uint64_t(best->hdisplay) * best->vdisplay))
+			best = &mode;
+	}
+	return best;
+}
 
 struct AtomicRequest
 {
@@ -169,6 +189,8 @@ Result<KmsDisplay> KmsDisplay::open(const DrmDevice &device, const Options &opti
 				     " with a mode and a CRTC");
 	}
 	state->crtc = resources->crtcs[crtcIndex];
+	state->maxWidth = resources->max_width;
+	state->maxHeight = resources->max_height;
 	state->writebackClones =
 		state->writeback && encodersClone(fd, resources, writebackEncoder, displayEncoder);
 	drmModeFreeResources(resources);
@@ -208,6 +230,22 @@ Result<KmsDisplay> KmsDisplay::open(const DrmDevice &device, const Options &opti
 			DrmProperties(fd, state->writeback, DRM_MODE_OBJECT_CONNECTOR);
 	state->formats = internal::planeFormats(fd, state->plane);
 	return KmsDisplay(std::move(state));
+}
+
+std::pair<uint32_t, uint32_t> KmsDisplay::maxFrameSize() const
+{
+	return { state_->maxWidth, state_->maxHeight };
+}
+
+std::pair<uint32_t, uint32_t> KmsDisplay::shownSize(uint32_t width, uint32_t height) const
+{
+	const drmModeModeInfo *mode = &state_->mode;
+	if (!state_->modeSet)
+		if (const drmModeModeInfo *fits = modeFor(state_->modes, width, height))
+			mode = fits;
+	if (width >= mode->hdisplay && height >= mode->vdisplay)
+		return { mode->hdisplay, mode->vdisplay };
+	return { width, height };
 }
 
 std::vector<std::pair<uint32_t, uint32_t>> KmsDisplay::modeSizes() const
@@ -287,10 +325,7 @@ Status KmsDisplay::show(uint32_t framebuffer, const Layout &layout)
 	AtomicRequest atomic;
 	uint32_t flags = 0;
 	if (!s.modeSet) {
-		auto fits = std::find_if(s.modes.begin(), s.modes.end(), [&](const auto &m) {
-			return m.hdisplay == layout.width && m.vdisplay == layout.height;
-		});
-		if (fits != s.modes.end())
+		if (const drmModeModeInfo *fits = modeFor(s.modes, layout.width, layout.height))
 			s.mode = *fits;
 		if (s.modeBlob)
 			drmModeDestroyPropertyBlob(s.fd.get(), s.modeBlob);
@@ -303,14 +338,13 @@ Status KmsDisplay::show(uint32_t framebuffer, const Layout &layout)
 				     label() + ": CRTC or connector lacks atomic properties");
 		flags |= DRM_MODE_ATOMIC_ALLOW_MODESET;
 	}
+	auto [width, height] = shownSize(layout.width, layout.height);
 	bool ok = State::add(atomic.req, s.plane, s.planeProps, "FB_ID", framebuffer) &&
 		  State::add(atomic.req, s.plane, s.planeProps, "CRTC_ID", s.crtc) &&
 		  State::add(atomic.req, s.plane, s.planeProps, "SRC_X", 0) &&
 		  State::add(atomic.req, s.plane, s.planeProps, "SRC_Y", 0) &&
-		  State::add(atomic.req, s.plane, s.planeProps, "SRC_W",
-			     uint64_t(layout.width) << 16) &&
-		  State::add(atomic.req, s.plane, s.planeProps, "SRC_H",
-			     uint64_t(layout.height) << 16) &&
+		  State::add(atomic.req, s.plane, s.planeProps, "SRC_W", uint64_t(width) << 16) &&
+		  State::add(atomic.req, s.plane, s.planeProps, "SRC_H", uint64_t(height) << 16) &&
 		  State::add(atomic.req, s.plane, s.planeProps, "CRTC_X", 0) &&
 		  State::add(atomic.req, s.plane, s.planeProps, "CRTC_Y", 0) &&
 		  State::add(atomic.req, s.plane, s.planeProps, "CRTC_W", s.mode.hdisplay) &&
@@ -322,10 +356,9 @@ Status KmsDisplay::show(uint32_t framebuffer, const Layout &layout)
 		std::string what = "atomic commit of " + layout.describe() + " on a " +
 				   std::to_string(s.mode.hdisplay) + "x" +
 				   std::to_string(s.mode.vdisplay) + " mode";
-		if (err == EINVAL &&
-		    (layout.width != s.mode.hdisplay || layout.height != s.mode.vdisplay))
+		if (err == EINVAL && (width != s.mode.hdisplay || height != s.mode.vdisplay))
 			what += " (the plane may not scale: the connector has no mode of the "
-				"frame's size)";
+				"frame's size or smaller)";
 		return s.fail(err, what);
 	}
 	s.modeSet = true;
