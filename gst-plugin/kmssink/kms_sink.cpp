@@ -98,7 +98,9 @@ struct SinkImpl
 	std::vector<DmaBuf> copyBuffers;
 	Layout copyLayout;
 	unsigned nextCopy = 0;
-	std::string lastCopyReason;
+	/* Why frames are copied, as last explained: empty for zero-copy, unset before the
+	 * first frame. The explanation is rebuilt only when it changes. */
+	std::optional<std::string> explained;
 };
 
 SinkImpl *impl(gpointer sink)
@@ -139,6 +141,7 @@ static gboolean sink_start(GstBaseSink *base)
 {
 	SinkImpl &s = *impl(base);
 	s.stats.reset();
+	s.explained.reset();
 	Result<DrmDevice> drm = openDevice(s);
 	if (!drm) {
 		GST_ELEMENT_ERROR(base, RESOURCE, OPEN_READ_WRITE,
@@ -372,12 +375,13 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 	} else if (memory) {
 		Result<uint32_t> fb = import(s, memory, dmabufs, *layout);
 		shown = fb ? s.display->show(*fb, *layout) : Status(fb.error());
-		if (shown) {
+		if (shown && s.explained != "") {
 			s.stats.setExplanation(
 				"zero-copy: " + s.constraints.name +
 				" shows the upstream dma-bufs as they are, each imported "
 				"once");
-		} else {
+			s.explained = "";
+		} else if (!shown) {
 			copyReason = "the display refused the upstream dma-buf: " +
 				     shown.error().describe();
 			GST_WARNING_OBJECT(video, "%s: its frames are copied once each",
@@ -390,10 +394,11 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 	}
 
 	if (!copyReason.empty()) {
-		if (copyReason != s.lastCopyReason) {
+		if (s.explained != copyReason) {
 			GST_CAT_INFO_OBJECT(performance, video, "frame copy: %s",
 					    copyReason.c_str());
-			s.lastCopyReason = copyReason;
+			s.stats.setExplanation("one copy a frame: " + copyReason);
+			s.explained = copyReason;
 		}
 		Result<unsigned> index = copyFrame(s, buffer, *layout, dmabufs);
 		if (!index) {
@@ -409,7 +414,6 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 					  ("%s", shown.error().describe().c_str()), (nullptr));
 			return GST_FLOW_ERROR;
 		}
-		s.stats.setExplanation("one copy a frame: " + copyReason);
 		dmabufs = copy;
 		layout = s.copyLayout;
 	}

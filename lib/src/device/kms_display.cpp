@@ -42,6 +42,15 @@ struct KmsDisplay::State
 	drmModeModeInfo mode = {};
 	uint32_t modeBlob = 0;
 	bool modeSet = false;
+	/* What the plane shows since the last full commit: later frames like it only flip. */
+	struct Scanout
+	{
+		uint32_t fourcc = 0;
+		uint64_t modifier = 0;
+		uint32_t width = 0, height = 0;
+		bool operator==(const Scanout &) const = default;
+	} scanout;
+	uint32_t fbIdProperty = 0;
 	DrmProperties connectorProps, writebackProps, crtcProps, planeProps;
 	std::vector<FormatModifiers> formats;
 	uint64_t commits = 0;
@@ -56,6 +65,23 @@ struct KmsDisplay::State
 	{
 		return Error::fromErrno(err, device + " connector " + std::to_string(connector) +
 						     ": " + what);
+	}
+
+	/*
+	 * Moves the plane to another framebuffer: an atomic commit of FB_ID alone, made
+	 * without libdrm's request (which allocates, copies and sorts on every commit).
+	 */
+	bool flip(uint32_t framebuffer)
+	{
+		uint32_t objects[] = { plane }, counts[] = { 1 }, props[] = { fbIdProperty };
+		uint64_t values[] = { framebuffer };
+		drm_mode_atomic atomic = {};
+		atomic.count_objs = 1;
+		atomic.objs_ptr = reinterpret_cast<uintptr_t>(objects);
+		atomic.count_props_ptr = reinterpret_cast<uintptr_t>(counts);
+		atomic.props_ptr = reinterpret_cast<uintptr_t>(props);
+		atomic.prop_values_ptr = reinterpret_cast<uintptr_t>(values);
+		return drmIoctl(fd.get(), DRM_IOCTL_MODE_ATOMIC, &atomic) == 0;
 	}
 
 	/* Adds object.name = value to req; false when the object has no such property. */
@@ -225,6 +251,7 @@ Result<KmsDisplay> KmsDisplay::open(const DrmDevice &device, const Options &opti
 	state->connectorProps = DrmProperties(fd, state->connector, DRM_MODE_OBJECT_CONNECTOR);
 	state->crtcProps = DrmProperties(fd, state->crtc, DRM_MODE_OBJECT_CRTC);
 	state->planeProps = DrmProperties(fd, state->plane, DRM_MODE_OBJECT_PLANE);
+	state->fbIdProperty = state->planeProps.id("FB_ID");
 	if (state->writeback)
 		state->writebackProps =
 			DrmProperties(fd, state->writeback, DRM_MODE_OBJECT_CONNECTOR);
@@ -315,6 +342,23 @@ bool KmsDisplay::hasWriteback() const
 Status KmsDisplay::show(uint32_t framebuffer, const Layout &layout)
 {
 	State &s = *state_;
+	auto [width, height] = shownSize(layout.width, layout.height);
+	State::Scanout scanout{ layout.fourcc, layout.modifier, width, height };
+	auto failed = [&](int err) {
+		std::string what = "atomic commit of " + layout.describe() + " on a " +
+				   std::to_string(s.mode.hdisplay) + "x" +
+				   std::to_string(s.mode.vdisplay) + " mode";
+		if (err == EINVAL && (width != s.mode.hdisplay || height != s.mode.vdisplay))
+			what += " (the plane may not scale: the connector has no mode of the "
+				"frame's size or smaller)";
+		return s.fail(err, what);
+	};
+	if (s.modeSet && s.fbIdProperty && scanout == s.scanout) {
+		if (!s.flip(framebuffer))
+			return failed(errno);
+		s.commits++;
+		return {};
+	}
 	if (!planeTakes(layout.fourcc, layout.modifier)) {
 		std::string taken;
 		for (const FormatModifiers &format : s.formats)
@@ -338,7 +382,6 @@ Status KmsDisplay::show(uint32_t framebuffer, const Layout &layout)
 				     label() + ": CRTC or connector lacks atomic properties");
 		flags |= DRM_MODE_ATOMIC_ALLOW_MODESET;
 	}
-	auto [width, height] = shownSize(layout.width, layout.height);
 	bool ok = State::add(atomic.req, s.plane, s.planeProps, "FB_ID", framebuffer) &&
 		  State::add(atomic.req, s.plane, s.planeProps, "CRTC_ID", s.crtc) &&
 		  State::add(atomic.req, s.plane, s.planeProps, "SRC_X", 0) &&
@@ -351,17 +394,10 @@ Status KmsDisplay::show(uint32_t framebuffer, const Layout &layout)
 		  State::add(atomic.req, s.plane, s.planeProps, "CRTC_H", s.mode.vdisplay);
 	if (!ok)
 		return Error(ENOTSUP, label() + ": the plane lacks atomic properties");
-	if (drmModeAtomicCommit(s.fd.get(), atomic.req, flags, nullptr) < 0) {
-		int err = errno;
-		std::string what = "atomic commit of " + layout.describe() + " on a " +
-				   std::to_string(s.mode.hdisplay) + "x" +
-				   std::to_string(s.mode.vdisplay) + " mode";
-		if (err == EINVAL && (width != s.mode.hdisplay || height != s.mode.vdisplay))
-			what += " (the plane may not scale: the connector has no mode of the "
-				"frame's size or smaller)";
-		return s.fail(err, what);
-	}
+	if (drmModeAtomicCommit(s.fd.get(), atomic.req, flags, nullptr) < 0)
+		return failed(errno);
 	s.modeSet = true;
+	s.scanout = scanout;
 	s.commits++;
 	return {};
 }
