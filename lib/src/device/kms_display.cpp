@@ -342,7 +342,9 @@ bool KmsDisplay::hasWriteback() const
 Status KmsDisplay::show(uint32_t framebuffer, const Layout &layout)
 {
 	State &s = *state_;
-	auto [width, height] = shownSize(layout.width, layout.height);
+	/* Plain variables: the lambda below captures them (clang refuses structured bindings). */
+	std::pair<uint32_t, uint32_t> shown = shownSize(layout.width, layout.height);
+	uint32_t width = shown.first, height = shown.second;
 	State::Scanout scanout{ layout.fourcc, layout.modifier, width, height };
 	auto failed = [&](int err) {
 		std::string what = "atomic commit of " + layout.describe() + " on a " +
