@@ -10,6 +10,17 @@
 
 namespace dmabridge::test {
 
+Result<DmaBuf> heapBuffer(bool contiguous, size_t size, const char *name)
+{
+	Result<HeapInfo> info = findHeap(contiguous);
+	if (!info)
+		return info.error();
+	Result<DmaHeap> heap = DmaHeap::open(*info);
+	if (!heap)
+		return heap.error();
+	return heap->allocate(size, name);
+}
+
 std::vector<DmaBuf> allocateFromHeap(const Plan &plan)
 {
 	Result<AllocatedBuffers> allocated = allocateBuffers(plan, "dmabridge-test");

@@ -14,6 +14,9 @@ namespace dmabridge::test {
 
 inline constexpr uint8_t kSentinel = 0xa5;
 
+/* One buffer of size bytes from the first contiguous (CMA) or scatter-gather heap. */
+Result<DmaBuf> heapBuffer(bool contiguous, size_t size, const char *name);
+
 /* The plan's buffers from its heap, each filled with kSentinel through the sync scope. */
 std::vector<DmaBuf> allocateFromHeap(const Plan &plan);
 

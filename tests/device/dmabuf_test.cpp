@@ -27,17 +27,6 @@ using namespace dmabridge;
 
 namespace {
 
-Result<DmaBuf> systemBuffer(size_t size)
-{
-	Result<HeapInfo> heap = findHeap(false);
-	if (!heap)
-		return heap.error();
-	Result<DmaHeap> open = DmaHeap::open(*heap);
-	if (!open)
-		return open.error();
-	return open->allocate(size, "dmabuf-test");
-}
-
 /* The fds open now; the listing's own directory fd, closed by then, is left out. */
 std::set<int> openFds()
 {
@@ -92,7 +81,7 @@ size_t showAndCompare(const DrmDevice &vkms, const DmaBuf &buffer, const Layout 
 
 TEST(DmaBufOnBoard, NameIdentityAndFences)
 {
-	Result<DmaBuf> buffer = systemBuffer(65536);
+	Result<DmaBuf> buffer = test::heapBuffer(false, 65536, "dmabuf-test");
 	DMABRIDGE_REQUIRE_DEVICE(buffer.ok(), buffer.error().message());
 	EXPECT_EQ(buffer->size(), 65536u);
 	EXPECT_EQ(buffer->name(), "dmabuf-test");
@@ -122,7 +111,7 @@ TEST(DmaBufOnBoard, EveryFdTheLibraryCreatesIsCloseOnExec)
 	DMABRIDGE_REQUIRE_DEVICE(vkms.ok(), vkms.error().message());
 	std::set<int> before = openFds();
 
-	Result<DmaBuf> heapBuffer = systemBuffer(4096);
+	Result<DmaBuf> heapBuffer = test::heapBuffer(false, 4096, "dmabuf-test");
 	Result<DmaBuf> udmabuf = allocateUdmabuf(4096);
 	Result<V4l2Device> camera = V4l2Device::openByName("vivid-001");
 	Result<DmaBuf> dumb = vkms->allocateDumb(*computeLayout(DRM_FORMAT_XRGB8888, 64, 64));

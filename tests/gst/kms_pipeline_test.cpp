@@ -141,8 +141,7 @@ TEST(UpstreamToKms, SystemMemoryIsCopiedOnceWithTheReason)
 		"framerate=30/1 ! " +
 			std::string(kSink),
 		120, [](GstElement *pipeline) {
-			GstElement *in = gst_bin_get_by_name(GST_BIN(pipeline), "in");
-			for (unsigned i = 0; i < kCount; i++) {
+			tools::feedAppsrc(pipeline, "in", kCount, [](unsigned i) {
 				GstBuffer *frame = gst_buffer_new_allocate(
 					nullptr, kWidth * kHeight * 4, nullptr);
 				GstMapInfo map;
@@ -150,14 +149,8 @@ TEST(UpstreamToKms, SystemMemoryIsCopiedOnceWithTheReason)
 				for (size_t p = 0; p < map.size; p++)
 					map.data[p] = uint8_t(p / 4 * (i + 1) + p % 4 * 64);
 				gst_buffer_unmap(frame, &map);
-				GST_BUFFER_PTS(frame) = i * GST_SECOND / 30;
-				GstFlowReturn ret;
-				g_signal_emit_by_name(in, "push-buffer", frame, &ret);
-				gst_buffer_unref(frame);
-			}
-			GstFlowReturn ended;
-			g_signal_emit_by_name(in, "end-of-stream", &ended);
-			gst_object_unref(in);
+				return frame;
+			});
 		});
 	expectDisplayed(run, kCount);
 	const tools::Stats &sink = run.stats.at("sink");

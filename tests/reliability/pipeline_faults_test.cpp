@@ -154,14 +154,13 @@ TEST(PipelineFaults, FrameMarkedBadIsNotShown)
 /* GstBuffers of udmabuf memory, which vkms (Linux 6.1) can't map to compose. */
 void pushUdmabufFrames(GstElement *pipeline, unsigned count, std::string &failure)
 {
-	GstElement *in = gst_bin_get_by_name(GST_BIN(pipeline), "in");
 	GstAllocator *allocator = gst_dmabuf_allocator_new();
 	Layout layout = *computeLayout(DRM_FORMAT_XRGB8888, 640, 480);
-	for (unsigned i = 0; i < count && failure.empty(); i++) {
+	tools::feedAppsrc(pipeline, "in", count, [&](unsigned i) -> GstBuffer * {
 		Result<DmaBuf> buffer = allocateUdmabuf(layout.bufferSize(0), "refused-frame");
 		if (!buffer) {
 			failure = buffer.error().describe();
-			break;
+			return nullptr;
 		}
 		{
 			CpuAccess write(*buffer, CpuAccessMode::Write);
@@ -172,15 +171,9 @@ void pushUdmabufFrames(GstElement *pipeline, unsigned count, std::string &failur
 		gst_buffer_append_memory(
 			frame, gst_dmabuf_allocator_alloc(allocator, ::dup(buffer->fd().get()),
 							  buffer->size()));
-		GST_BUFFER_PTS(frame) = i * GST_SECOND / 30;
-		GstFlowReturn ret;
-		g_signal_emit_by_name(in, "push-buffer", frame, &ret);
-		gst_buffer_unref(frame);
-	}
-	GstFlowReturn ended;
-	g_signal_emit_by_name(in, "end-of-stream", &ended);
+		return frame;
+	});
 	gst_object_unref(allocator);
-	gst_object_unref(in);
 }
 
 TEST(PipelineFaults, DisplayRefusingABufferFallsBackToOneCopy)

@@ -119,17 +119,6 @@ struct Allocator
 	std::function<Result<DmaBuf>()> allocate;
 };
 
-Result<DmaBuf> fromHeap(bool contiguous)
-{
-	Result<HeapInfo> info = findHeap(contiguous);
-	if (!info)
-		return info.error();
-	Result<DmaHeap> heap = DmaHeap::open(*info);
-	if (!heap)
-		return heap.error();
-	return heap->allocate(4 << 20, "clear-test");
-}
-
 /* One MMAP buffer of a V4L2 queue, exported; the queue is freed when it goes. */
 Result<DmaBuf> v4l2Export(const std::string &name)
 {
@@ -153,8 +142,8 @@ TEST(ClearedMemory, NoAllocatorHandsOutAPreviousUsersPixels)
 {
 	DMABRIDGE_REQUIRE_DEVICE(findHeap(false).ok(), "the system heap");
 	const Allocator allocators[] = {
-		{ "system heap", [] { return fromHeap(false); } },
-		{ "CMA heap", [] { return fromHeap(true); } },
+		{ "system heap", [] { return test::heapBuffer(false, 4 << 20, "clear-test"); } },
+		{ "CMA heap", [] { return test::heapBuffer(true, 4 << 20, "clear-test"); } },
 		{ "udmabuf", [] { return allocateUdmabuf(4 << 20, "clear-test"); } },
 		{ "vkms dumb buffer",
 		  [] {

@@ -87,6 +87,24 @@ const std::atomic<uint64_t> &countBuffers(GstElement *pipeline, const char *elem
 	return *count;
 }
 
+void feedAppsrc(GstElement *pipeline, const char *element, unsigned count,
+		const std::function<GstBuffer *(unsigned)> &frame)
+{
+	GstElement *in = gst_bin_get_by_name(GST_BIN(pipeline), element);
+	for (unsigned i = 0; i < count; i++) {
+		GstBuffer *buffer = frame(i);
+		if (!buffer)
+			break;
+		GST_BUFFER_PTS(buffer) = i * GST_SECOND / 30;
+		GstFlowReturn ret;
+		g_signal_emit_by_name(in, "push-buffer", buffer, &ret);
+		gst_buffer_unref(buffer);
+	}
+	GstFlowReturn ended;
+	g_signal_emit_by_name(in, "end-of-stream", &ended);
+	gst_object_unref(in);
+}
+
 PipelineRun runFor(const std::string &description, int seconds)
 {
 	PipelineRun run;

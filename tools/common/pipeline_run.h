@@ -47,6 +47,13 @@ PipelineRun runPipeline(const std::string &description, int timeoutSeconds = 120
 const std::atomic<uint64_t> &countBuffers(GstElement *pipeline, const char *element);
 
 /*
+ * Feeds the appsrc named element: frame(i) makes frame i (a new buffer; null stops), which
+ * is stamped i/30 s and pushed; after count frames, or the first null, end-of-stream.
+ */
+void feedAppsrc(GstElement *pipeline, const char *element, unsigned count,
+		const std::function<GstBuffer *(unsigned)> &frame);
+
+/*
  * For live sources that never send EOS (libcamerasrc): plays description for seconds,
  * then sets it to NULL and keeps the stats the elements post on their way there.
  */
