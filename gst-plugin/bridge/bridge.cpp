@@ -37,7 +37,7 @@ namespace {
 
 struct BridgeImpl
 {
-	GstVideoInfo in, out;
+	gst::VideoCaps in, out;
 	std::vector<DeviceConstraints> downstream;
 	GstBufferPool *pool = nullptr; /* planned for downstream: where copies go */
 	gst::ElementStats stats;
@@ -49,34 +49,39 @@ BridgeImpl *impl(gpointer bridge)
 	return static_cast<BridgeImpl *>(reinterpret_cast<GstDmabridgeBridge *>(bridge)->impl_);
 }
 
-/* Caps with every format of names replaced by names + extra (both memory kinds). */
-GstCaps *withFormats(GstCaps *caps, const char *from, const char *to)
+/* The DRM fourccs of GStreamer format names. */
+std::vector<uint32_t> fourccsOf(std::initializer_list<const char *> names)
 {
+	std::vector<uint32_t> fourccs;
+	for (const char *name : names)
+		if (const FormatInfo *info = formatFromGst(name))
+			fourccs.push_back(info->drm);
+	return fourccs;
+}
+
+/*
+ * caps in both memory kinds, and after each structure that allows one of the formats
+ * from, the same structure with format to (both kinds too).
+ */
+GstCaps *withFormats(GstCaps *caps, std::initializer_list<const char *> from, const char *to)
+{
+	std::vector<uint32_t> matching = fourccsOf(from);
+	std::vector<FormatModifiers> converted = { { formatFromGst(to)->drm, {} } };
 	GstCaps *result = gst_caps_new_empty();
 	for (guint i = 0; i < gst_caps_get_size(caps); i++) {
 		GstStructure *s = gst_structure_copy(gst_caps_get_structure(caps, i));
 		gst_structure_remove_fields(s, "colorimetry", "chroma-site", nullptr);
-		const GValue *format = gst_structure_get_value(s, "format");
-		bool match = false;
-		if (format && G_VALUE_HOLDS_STRING(format))
-			match = std::strstr(from, g_value_get_string(format)) != nullptr;
-		for (guint j = 0;
-		     format && GST_VALUE_HOLDS_LIST(format) && j < gst_value_list_get_size(format);
-		     j++)
-			match |= std::strstr(from, g_value_get_string(gst_value_list_get_value(
-							   format, j))) != nullptr;
-		GstStructure *plain = gst_structure_copy(s);
-		gst_caps_append_structure_full(
-			result, s, gst_caps_features_new(GST_CAPS_FEATURE_MEMORY_DMABUF, nullptr));
-		gst_caps_append_structure(result, plain);
-		if (match) {
-			GstStructure *converted = gst_structure_copy(plain);
-			gst_structure_set(converted, "format", G_TYPE_STRING, to, nullptr);
-			gst_caps_append_structure_full(
-				result, gst_structure_copy(converted),
-				gst_caps_features_new(GST_CAPS_FEATURE_MEMORY_DMABUF, nullptr));
-			gst_caps_append_structure(result, converted);
-		}
+		auto formats = gst::formatsOf(s, gst_caps_get_features(caps, i));
+		gst::appendRaw(result, formats, s, true, true);
+		bool match = formats &&
+			     std::any_of(formats->begin(), formats->end(),
+					 [&](const FormatModifiers &format) {
+						 return std::find(matching.begin(), matching.end(),
+								  format.fourcc) != matching.end();
+					 });
+		if (match)
+			gst::appendRaw(result, converted, s, true, true);
+		gst_structure_free(s);
 	}
 	return gst_caps_simplify(result);
 }
@@ -89,10 +94,10 @@ static GstCaps *bridge_transform_caps(GstBaseTransform *, GstPadDirection direct
 				      GstCaps *filter)
 {
 	/* Downstream of 24-bit RGB may be XRGB8888; upstream of XRGB8888 may be 24-bit RGB. */
-	GstCaps *result = direction == GST_PAD_SINK ? withFormats(caps, "BGR RGB", "BGRx")
-						    : withFormats(caps, "BGRx", "BGR");
+	GstCaps *result = direction == GST_PAD_SINK ? withFormats(caps, { "BGR", "RGB" }, "BGRx")
+						    : withFormats(caps, { "BGRx" }, "BGR");
 	if (direction == GST_PAD_SRC) {
-		GstCaps *rgb = withFormats(caps, "BGRx", "RGB");
+		GstCaps *rgb = withFormats(caps, { "BGRx" }, "RGB");
 		gst_caps_append(result, rgb);
 	}
 	/* After them, any size: the one copy can pad or crop RGB to what downstream shows. */
@@ -122,17 +127,19 @@ static GstCaps *bridge_fixate_caps(GstBaseTransform *base, GstPadDirection direc
 static gboolean bridge_set_caps(GstBaseTransform *base, GstCaps *incaps, GstCaps *outcaps)
 {
 	BridgeImpl &b = *impl(base);
-	if (!gst_video_info_from_caps(&b.in, incaps) || !gst_video_info_from_caps(&b.out, outcaps))
+	if (!gst::takeVideoCaps(GST_ELEMENT(base), incaps, b.in) ||
+	    !gst::takeVideoCaps(GST_ELEMENT(base), outcaps, b.out))
 		return FALSE;
-	GstVideoFormat in = GST_VIDEO_INFO_FORMAT(&b.in), out = GST_VIDEO_INFO_FORMAT(&b.out);
-	if (!canCopyPixels(gst::drmFormat(in), gst::drmFormat(out))) {
+	GstVideoFormat in = GST_VIDEO_INFO_FORMAT(&b.in.info),
+		       out = GST_VIDEO_INFO_FORMAT(&b.out.info);
+	if (!canCopyPixels(b.in.fourcc, b.out.fourcc)) {
 		GST_ERROR_OBJECT(base, "cannot convert %s to %s", gst_video_format_to_string(in),
 				 gst_video_format_to_string(out));
 		return FALSE;
 	}
-	bool resized = b.in.width != b.out.width || b.in.height != b.out.height;
-	if (resized &&
-	    (GST_VIDEO_INFO_N_PLANES(&b.out) > 1 || GST_VIDEO_FORMAT_INFO_IS_YUV(b.out.finfo))) {
+	bool resized = b.in.info.width != b.out.info.width || b.in.info.height != b.out.info.height;
+	if (resized && (GST_VIDEO_INFO_N_PLANES(&b.out.info) > 1 ||
+			GST_VIDEO_FORMAT_INFO_IS_YUV(b.out.info.finfo))) {
 		GST_ERROR_OBJECT(base, "padding or cropping is done for RGB only, not %s",
 				 gst_video_format_to_string(out));
 		return FALSE;
@@ -157,8 +164,7 @@ static gboolean bridge_propose_allocation(GstBaseTransform *base, GstQuery *deci
 	(void)decide;
 	GstCaps *caps = nullptr;
 	gst_query_parse_allocation(query, &caps, nullptr);
-	GstVideoInfo info;
-	if (!caps || !gst_video_info_from_caps(&info, caps))
+	if (!gst::parseVideoCaps(caps))
 		return FALSE;
 
 	/* Upstream learns what downstream's devices accept, and gets a pool planned for them. */
@@ -186,10 +192,10 @@ static gboolean bridge_decide_allocation(GstBaseTransform *base, GstQuery *query
 	/* Where copies go: a pool planned for downstream (the CPU is the producer). */
 	DeviceConstraints cpu;
 	cpu.name = "dmabridge (CPU copy)";
-	uint32_t fourcc = gst::drmFormat(GST_VIDEO_INFO_FORMAT(&b.out));
+	uint32_t fourcc = b.out.fourcc;
 	cpu.formats = { { fourcc, {} } };
-	Result<Plan> plan = Planner().plan({ cpu, b.downstream, fourcc, uint32_t(b.out.width),
-					     uint32_t(b.out.height), 3, listHeaps() });
+	Result<Plan> plan = Planner().plan({ cpu, b.downstream, fourcc, uint32_t(b.out.info.width),
+					     uint32_t(b.out.info.height), 3, listHeaps() });
 	if (plan && !plan->copy) {
 		b.pool = gst::newPlannedPool(*plan, &b.stats, nullptr, 3, 0);
 		gst_buffer_pool_set_active(b.pool, TRUE);
@@ -201,22 +207,28 @@ static gboolean bridge_decide_allocation(GstBaseTransform *base, GstQuery *query
 /* Why the input can't go through as it is; empty when it can. */
 static std::string copyReason(const BridgeImpl &b, GstBuffer *input)
 {
-	if (b.in.width != b.out.width || b.in.height != b.out.height)
-		return "downstream shows " + std::to_string(b.out.width) + "x" +
-		       std::to_string(b.out.height) + ", the frames are " +
-		       std::to_string(b.in.width) + "x" + std::to_string(b.in.height) +
-		       (GST_VIDEO_INFO_FORMAT(&b.in) != GST_VIDEO_INFO_FORMAT(&b.out)
+	if (b.in.info.width != b.out.info.width || b.in.info.height != b.out.info.height)
+		return "downstream shows " + std::to_string(b.out.info.width) + "x" +
+		       std::to_string(b.out.info.height) + ", the frames are " +
+		       std::to_string(b.in.info.width) + "x" + std::to_string(b.in.info.height) +
+		       (GST_VIDEO_INFO_FORMAT(&b.in.info) != GST_VIDEO_INFO_FORMAT(&b.out.info)
 				? std::string(" and ") +
-					  gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&b.in)) +
+					  gst_video_format_to_string(
+						  GST_VIDEO_INFO_FORMAT(&b.in.info)) +
 					  " becomes " +
-					  gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&b.out))
+					  gst_video_format_to_string(
+						  GST_VIDEO_INFO_FORMAT(&b.out.info))
 				: "") +
 		       ": padded (or cropped) during one copy";
-	if (GST_VIDEO_INFO_FORMAT(&b.in) != GST_VIDEO_INFO_FORMAT(&b.out))
+	if (GST_VIDEO_INFO_FORMAT(&b.in.info) != GST_VIDEO_INFO_FORMAT(&b.out.info))
 		return std::string("downstream takes ") +
-		       gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&b.out)) + ", not " +
-		       gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&b.in)) +
+		       gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&b.out.info)) + ", not " +
+		       gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&b.in.info)) +
 		       ": converted during one copy";
+	if (b.in.modifier != b.out.modifier)
+		return "downstream takes the layout " +
+		       gst::drmFormatString(b.out.fourcc, b.out.modifier) + ", not " +
+		       gst::drmFormatString(b.in.fourcc, b.in.modifier);
 	if (gst::dmaBufsOf(input).empty() && !b.downstream.empty())
 		return "upstream sent system memory and " + b.downstream.front().name +
 		       " imports dma-bufs: copied once into planned dma-bufs";

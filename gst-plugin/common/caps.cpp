@@ -9,6 +9,8 @@
 #include <dmabridge/format.h>
 #include <dmabridge/layout.h>
 
+#include "caps_dialect.h"
+
 namespace dmabridge::gst {
 
 namespace {
@@ -25,44 +27,22 @@ void setDimension(GstStructure *structure, const char *name, uint32_t min, uint3
 
 GstCaps *capsFor(const std::vector<FormatModifiers> &formats, const std::vector<SizeRange> &sizes)
 {
-	GValue list = G_VALUE_INIT;
-	g_value_init(&list, GST_TYPE_LIST);
-	for (const FormatModifiers &format : formats) {
-		const FormatInfo *info = formatFromDrm(format.fourcc);
-		if (!info || info->gst.empty())
-			continue;
-		GValue name = G_VALUE_INIT;
-		g_value_init(&name, G_TYPE_STRING);
-		g_value_set_string(&name, std::string(info->gst).c_str());
-		gst_value_list_append_and_take_value(&list, &name);
+	std::vector<SizeRange> all = sizes;
+	if (all.empty())
+		all.push_back({ 1, 1, kMaxDimension, kMaxDimension });
+	GstCaps *dmabuf = gst_caps_new_empty(), *system = gst_caps_new_empty();
+	for (const SizeRange &size : all) {
+		GstStructure *shape =
+			gst_structure_new("video/x-raw", "framerate", GST_TYPE_FRACTION_RANGE, 0, 1,
+					  G_MAXINT, 1, nullptr);
+		setDimension(shape, "width", size.minWidth, size.maxWidth);
+		setDimension(shape, "height", size.minHeight, size.maxHeight);
+		appendRaw(dmabuf, formats, shape, true, false);
+		appendRaw(system, formats, shape, false, true);
+		gst_structure_free(shape);
 	}
-	std::vector<GstStructure *> structures;
-	auto add = [&](GstStructure *raw) {
-		gst_structure_set(raw, "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1,
-				  nullptr);
-		gst_structure_set_value(raw, "format", &list);
-		structures.push_back(raw);
-	};
-	for (const SizeRange &size : sizes) {
-		GstStructure *raw = gst_structure_new_empty("video/x-raw");
-		setDimension(raw, "width", size.minWidth, size.maxWidth);
-		setDimension(raw, "height", size.minHeight, size.maxHeight);
-		add(raw);
-	}
-	if (sizes.empty())
-		add(gst_structure_new("video/x-raw", "width", GST_TYPE_INT_RANGE, 1,
-				      int(kMaxDimension), "height", GST_TYPE_INT_RANGE, 1,
-				      int(kMaxDimension), nullptr));
-	g_value_unset(&list);
-
-	GstCaps *caps = gst_caps_new_empty();
-	for (GstStructure *raw : structures)
-		gst_caps_append_structure_full(
-			caps, gst_structure_copy(raw),
-			gst_caps_features_new(GST_CAPS_FEATURE_MEMORY_DMABUF, nullptr));
-	for (GstStructure *raw : structures)
-		gst_caps_append_structure(caps, raw);
-	return caps;
+	gst_caps_append(dmabuf, system);
+	return dmabuf;
 }
 
 namespace {
@@ -97,20 +77,23 @@ bool listsSize(GstCaps *caps, int width, int height)
 
 GstCaps *cheapestCaps(GstCaps *caps, GstCaps *othercaps, GstCaps *peer)
 {
-	GstStructure *in = gst_caps_get_structure(caps, 0);
-	const char *format = gst_structure_get_string(in, "format");
-	int width = 0, height = 0;
-	gst_structure_get_int(in, "width", &width);
-	gst_structure_get_int(in, "height", &height);
+	Result<VideoCaps> in = parseVideoCaps(caps);
+	if (!in)
+		return othercaps;
+	int width = GST_VIDEO_INFO_WIDTH(&in->info), height = GST_VIDEO_INFO_HEIGHT(&in->info);
 
 	int best = -1;
+	bool bestConverts = true;
 	int64_t bestCost = INT64_MAX;
-	for (guint i = 0; format && i < gst_caps_get_size(othercaps); i++) {
+	for (guint i = 0; i < gst_caps_get_size(othercaps); i++) {
 		const GstStructure *candidate = gst_caps_get_structure(othercaps, i);
-		const char *theirs = gst_structure_get_string(candidate, "format");
+		auto theirs = formatsOf(candidate, gst_caps_get_features(othercaps, i));
 		int w = nearest(candidate, "width", width),
 		    h = nearest(candidate, "height", height);
-		bool converted = !theirs || std::strcmp(theirs, format) != 0;
+		bool converted = theirs && std::none_of(theirs->begin(), theirs->end(),
+							[&](const FormatModifiers &format) {
+								return format.fourcc == in->fourcc;
+							});
 		int64_t cost = converted ? (int64_t(1) << 50) : 0;
 		if (w < width || h < height)
 			cost += int64_t(1) << 40; /* cropping loses pixels */
@@ -123,7 +106,7 @@ GstCaps *cheapestCaps(GstCaps *caps, GstCaps *othercaps, GstCaps *peer)
 			cost += int64_t(1) << 30;
 		cost += std::abs(int64_t(w) * h - int64_t(width) * height);
 		if (cost < bestCost)
-			bestCost = cost, best = int(i);
+			bestCost = cost, best = int(i), bestConverts = converted;
 	}
 	if (best < 0)
 		return othercaps;
@@ -131,6 +114,9 @@ GstCaps *cheapestCaps(GstCaps *caps, GstCaps *othercaps, GstCaps *peer)
 	GstStructure *s = gst_caps_get_structure(chosen, 0);
 	gst_structure_fixate_field_nearest_int(s, "width", width);
 	gst_structure_fixate_field_nearest_int(s, "height", height);
+	/* Passing through: the input's own format, wherever it stands in the list. */
+	if (!bestConverts)
+		fixateFormat(chosen, in->fourcc, in->modifier);
 	gst_caps_unref(othercaps);
 	return chosen;
 }
@@ -144,6 +130,18 @@ GstCaps *applyFilter(GstCaps *caps, GstCaps *filter, bool filterFirst)
 				: gst_caps_intersect_full(caps, filter, GST_CAPS_INTERSECT_FIRST);
 	gst_caps_unref(caps);
 	return both;
+}
+
+bool takeVideoCaps(GstElement *element, GstCaps *caps, VideoCaps &video)
+{
+	Result<VideoCaps> parsed = parseVideoCaps(caps);
+	if (!parsed) {
+		GST_ELEMENT_ERROR(element, CORE, NEGOTIATION,
+				  ("%s", parsed.error().describe().c_str()), (nullptr));
+		return false;
+	}
+	video = *parsed;
+	return true;
 }
 
 GstCaps *allFormatsCaps()

@@ -8,6 +8,8 @@
 
 #include <dmabridge/constraints.h>
 
+#include "caps_dialect.h"
+
 namespace dmabridge::gst {
 
 /* Frame sizes from the minimum to the maximum in each dimension (one size if equal). */
@@ -35,6 +37,12 @@ GstCaps *cheapestCaps(GstCaps *caps, GstCaps *othercaps, GstCaps *peer = nullptr
 /* caps narrowed by a caps query's filter (both taken/kept as GStreamer does): in the
  * filter's order when filterFirst, else in caps' own. */
 GstCaps *applyFilter(GstCaps *caps, GstCaps *filter, bool filterFirst = true);
+
+/*
+ * set_caps for every element: caps parsed into video, or an error on element saying why
+ * (then the caps are refused).
+ */
+bool takeVideoCaps(GstElement *element, GstCaps *caps, VideoCaps &video);
 
 /* The same for every format of the table: pad templates. */
 GstCaps *allFormatsCaps();

@@ -75,20 +75,21 @@ uint32_t drmFormat(GstVideoFormat format)
 	return info ? info->drm : 0;
 }
 
-Result<Layout> layoutOf(GstBuffer *buffer, const GstVideoInfo &info)
+Result<Layout> layoutOf(GstBuffer *buffer, const VideoCaps &video)
 {
-	uint32_t fourcc = drmFormat(GST_VIDEO_INFO_FORMAT(&info));
-	if (!fourcc)
-		return Error(EINVAL,
-			     std::string("no DRM format for GStreamer format ") +
-				     gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info)));
+	const GstVideoInfo &info = video.info;
 	Layout layout;
-	layout.fourcc = fourcc;
+	layout.fourcc = video.fourcc;
+	layout.modifier = video.modifier;
 	layout.width = GST_VIDEO_INFO_WIDTH(&info);
 	layout.height = GST_VIDEO_INFO_HEIGHT(&info);
 	layout.planeCount = GST_VIDEO_INFO_N_PLANES(&info);
 
 	GstVideoMeta *meta = buffer ? gst_buffer_get_video_meta(buffer) : nullptr;
+	if (!meta && video.modifier != kModifierLinear)
+		return Error(EINVAL, "a " + drmFormatString(video.fourcc, video.modifier) +
+					     " frame came without GstVideoMeta: its strides and "
+					     "offsets are unknown");
 	guint memories = buffer ? gst_buffer_n_memory(buffer) : 1;
 	layout.buffers = memories > 1 ? memories : 1;
 	for (unsigned p = 0; p < layout.planeCount; p++) {

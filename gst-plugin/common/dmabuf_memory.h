@@ -9,6 +9,8 @@
 #include <dmabridge/dmabuf.h>
 #include <dmabridge/layout.h>
 
+#include "caps_dialect.h"
+
 namespace dmabridge::gst {
 
 /* A GstMemory sharing buffer's dma-buf (through its own fd); it carries the DmaBuf. */
@@ -23,8 +25,11 @@ const DmaBuf *dmaBufOf(GstMemory *memory);
 /* All the buffer's memories are dma-bufs: their DmaBufs in order, else empty. */
 std::vector<DmaBuf> dmaBufsOf(GstBuffer *buffer);
 
-/* The layout of a video buffer: GstVideoMeta's strides and offsets, else info's. */
-Result<Layout> layoutOf(GstBuffer *buffer, const GstVideoInfo &info);
+/*
+ * The layout of a video buffer: GstVideoMeta's strides and offsets, else those of the
+ * caps' video info (linear layouts only: another modifier needs the meta).
+ */
+Result<Layout> layoutOf(GstBuffer *buffer, const VideoCaps &video);
 
 /*
  * The layout's strides and offsets as a GstVideoMeta on buffer, which holds one memory

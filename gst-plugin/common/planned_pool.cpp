@@ -110,16 +110,17 @@ void offerPlannedPool(GstElement *element, GstQuery *query,
 	GstCaps *caps = nullptr;
 	gboolean needPool = FALSE;
 	gst_query_parse_allocation(query, &caps, &needPool);
-	GstVideoInfo info;
-	if (!needPool || !caps || !gst_video_info_from_caps(&info, caps))
+	if (!needPool || consumers.empty())
 		return;
-	uint32_t fourcc = drmFormat(GST_VIDEO_INFO_FORMAT(&info));
-	if (!fourcc || consumers.empty())
+	Result<VideoCaps> video = parseVideoCaps(caps);
+	if (!video)
 		return;
+	uint32_t fourcc = video->fourcc;
+	const GstVideoInfo &info = video->info;
 	/* Upstream is unknown: it is told to allocate for the consumers. */
 	DeviceConstraints upstream;
 	upstream.name = "upstream";
-	upstream.formats = { { fourcc, {} } };
+	upstream.formats = { { fourcc, { video->modifier } } };
 	Result<Plan> plan = Planner().plan({ upstream, consumers, fourcc, uint32_t(info.width),
 					     uint32_t(info.height), count, listHeaps() });
 	if (!plan || plan->copy) {

@@ -48,7 +48,7 @@ struct GlImpl
 	std::optional<EglDevice> egl;
 	std::optional<GlConverter> converter;
 	DeviceConstraints gpu;
-	GstVideoInfo in, out;
+	gst::VideoCaps in, out;
 	GstBufferPool *outPool = nullptr;
 	std::unordered_map<BufferIdentity, bool> usable; /* by the GPU driver, as it is */
 	std::vector<DmaBuf> staging;
@@ -166,16 +166,17 @@ static gboolean gl_set_caps(GstBaseTransform *base, GstCaps *incaps, GstCaps *ou
 {
 	GlImpl &g = *impl(base);
 	g.staging.clear();
-	return gst_video_info_from_caps(&g.in, incaps) && gst_video_info_from_caps(&g.out, outcaps);
+	return gst::takeVideoCaps(GST_ELEMENT(base), incaps, g.in) &&
+	       gst::takeVideoCaps(GST_ELEMENT(base), outcaps, g.out);
 }
 
-/* A plan for buffers of info's format and size between producer and consumers. */
+/* A plan for buffers of video's format and size between producer and consumers. */
 static Result<Plan> planFor(const DeviceConstraints &producer,
 			    const std::vector<DeviceConstraints> &consumers,
-			    const GstVideoInfo &info, unsigned count)
+			    const gst::VideoCaps &video, unsigned count)
 {
-	return Planner().plan({ producer, consumers, gst::drmFormat(GST_VIDEO_INFO_FORMAT(&info)),
-				uint32_t(info.width), uint32_t(info.height), count, listHeaps() });
+	return Planner().plan({ producer, consumers, video.fourcc, uint32_t(video.info.width),
+				uint32_t(video.info.height), count, listHeaps() });
 }
 
 static gboolean gl_propose_allocation(GstBaseTransform *base, GstQuery *, GstQuery *query)

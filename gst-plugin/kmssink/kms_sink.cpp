@@ -84,7 +84,7 @@ struct SinkImpl
 	std::optional<KmsDisplay> display;
 	std::shared_ptr<Importer> importer;
 	DeviceConstraints constraints;
-	GstVideoInfo info;
+	gst::VideoCaps video;
 	bool haveInfo = false;
 	gst::ElementStats stats;
 
@@ -255,7 +255,7 @@ static GstCaps *sink_get_caps(GstBaseSink *base, GstCaps *filter)
 static gboolean sink_set_caps(GstBaseSink *base, GstCaps *caps)
 {
 	SinkImpl &s = *impl(base);
-	if (!gst_video_info_from_caps(&s.info, caps))
+	if (!gst::takeVideoCaps(GST_ELEMENT(base), caps, s.video))
 		return FALSE;
 	s.haveInfo = true;
 	s.copyBuffers.clear();
@@ -348,7 +348,7 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 	SinkImpl &s = *impl(video);
 	if (!s.haveInfo)
 		return GST_FLOW_NOT_NEGOTIATED;
-	Result<Layout> layout = gst::layoutOf(buffer, s.info);
+	Result<Layout> layout = gst::layoutOf(buffer, s.video);
 	if (!layout) {
 		GST_ELEMENT_ERROR(video, STREAM, FORMAT, ("%s", layout.error().describe().c_str()),
 				  (nullptr));

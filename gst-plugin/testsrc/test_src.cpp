@@ -28,7 +28,7 @@ namespace {
 
 struct TestSrcImpl
 {
-	GstVideoInfo info;
+	gst::VideoCaps video;
 	gst::ElementStats stats;
 	uint64_t frame = 0;
 };
@@ -86,17 +86,17 @@ static GstCaps *test_src_fixate(GstBaseSrc *base, GstCaps *caps)
 
 static gboolean test_src_set_caps(GstBaseSrc *base, GstCaps *caps)
 {
-	return gst_video_info_from_caps(&impl(base)->info, caps);
+	return gst::takeVideoCaps(GST_ELEMENT(base), caps, impl(base)->video);
 }
 
 static gboolean test_src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 {
 	TestSrcImpl &s = *impl(base);
 	std::vector<DeviceConstraints> consumers = gst::constraintsFrom(query);
-	uint32_t fourcc = gst::drmFormat(GST_VIDEO_INFO_FORMAT(&s.info));
+	uint32_t fourcc = s.video.fourcc;
 	Result<Plan> plan = Planner().plan(
-		{ cpuProducer(), consumers, fourcc, uint32_t(GST_VIDEO_INFO_WIDTH(&s.info)),
-		  uint32_t(GST_VIDEO_INFO_HEIGHT(&s.info)), 4, listHeaps() });
+		{ cpuProducer(), consumers, fourcc, uint32_t(GST_VIDEO_INFO_WIDTH(&s.video.info)),
+		  uint32_t(GST_VIDEO_INFO_HEIGHT(&s.video.info)), 4, listHeaps() });
 	if (!plan) {
 		GST_ELEMENT_ERROR(base, RESOURCE, SETTINGS, ("%s", plan.error().describe().c_str()),
 				  (nullptr));
@@ -125,7 +125,7 @@ static GstFlowReturn test_src_fill(GstPushSrc *push, GstBuffer *buffer)
 {
 	TestSrcImpl &s = *impl(push);
 	std::vector<DmaBuf> dmabufs = gst::dmaBufsOf(buffer);
-	Result<Layout> layout = gst::layoutOf(buffer, s.info);
+	Result<Layout> layout = gst::layoutOf(buffer, s.video);
 	if (dmabufs.size() != 1 || !layout) {
 		GST_ELEMENT_ERROR(push, STREAM, FAILED, ("the pool gave no single dma-buf frame"),
 				  (nullptr));
@@ -139,11 +139,11 @@ static GstFlowReturn test_src_fill(GstPushSrc *push, GstBuffer *buffer)
 	}
 	gst::drawPattern(access.write(), *layout, s.frame);
 	GST_BUFFER_PTS(buffer) =
-		gst_util_uint64_scale(s.frame, GST_SECOND * GST_VIDEO_INFO_FPS_D(&s.info),
-				      std::max(GST_VIDEO_INFO_FPS_N(&s.info), 1));
+		gst_util_uint64_scale(s.frame, GST_SECOND * GST_VIDEO_INFO_FPS_D(&s.video.info),
+				      std::max(GST_VIDEO_INFO_FPS_N(&s.video.info), 1));
 	GST_BUFFER_DURATION(buffer) =
-		gst_util_uint64_scale(GST_SECOND, GST_VIDEO_INFO_FPS_D(&s.info),
-				      std::max(GST_VIDEO_INFO_FPS_N(&s.info), 1));
+		gst_util_uint64_scale(GST_SECOND, GST_VIDEO_INFO_FPS_D(&s.video.info),
+				      std::max(GST_VIDEO_INFO_FPS_N(&s.video.info), 1));
 	s.frame++;
 	s.stats.frames++;
 	return GST_FLOW_OK;

@@ -25,6 +25,7 @@
 #include <dmabridge/v4l2.h>
 
 #include "../common/caps.h"
+#include "../common/caps_dialect.h"
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
 #include "../common/stats.h"
@@ -93,7 +94,7 @@ struct SrcImpl
 	std::shared_ptr<Stream> stream;
 	DeviceConstraints constraints;
 	Planner planner;
-	GstVideoInfo info;
+	gst::VideoCaps video;
 	UniqueFd wake;
 	gst::ElementStats stats;
 	/* Set when downstream is a GStreamer GL element that describes no GPU: frames go to
@@ -212,8 +213,7 @@ static GstCaps *src_get_caps(GstBaseSrc *base, GstCaps *filter)
 	for (const FormatInfo &format : formats()) {
 		if (!s.constraints.acceptsFormat(format.drm))
 			continue;
-		GstVideoFormat gstFormat = gst::gstFormat(format.drm);
-		if (gstFormat == GST_VIDEO_FORMAT_UNKNOWN)
+		if (format.gst.empty())
 			continue;
 		std::vector<V4l2FrameSize> sizes =
 			s.stream->device.frameSizes(V4l2Direction::Capture, format.drm);
@@ -222,23 +222,22 @@ static GstCaps *src_get_caps(GstBaseSrc *base, GstCaps *filter)
 			       size.minHeight == current->height;
 		});
 		for (const V4l2FrameSize &size : sizes) {
-			GstStructure *structure = gst_structure_new(
-				"video/x-raw", "format", G_TYPE_STRING,
-				gst_video_format_to_string(gstFormat), "framerate",
-				GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, nullptr);
+			GstStructure *shape = gst_structure_new("video/x-raw", "framerate",
+								GST_TYPE_FRACTION_RANGE, 0, 1,
+								G_MAXINT, 1, nullptr);
 			if (size.discrete())
-				gst_structure_set(structure, "width", G_TYPE_INT,
-						  int(size.minWidth), "height", G_TYPE_INT,
-						  int(size.minHeight), nullptr);
+				gst_structure_set(shape, "width", G_TYPE_INT, int(size.minWidth),
+						  "height", G_TYPE_INT, int(size.minHeight),
+						  nullptr);
 			else
-				gst_structure_set(structure, "width", GST_TYPE_INT_RANGE,
+				gst_structure_set(shape, "width", GST_TYPE_INT_RANGE,
 						  int(size.minWidth), int(size.maxWidth), "height",
 						  GST_TYPE_INT_RANGE, int(size.minHeight),
 						  int(size.maxHeight), nullptr);
-			gst_caps_append_structure_full(
-				dmabuf, gst_structure_copy(structure),
-				gst_caps_features_new(GST_CAPS_FEATURE_MEMORY_DMABUF, nullptr));
-			gst_caps_append_structure(system, structure);
+			std::vector<FormatModifiers> one = { { format.drm, {} } };
+			gst::appendRaw(dmabuf, one, shape, true, false);
+			gst::appendRaw(system, one, shape, false, true);
+			gst_structure_free(shape);
 		}
 	}
 	if (s.avoidDmaBufCaps) {
@@ -252,7 +251,9 @@ static GstCaps *src_get_caps(GstBaseSrc *base, GstCaps *filter)
 static gboolean src_set_caps(GstBaseSrc *base, GstCaps *caps)
 {
 	SrcImpl &s = *impl(base);
-	return gst_video_info_from_caps(&s.info, caps);
+	if (!gst::takeVideoCaps(GST_ELEMENT(base), caps, s.video))
+		return FALSE;
+	return TRUE;
 }
 
 /*
@@ -335,12 +336,6 @@ static Status carryOut(SrcImpl &s, const Plan &plan, std::string &note)
 	return {};
 }
 
-static bool isDmaBufCaps(GstCaps *caps)
-{
-	return caps && gst_caps_features_contains(gst_caps_get_features(caps, 0),
-						  GST_CAPS_FEATURE_MEMORY_DMABUF);
-}
-
 /* A GStreamer GL element answered the query, and nothing that describes its device. */
 static bool answeredByGstGlOnly(GstQuery *query)
 {
@@ -360,7 +355,7 @@ static gboolean src_negotiate(GstBaseSrc *base)
 	if (!parent->negotiate(base))
 		return FALSE;
 	GstCaps *caps = gst_pad_get_current_caps(GST_BASE_SRC_PAD(base));
-	if (!isDmaBufCaps(caps)) {
+	if (!gst::isDmaBufCaps(caps)) {
 		if (caps)
 			gst_caps_unref(caps);
 		return TRUE;
@@ -386,7 +381,7 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 	GstCaps *caps = nullptr;
 	gst_query_parse_allocation(query, &caps, nullptr);
 	bool toGstGl = answeredByGstGlOnly(query);
-	if (toGstGl && isDmaBufCaps(caps))
+	if (toGstGl && gst::isDmaBufCaps(caps))
 		GST_WARNING_OBJECT(base,
 				   "a GStreamer GL element took memory:DMABuf caps: it gets "
 				   "dma-bufs its driver may not read (put video/x-raw caps before "
@@ -401,12 +396,11 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 	while (gst_query_get_n_allocation_pools(query) > 0)
 		gst_query_remove_nth_allocation_pool(query, 0);
 
-	uint32_t fourcc = gst::drmFormat(GST_VIDEO_INFO_FORMAT(&s.info));
 	PlanRequest request{ s.constraints,
 			     consumers,
-			     fourcc,
-			     uint32_t(GST_VIDEO_INFO_WIDTH(&s.info)),
-			     uint32_t(GST_VIDEO_INFO_HEIGHT(&s.info)),
+			     s.video.fourcc,
+			     uint32_t(GST_VIDEO_INFO_WIDTH(&s.video.info)),
+			     uint32_t(GST_VIDEO_INFO_HEIGHT(&s.video.info)),
 			     4,
 			     listHeaps() };
 	std::string learned;
@@ -474,8 +468,9 @@ static gboolean src_query(GstBaseSrc *base, GstQuery *query)
 /* One copy of a captured frame into system memory, inside the sync scope. */
 static GstFlowReturn copyToSystemMemory(SrcImpl &s, Stream &stream, unsigned index, GstBuffer **out)
 {
-	GstBuffer *buffer = gst_buffer_new_allocate(nullptr, GST_VIDEO_INFO_SIZE(&s.info), nullptr);
-	Result<Layout> packed = gst::layoutOf(nullptr, s.info);
+	GstBuffer *buffer =
+		gst_buffer_new_allocate(nullptr, GST_VIDEO_INFO_SIZE(&s.video.info), nullptr);
+	Result<Layout> packed = gst::layoutOf(nullptr, s.video);
 	CpuAccess read(stream.buffers[index][0], CpuAccessMode::Read, &s.stats.syncCalls);
 	GstMapInfo map;
 	if (!packed || !read.isValid() || !gst_buffer_map(buffer, &map, GST_MAP_WRITE)) {

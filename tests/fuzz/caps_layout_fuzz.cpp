@@ -24,10 +24,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	GstCaps *caps = gst_caps_from_string(text.c_str());
 	if (!caps)
 		return 0;
-	GstVideoInfo info;
-	if (gst_caps_is_fixed(caps) && gst_video_info_from_caps(&info, caps)) {
+	dmabridge::Result<dmabridge::gst::VideoCaps> video = dmabridge::gst::parseVideoCaps(caps);
+	if (!video && video.error().message().empty())
+		__builtin_trap();
+	if (video) {
 		dmabridge::Result<dmabridge::Layout> layout =
-			dmabridge::gst::layoutOf(nullptr, info);
+			dmabridge::gst::layoutOf(nullptr, *video);
 		if (layout) {
 			dmabridge::Status valid = layout->validate();
 			uint64_t total = layout->bufferSize(0);

@@ -45,12 +45,11 @@ Status capsLayout(const char *text)
 	GstCaps *caps = gst_caps_from_string(text);
 	if (!caps)
 		return Error(EINVAL, "GStreamer could not parse the caps");
-	GstVideoInfo info;
-	bool parsed = gst_video_info_from_caps(&info, caps);
+	Result<gst::VideoCaps> video = gst::parseVideoCaps(caps);
 	gst_caps_unref(caps);
-	if (!parsed)
-		return Error(EINVAL, "GStreamer refused the caps as video");
-	Result<Layout> layout = gst::layoutOf(nullptr, info);
+	if (!video)
+		return video.error();
+	Result<Layout> layout = gst::layoutOf(nullptr, *video);
 	if (!layout)
 		return layout.error();
 	return layout->validate();

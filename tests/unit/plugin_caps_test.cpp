@@ -8,26 +8,12 @@
 #include <drm_fourcc.h>
 
 #include "../../gst-plugin/common/caps.h"
+#include "caps_holder.h"
 
 using namespace dmabridge;
+using test::Caps;
 
 namespace {
-
-struct Caps
-{
-	explicit Caps(GstCaps *taken) : caps(taken) {}
-	explicit Caps(const char *text) : caps(gst_caps_from_string(text)) {}
-	Caps(const Caps &) = delete;
-	~Caps() { gst_caps_unref(caps); }
-	std::string text() const
-	{
-		gchar *s = gst_caps_to_string(caps);
-		std::string out = s;
-		g_free(s);
-		return out;
-	}
-	GstCaps *caps;
-};
 
 std::pair<int, int> sizeOf(GstCaps *caps)
 {
@@ -40,15 +26,26 @@ std::pair<int, int> sizeOf(GstCaps *caps)
 
 const std::vector<FormatModifiers> kXrgb = { { DRM_FORMAT_XRGB8888, {} } };
 
+/* XRGB8888 dma-bufs of one size, in the form of the GStreamer that runs the test. */
+GstCaps *dmabufCaps(int width, int height)
+{
+	GstCaps *caps = gst_caps_new_empty();
+	GstStructure *shape = gst_structure_new("video/x-raw", "width", G_TYPE_INT, width, "height",
+						G_TYPE_INT, height, nullptr);
+	gst::appendRaw(caps, kXrgb, shape, true, false);
+	gst_structure_free(shape);
+	return caps;
+}
+
 TEST(DisplayCaps, ModeSizesFirstThenRangesOfLargerFrames)
 {
 	Caps caps(gst::capsFor(kXrgb, { { 1024, 768, 1024, 768 }, { 640, 480, 8192, 8192 } }));
 	/* Each size structure twice: dma-buf memory, then system memory. */
 	ASSERT_EQ(gst_caps_get_size(caps.caps), 4u) << caps.text();
 	EXPECT_EQ(sizeOf(caps.caps), std::pair(1024, 768));
-	Caps fullHd("video/x-raw(memory:DMABuf),format=BGRx,width=1920,height=1080");
+	Caps fullHd(dmabufCaps(1920, 1080));
 	EXPECT_TRUE(gst_caps_can_intersect(caps.caps, fullHd.caps)) << caps.text();
-	Caps small("video/x-raw(memory:DMABuf),format=BGRx,width=320,height=240");
+	Caps small(dmabufCaps(320, 240));
 	EXPECT_FALSE(gst_caps_can_intersect(caps.caps, small.caps)) << caps.text();
 }
 

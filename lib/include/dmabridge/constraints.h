@@ -22,6 +22,8 @@ struct FormatModifiers
 {
 	uint32_t fourcc = 0;
 	std::vector<uint64_t> modifiers;
+
+	bool operator==(const FormatModifiers &) const = default;
 };
 
 /*
