@@ -11,6 +11,7 @@
  */
 #include "v4l2_src.h"
 
+#include <algorithm>
 #include <mutex>
 #include <optional>
 #include <sys/eventfd.h>

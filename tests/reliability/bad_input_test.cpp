@@ -138,13 +138,13 @@ const BadInput kBadInputs[] = {
 	{ "UnknownCapsFormat", "caps format v210 (a GStreamer format without a DRM fourcc)",
 	  [] { return capsLayout("video/x-raw,format=v210,width=640,height=480"); },
 	  "no DRM format for GStreamer format v210" },
-	{ "UnknownModifier", "640x480 XRGB8888 with modifier 0x0100000000000001",
+	{ "InvalidModifier", "640x480 XRGB8888 with DRM_FORMAT_MOD_INVALID",
 	  [] {
 		  Layout layout = xrgb640();
-		  layout.modifier = 0x0100000000000001ull;
+		  layout.modifier = kModifierInvalid;
 		  return layout.validate();
 	  },
-	  "modifier 0x100000000000001 of XRGB8888 is not supported" },
+	  "modifier INVALID (0xffffffffffffff) of XRGB8888 describes no layout" },
 	{ "PlaneCountMismatch", "NV12 with one plane",
 	  [] {
 		  Layout layout = nv12640();

@@ -30,11 +30,15 @@ struct BoardDevice
  *     role V4L2 capture
  *     driver unicam
  *     formats YUYV UYVY NV12
+ *     modifiers NV12 LINEAR BROADCOM_SAND128 ; where the driver lists them
  *     contiguous yes ; bcm2835-unicam.c queues with vb2_dma_contig_memops
  *
- * Indented lines describe the heap or device above them. Every constraint (contiguous,
- * iommu, address-limit, coherent, exports-contiguous, memory-only-from, *-align) must
- * cite its source after a ';': a profile is only as good as the facts it can show.
+ * Indented lines describe the heap or device above them. Every constraint (modifiers,
+ * contiguous, iommu, address-limit, coherent, exports-contiguous, memory-only-from,
+ * *-align) must cite its source after a ';': a profile is only as good as the facts it
+ * can show. A format without a 'modifiers' line is taken linear only; modifiers are
+ * named as in drm_fourcc.h without DRM_FORMAT_MOD_ (lib/src/buffer/modifier_table.cpp)
+ * or given in hex.
  */
 struct BoardProfile
 {

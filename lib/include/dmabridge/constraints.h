@@ -58,6 +58,8 @@ struct DeviceConstraints
 	Derived<std::string> memoryOnlyFrom;
 
 	bool acceptsFormat(uint32_t fourcc, uint64_t modifier = kModifierLinear) const;
+	/* It takes fourcc in some layout, linear or not. */
+	bool takesFormat(uint32_t fourcc) const;
 	/* Contiguous and not behind an IOMMU: the scatter-gather system heap won't do. */
 	bool needsContiguousMemory() const { return contiguous.value && !iommu.value; }
 	/* An address limit that matters: no IOMMU to remap pages below it. */

@@ -5,6 +5,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include <dmabridge/constraints.h>
 #include <dmabridge/dmabuf.h>
@@ -60,6 +61,11 @@ public:
 private:
 	explicit EglDevice(std::unique_ptr<State> state);
 	Result<EglImage> createImage(const int32_t *attributes, const std::string &what) const;
+	/* The modifiers the driver samples fourcc in (eglQueryDmaBufModifiersEXT, not
+	 * external-only); empty for linear alone. */
+	std::vector<uint64_t> modifiersOf(uint32_t fourcc) const;
+	/* An error naming the GPU, the format and the modifier when it doesn't take them. */
+	Status checkModifier(uint32_t fourcc, uint64_t modifier) const;
 	std::unique_ptr<State> state_;
 };
 

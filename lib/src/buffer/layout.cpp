@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include <dmabridge/layout.h>
+#include <dmabridge/modifier.h>
 
 namespace dmabridge {
 
@@ -70,10 +71,11 @@ Status Layout::validate(std::span<const uint64_t> bufferSizes) const
 	const FormatInfo *info = format();
 	if (!info)
 		return Error(EINVAL, "unknown format " + fourccToString(fourcc));
-	if (modifier != kModifierLinear)
-		return Error(EINVAL, "modifier " + hex(modifier) + " of " +
-					     std::string(info->name) +
-					     " is not supported: only linear layouts");
+	if (modifier == kModifierInvalid)
+		return Error(EINVAL, "modifier INVALID (" + hex(modifier) + ") of " +
+					     std::string(info->name) + " describes no layout");
+	/* Tiles and compression have rules of their own: the importing driver checks them. */
+	bool linear = modifier == kModifierLinear;
 	if (Status dimensions = checkDimensions(width, height); !dimensions)
 		return dimensions.error();
 	if (planeCount != info->planes)
@@ -84,7 +86,7 @@ Status Layout::validate(std::span<const uint64_t> bufferSizes) const
 		const PlaneLayout &plane = planes[p];
 		std::string which = std::string(info->name) + " plane " + std::to_string(p);
 		uint64_t minimum = lineBytes(*info, p, width);
-		if (plane.stride < minimum)
+		if (linear && plane.stride < minimum)
 			return Error(EINVAL, which + ": stride " + std::to_string(plane.stride) +
 						     " is below the line length " +
 						     std::to_string(minimum) + " for width " +
@@ -94,7 +96,7 @@ Status Layout::validate(std::span<const uint64_t> bufferSizes) const
 						     std::to_string(plane.buffer) + " of " +
 						     std::to_string(buffers));
 		uint64_t needed = uint64_t(plane.stride) * info->planeHeight(p, height);
-		if (plane.size < needed)
+		if (linear && plane.size < needed)
 			return Error(EINVAL, which + ": " + std::to_string(plane.size) +
 						     " bytes, needs " + std::to_string(needed));
 		if (plane.buffer < bufferSizes.size() &&
@@ -113,6 +115,8 @@ std::string Layout::describe() const
 	const FormatInfo *info = format();
 	std::string text = (info ? std::string(info->name) : fourccToString(fourcc)) + " " +
 			   std::to_string(width) + "x" + std::to_string(height);
+	if (modifier != kModifierLinear)
+		text += " as " + modifierName(modifier);
 	for (unsigned p = 0; p < planeCount; p++) {
 		text += p == 0 ? ": " : "; ";
 		text += "plane " + std::to_string(p) + " stride " +

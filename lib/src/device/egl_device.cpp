@@ -17,6 +17,7 @@
 #include <gbm.h>
 
 #include <dmabridge/egl.h>
+#include <dmabridge/modifier.h>
 #include <dmabridge/quirks.h>
 
 #include "sysfs.h"
@@ -222,7 +223,9 @@ Result<DeviceConstraints> EglDevice::probe() const
 	/* YUV formats the driver can't import whole are still sampled plane by plane. */
 	bool planes = imports(DRM_FORMAT_R8) && imports(DRM_FORMAT_GR88);
 	for (const FormatInfo &format : formats()) {
-		if (imports(format.drm) || (format.yuv && planes))
+		if (imports(format.drm))
+			device.formats.push_back({ format.drm, modifiersOf(format.drm) });
+		else if (format.yuv && planes)
 			device.formats.push_back({ format.drm, {} });
 	}
 
@@ -233,6 +236,43 @@ Result<DeviceConstraints> EglDevice::probe() const
 	device.coherent = { false, "EGL says nothing of coherency: CPU access syncs" };
 	applyQuirks(device);
 	return device;
+}
+
+std::vector<uint64_t> EglDevice::modifiersOf(uint32_t fourcc) const
+{
+	if (!state_->modifiers || !state_->queryModifiers)
+		return {};
+	EGLint count = 0;
+	state_->queryModifiers(state_->display, EGLint(fourcc), 0, nullptr, nullptr, &count);
+	std::vector<EGLuint64KHR> listed(size_t(std::max(count, 0)));
+	std::vector<EGLBoolean> externalOnly(listed.size());
+	state_->queryModifiers(state_->display, EGLint(fourcc), count, listed.data(),
+			       externalOnly.data(), &count);
+	std::vector<uint64_t> modifiers;
+	for (size_t i = 0; i < size_t(std::max(count, 0)) && i < listed.size(); i++)
+		if (!externalOnly[i]) /* GL_TEXTURE_EXTERNAL_OES is not what the converter samples
+				       */
+			modifiers.push_back(listed[i]);
+	if (modifiers == std::vector<uint64_t>{ DRM_FORMAT_MOD_LINEAR })
+		modifiers.clear();
+	return modifiers;
+}
+
+Status EglDevice::checkModifier(uint32_t fourcc, uint64_t modifier) const
+{
+	if (modifier == DRM_FORMAT_MOD_LINEAR)
+		return {};
+	std::vector<uint64_t> modifiers = modifiersOf(fourcc);
+	if (std::find(modifiers.begin(), modifiers.end(), modifier) != modifiers.end())
+		return {};
+	std::string listed;
+	for (uint64_t taken : modifiers)
+		listed += (listed.empty() ? "" : ", ") + modifierName(taken);
+	return Error(EINVAL, "EGL on " + state_->drmNode + " (" + state_->renderer +
+				     ") does not take " + fourccToString(fourcc) + " as " +
+				     modifierName(modifier) +
+				     " (eglQueryDmaBufModifiersEXT lists " +
+				     (listed.empty() ? std::string("linear only") : listed) + ")");
 }
 
 Result<EglImage> EglDevice::createImage(const int32_t *attributes, const std::string &what) const
@@ -299,6 +339,8 @@ Result<EglImage> EglDevice::importFrame(std::span<const DmaBuf> buffers, const L
 	if (buffers.size() < layout.buffers)
 		return Error(EINVAL, "EGL import of " + layout.describe() + " needs " +
 					     std::to_string(layout.buffers) + " dma-bufs");
+	if (Status taken = checkModifier(layout.fourcc, layout.modifier); !taken)
+		return taken.error();
 	std::vector<EGLint> attributes = { EGL_WIDTH,
 					   EGLint(layout.width),
 					   EGL_HEIGHT,
@@ -326,6 +368,8 @@ Result<EglImage> EglDevice::importPlane(const DmaBuf &buffer, const Layout &layo
 	if (!info || plane >= layout.planeCount)
 		return Error(EINVAL, "EGL import of plane " + std::to_string(plane) + " of " +
 					     layout.describe());
+	if (Status taken = checkModifier(planeFourcc, layout.modifier); !taken)
+		return taken.error();
 	const FormatInfo *as = formatFromDrm(planeFourcc);
 	uint32_t planeBytes = info->planeWidth(plane, layout.width) * info->bytesPerPixel[plane];
 	uint32_t texelBytes = planeFourcc == DRM_FORMAT_R8     ? 1

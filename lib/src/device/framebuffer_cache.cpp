@@ -64,6 +64,12 @@ Result<uint32_t> FramebufferCache::framebuffer(std::span<const DmaBuf> buffers,
 	if (Status valid = layout.validate(sizes); !valid)
 		return Error(valid.error().code(), label_ + ": " + valid.error().message());
 
+	if (layout.modifier != kModifierLinear && !modifiers_)
+		return Error(EINVAL, label_ +
+					     " takes no format modifiers (no "
+					     "DRM_CAP_ADDFB2_MODIFIERS): it can't show " +
+					     layout.describe());
+
 	Entry entry;
 	for (unsigned b = 0; b < layout.buffers; b++) {
 		uint32_t handle = 0;
@@ -98,7 +104,13 @@ Result<uint32_t> FramebufferCache::framebuffer(std::span<const DmaBuf> buffers,
 	if (ret < 0) {
 		int err = errno;
 		destroy(entry);
-		return Error::fromErrno(err, label_ + ": AddFB2 of " + layout.describe());
+		return Error::fromErrno(err,
+					label_ + ": AddFB2 of " + layout.describe() +
+						(layout.modifier != kModifierLinear && err == EINVAL
+							 ? " (no plane of it lists that "
+							   "modifier for the format in "
+							   "IN_FORMATS)"
+							 : ""));
 	}
 	imports_++;
 	uint32_t id = entry.framebuffer;

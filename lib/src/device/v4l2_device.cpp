@@ -13,6 +13,7 @@
 
 #include <linux/videodev2.h>
 
+#include <dmabridge/modifier.h>
 #include <dmabridge/quirks.h>
 #include <dmabridge/v4l2.h>
 
@@ -224,6 +225,11 @@ Result<Layout> V4l2Device::setFormat(V4l2Direction direction, const Layout &layo
 	const FormatInfo *info = layout.format();
 	if (!info)
 		return Error(EINVAL, label() + ": unknown format " + fourccToString(layout.fourcc));
+	/* V4L2 names tiled layouts as pixel formats of their own, none of which we map. */
+	if (layout.modifier != kModifierLinear)
+		return Error(EINVAL, label() + " takes " + std::string(info->name) +
+					     " in linear lines only, not as " +
+					     modifierName(layout.modifier));
 	bool bufferPerPlane = layout.buffers > 1;
 	if (bufferPerPlane && (!multiPlanar_ || !info->v4l2Multi))
 		return Error(EINVAL, label() + ": " + std::string(info->name) +

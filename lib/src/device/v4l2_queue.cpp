@@ -8,6 +8,7 @@
 
 #include <linux/videodev2.h>
 
+#include <dmabridge/modifier.h>
 #include <dmabridge/v4l2.h>
 
 namespace dmabridge {
@@ -53,6 +54,10 @@ Status V4l2Device::queueDmaBuf(V4l2Direction direction, unsigned index,
 		return Error(EINVAL, label() + ": buffer " + std::to_string(index) + " needs " +
 					     std::to_string(planes) + " dma-bufs, got " +
 					     std::to_string(buffers.size()));
+	if (layout.modifier != kModifierLinear)
+		return Error(EINVAL, label() + " takes " + fourccToString(layout.fourcc) +
+					     " in linear lines only, not as " +
+					     modifierName(layout.modifier));
 	for (unsigned b = 0; b < planes; b++) {
 		/* The device would write what the fd's owner shared for reading only. */
 		if (direction == V4l2Direction::Capture &&

@@ -14,6 +14,7 @@
 
 #include <dmabridge/board_profile.h>
 #include <dmabridge/format.h>
+#include <dmabridge/modifier.h>
 
 #include "../internal/text.h"
 
@@ -95,6 +96,8 @@ private:
 			     std::string_view source);
 	Status deviceAttribute(DeviceConstraints &device, std::string_view key,
 			       std::string_view value, std::string_view source);
+	Status setModifiers(DeviceConstraints &device, const std::vector<std::string_view> &names,
+			    Status cited);
 
 	std::string origin_;
 	unsigned line_ = 0;
@@ -264,6 +267,8 @@ Status Parser::deviceAttribute(DeviceConstraints &device, std::string_view key,
 			if (!device.acceptsFormat(format->drm))
 				device.formats.push_back({ format->drm, {} });
 		}
+	} else if (key == "modifiers") {
+		return setModifiers(device, words(value), needSource());
 	} else if (key == "import" || key == "export") {
 		std::optional<bool> flag = parseBool(value);
 		if (!flag)
@@ -299,6 +304,36 @@ Status Parser::deviceAttribute(DeviceConstraints &device, std::string_view key,
 		return setAlign(&Alignment::height);
 	else
 		return fail("unknown device attribute '" + std::string(key) + "'");
+	return {};
+}
+
+/*
+ * "modifiers NV12 LINEAR BROADCOM_SAND128": the layouts the device takes a format it
+ * lists in (linear alone without such a line).
+ */
+Status Parser::setModifiers(DeviceConstraints &device, const std::vector<std::string_view> &names,
+			    Status cited)
+{
+	if (!cited)
+		return cited;
+	const FormatInfo *format = names.empty() ? nullptr : formatFromName(names[0]);
+	auto it = std::find_if(
+		device.formats.begin(), device.formats.end(),
+		[&](const FormatModifiers &f) { return format && f.fourcc == format->drm; });
+	if (it == device.formats.end())
+		return fail(
+			"'modifiers' names a format of the device's 'formats' line first, not '" +
+			std::string(names.empty() ? "" : names[0]) + "'");
+	if (names.size() < 2 || !it->modifiers.empty())
+		return fail("'modifiers " + std::string(names[0]) +
+			    "' lists the format's modifiers, once");
+	for (size_t i = 1; i < names.size(); i++) {
+		std::optional<uint64_t> modifier = modifierFromName(names[i]);
+		if (!modifier)
+			return fail("unknown modifier '" + std::string(names[i]) +
+				    "' (a name such as BROADCOM_SAND128, or 0x followed by hex)");
+		it->modifiers.push_back(*modifier);
+	}
 	return {};
 }
 

@@ -17,6 +17,12 @@ bool DeviceConstraints::acceptsFormat(uint32_t fourcc, uint64_t modifier) const
 	});
 }
 
+bool DeviceConstraints::takesFormat(uint32_t fourcc) const
+{
+	return std::any_of(formats.begin(), formats.end(),
+			   [&](const FormatModifiers &format) { return format.fourcc == fourcc; });
+}
+
 std::string DeviceConstraints::label() const
 {
 	std::string text = name;

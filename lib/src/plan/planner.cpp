@@ -16,6 +16,7 @@
  */
 #include <algorithm>
 
+#include <dmabridge/modifier.h>
 #include <dmabridge/plan.h>
 
 namespace dmabridge {
@@ -120,6 +121,81 @@ MemoryNeeds memoryNeeds(const std::vector<DeviceConstraints> &devices)
 	return needs;
 }
 
+/* The modifiers a device takes fourcc in, linear alone when its list is empty. */
+std::vector<uint64_t> modifiersFor(const DeviceConstraints &device, uint32_t fourcc)
+{
+	for (const FormatModifiers &format : device.formats)
+		if (format.fourcc == fourcc)
+			return format.modifiers.empty() ? std::vector<uint64_t>{ kModifierLinear }
+							: format.modifiers;
+	return {};
+}
+
+std::string modifierList(const std::vector<uint64_t> &modifiers)
+{
+	std::string text;
+	for (uint64_t modifier : modifiers)
+		text += (text.empty() ? "" : ", ") + modifierName(modifier);
+	return text;
+}
+
+/* The layout every device reads the format in, or why there is none. */
+struct ModifierChoice
+{
+	uint64_t modifier = kModifierLinear;
+	std::string sentence;   /* for the explanation; empty when linear is all there is */
+	std::string noneReason; /* set when no layout suits every device */
+};
+
+/*
+ * The first of the producer's modifiers for the format (its order of preference) that
+ * every device takes. A layout other than linear is laid out by the producer's driver
+ * alone, so it is chosen only when the producer exports its buffers, contiguous ones
+ * where a device needs that, and no device takes only its own DRM device's memory.
+ */
+ModifierChoice chooseModifier(const std::vector<DeviceConstraints> &devices, uint32_t fourcc,
+			      const MemoryNeeds &needs)
+{
+	const DeviceConstraints &producer = devices.front();
+	std::vector<uint64_t> shared;
+	for (uint64_t modifier : modifiersFor(producer, fourcc))
+		if (std::all_of(devices.begin(), devices.end(), [&](const DeviceConstraints &d) {
+			    return d.acceptsFormat(fourcc, modifier);
+		    }))
+			shared.push_back(modifier);
+	ModifierChoice choice;
+	if (shared.empty()) {
+		choice.noneReason = "no layout of " + formatName(fourcc) + " suits every device:";
+		for (const DeviceConstraints &device : devices)
+			choice.noneReason += " " + device.name + " takes " +
+					     modifierList(modifiersFor(device, fourcc)) + ";";
+		choice.noneReason.pop_back();
+		return choice;
+	}
+	bool producerLaysOut = producer.canExport && !needs.ownMemoryOnly &&
+			       (needs.contiguousFor.empty() || producer.exportsContiguous.value);
+	for (uint64_t modifier : shared) {
+		if (modifier != kModifierLinear && !producerLaysOut)
+			continue;
+		choice.modifier = modifier;
+		if (modifier != kModifierLinear)
+			choice.sentence = "Every device reads " + formatName(fourcc) + " as " +
+					  modifierName(modifier) + ", the layout " + producer.name +
+					  " lists first: " + producer.name +
+					  " lays the buffers out and exports them.";
+		else if (shared.size() > 1)
+			choice.sentence = "Linear layout: " + modifierList(shared) +
+					  " suit every device, but only " + producer.name +
+					  "'s driver lays out the others and it can't export "
+					  "buffers every device can use.";
+		return choice;
+	}
+	choice.noneReason = "every device reads " + formatName(fourcc) + " only as " +
+			    modifierList(shared) + ", which only " + producer.name +
+			    " lays out, and it can't export buffers every device can use";
+	return choice;
+}
+
 /* A plan for the producer alone: the frames are then copied into the consumers' memory. */
 Result<Plan> copyPlan(const Planner &planner, const PlanRequest &request, std::string reason,
 		      std::vector<std::string> remedies)
@@ -136,6 +212,34 @@ Result<Plan> copyPlan(const Planner &planner, const PlanRequest &request, std::s
 				 "No zero-copy plan: " + reason +
 					 ". The producer's buffers are planned for it alone and "
 					 "each frame is copied once into the consumers' memory.");
+	return plan;
+}
+
+/*
+ * A layout only the producer's driver knows (tiles, compression): it allocates and
+ * exports, and the strides come with its buffers.
+ */
+Result<Plan> producerLayoutPlan(Plan plan, const PlanRequest &request, const MemoryNeeds &needs,
+				const DeviceConstraints &producer, uint64_t modifier)
+{
+	const FormatInfo *format = formatFromDrm(request.fourcc);
+	plan.allocator = AllocatorKind::ProducerExport;
+	plan.allocatingDevice = producer.name;
+	plan.layout.fourcc = request.fourcc;
+	plan.layout.modifier = modifier;
+	plan.layout.width = request.width;
+	plan.layout.height = request.height;
+	plan.layout.planeCount = format->planes;
+	if (!needs.contiguousFor.empty())
+		plan.explanation.push_back(whyContiguous(*needs.contiguousFor.front()) + "; " +
+					   producer.name + " exports contiguous buffers (" +
+					   producer.exportsContiguous.source + ").");
+	plan.explanation.push_back(
+		"Layout " + formatName(request.fourcc) + " " + std::to_string(request.width) + "x" +
+		std::to_string(request.height) + " as " + modifierName(modifier) +
+		": its strides and sizes are " + producer.name + "'s; " +
+		std::to_string(plan.bufferCount) + " buffers.");
+	plan.cpuCached = true;
 	return plan;
 }
 
@@ -206,19 +310,19 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 	const DeviceConstraints &producer = devices.front();
 
 	/* 1. The format. */
-	if (!producer.acceptsFormat(request.fourcc))
+	if (!producer.takesFormat(request.fourcc))
 		return Error(EINVAL, producer.label() + " does not produce " +
 					     formatName(request.fourcc) + "; it produces " +
 					     formatList(producer));
 	for (const DeviceConstraints &device : devices) {
-		if (device.acceptsFormat(request.fourcc))
+		if (device.takesFormat(request.fourcc))
 			continue;
 		std::vector<std::string> remedies;
 		for (const FormatModifiers &candidate : producer.formats) {
-			bool everyone = std::all_of(
-				devices.begin(), devices.end(), [&](const DeviceConstraints &d) {
-					return d.acceptsFormat(candidate.fourcc);
-				});
+			bool everyone = std::all_of(devices.begin(), devices.end(),
+						    [&](const DeviceConstraints &d) {
+							    return d.takesFormat(candidate.fourcc);
+						    });
 			if (everyone)
 				remedies.push_back("use " + formatName(candidate.fourcc) +
 						   ", which every device takes");
@@ -237,6 +341,19 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 		all.push_back(&device);
 	plan.contiguous = !needs.contiguousFor.empty();
 	plan.addressLimit = needs.addressLimit;
+
+	/* 1b. The layout (modifier) every device reads. */
+	ModifierChoice shared = chooseModifier(devices, request.fourcc, needs);
+	if (!shared.noneReason.empty()) {
+		if (request.consumers.empty())
+			return Error(EINVAL, producer.label() + ": " + shared.noneReason);
+		return copyPlan(*this, request, shared.noneReason, {});
+	}
+	if (!shared.sentence.empty())
+		plan.explanation.push_back(shared.sentence);
+	if (shared.modifier != kModifierLinear)
+		return producerLayoutPlan(std::move(plan), request, needs, producer,
+					  shared.modifier);
 
 	/* 2. A device that can only use memory of its own DRM device decides the allocator. */
 	if (needs.ownMemoryOnly) {
