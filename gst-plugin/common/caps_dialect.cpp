@@ -299,6 +299,14 @@ void fixateFormat(GstCaps *caps, uint32_t fourcc, uint64_t modifier, const CapsD
 				  std::string(formatFromDrm(fourcc)->gst).c_str(), nullptr);
 }
 
+std::string dmaBufCapsText(uint32_t fourcc, const std::string &fields, const CapsDialect &dialect)
+{
+	std::string format = dialect.dmaDrm ? std::string(kDmaDrm) + ",drm-format=" +
+						      drmFormatString(fourcc, kModifierLinear)
+					    : std::string(formatFromDrm(fourcc)->gst);
+	return "video/x-raw(memory:DMABuf),format=" + format + fields;
+}
+
 bool isDmaBufCaps(GstCaps *caps)
 {
 	return caps && !gst_caps_is_empty(caps) && hasDmaBuf(gst_caps_get_features(caps, 0));

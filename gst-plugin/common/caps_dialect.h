@@ -87,6 +87,13 @@ void appendRaw(GstCaps *caps, const std::optional<std::vector<FormatModifiers>> 
 void fixateFormat(GstCaps *caps, uint32_t fourcc, uint64_t modifier,
 		  const CapsDialect &dialect = capsDialect());
 
+/*
+ * dma-buf caps text for a linear fourcc in the dialect's form, followed by fields
+ * (",width=640,height=480"): for pipelines written in code.
+ */
+std::string dmaBufCapsText(uint32_t fourcc, const std::string &fields,
+			   const CapsDialect &dialect = capsDialect());
+
 /* Whether caps' first structure is dma-buf memory. */
 bool isDmaBufCaps(GstCaps *caps);
 

@@ -4,5 +4,5 @@
 # 0 copies.
 # plan: --producer mxc-isi --consumer imx-lcdif --format NV12 --size 1920x1080
 exec gst-launch-1.0 -m dmabridgev4l2src device-name=mxc-isi "${@:-num-buffers=300}" \
-	! 'video/x-raw(memory:DMABuf),format=NV12,width=1920,height=1080' \
+	! 'video/x-raw(memory:DMABuf),format=DMA_DRM,drm-format=NV12,width=1920,height=1080;video/x-raw(memory:DMABuf),format=NV12,width=1920,height=1080' \
 	! dmabridgekmssink driver-name=imx-lcdif

@@ -4,5 +4,5 @@
 # for the camera's sake and vc4 imports it through its IOMMU. 0 copies.
 # plan: --producer rp1-cfe --consumer vc4 --format YUYV --size 1920x1080
 exec gst-launch-1.0 -m dmabridgev4l2src device-name=rp1-cfe "${@:-num-buffers=300}" \
-	! 'video/x-raw(memory:DMABuf),format=YUY2,width=1920,height=1080' \
+	! 'video/x-raw(memory:DMABuf),format=DMA_DRM,drm-format=YUYV,width=1920,height=1080;video/x-raw(memory:DMABuf),format=YUY2,width=1920,height=1080' \
 	! dmabridgekmssink driver-name=vc4

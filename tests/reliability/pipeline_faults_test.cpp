@@ -16,6 +16,7 @@
 #include <dmabridge/udmabuf.h>
 #include <dmabridge/v4l2.h>
 
+#include "../../gst-plugin/common/caps_dialect.h"
 #include "../../tools/common/pipeline_run.h"
 #include "../device/board.h"
 #include "../device/capture.h"
@@ -182,9 +183,10 @@ TEST(PipelineFaults, DisplayRefusingABufferFallsBackToOneCopy)
 	constexpr unsigned kFrames = 6;
 	std::string failure;
 	PipelineRun run = runPipeline(
-		"appsrc name=in format=time caps=video/x-raw(memory:DMABuf),format=BGRx,"
-		"width=640,height=480,framerate=30/1 ! " +
-			std::string(kSink),
+		"appsrc name=in format=time caps=" +
+			gst::dmaBufCapsText(DRM_FORMAT_XRGB8888,
+					    ",width=640,height=480,framerate=30/1") +
+			" ! " + kSink,
 		120, [&](GstElement *pipeline) { pushUdmabufFrames(pipeline, kFrames, failure); });
 	ASSERT_TRUE(failure.empty()) << failure;
 	ASSERT_TRUE(run.finished) << run.error;

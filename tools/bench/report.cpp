@@ -6,10 +6,13 @@
 #include <ctime>
 #include <fstream>
 
+#include <drm_fourcc.h>
 #include <gst/gst.h>
 
 #include <dmabridge/format.h>
 #include <dmabridge/v4l2.h>
+
+#include "../../gst-plugin/common/caps_dialect.h"
 
 namespace dmabridge::bench {
 
@@ -49,13 +52,13 @@ std::string Config::key() const
 std::string Config::pipeline(unsigned frames) const
 {
 	const FormatInfo *info = formatFromName(format);
-	std::string caps = "width=" + std::to_string(width) + ",height=" + std::to_string(height) +
-			   ",format=" + std::string(info ? info->gst : "BGRx");
+	std::string size = ",width=" + std::to_string(width) + ",height=" + std::to_string(height);
 	std::string count = " num-buffers=" + std::to_string(frames);
 	if (ours)
-		return "dmabridgev4l2src name=src device-name=" + camera + count +
-		       " ! video/x-raw(memory:DMABuf)," + caps +
+		return "dmabridgev4l2src name=src device-name=" + camera + count + " ! " +
+		       gst::dmaBufCapsText(info ? info->drm : DRM_FORMAT_XRGB8888, size) +
 		       " ! dmabridgekmssink name=sink driver-name=vkms sync=false";
+	std::string caps = "format=" + std::string(info ? info->gst : "BGRx") + size;
 	std::string mode = name.substr(std::string("upstream ").size());
 	return "v4l2src device=" + nodeOf(camera) + " io-mode=" + mode + count + " ! video/x-raw," +
 	       caps + " ! kmssink name=sink driver-name=vkms sync=false";
