@@ -24,6 +24,7 @@
 #include "../common/caps.h"
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
+#include "../common/peer_devices.h"
 #include "../common/planned_pool.h"
 #include "../common/stats.h"
 
@@ -147,13 +148,24 @@ static gboolean bridge_set_caps(GstBaseTransform *base, GstCaps *incaps, GstCaps
 	return TRUE;
 }
 
-/* Downstream's constraints, from an allocation query of our own. */
+/*
+ * Downstream's devices: what dmabridge elements described in the query, else the devices
+ * behind upstream elements that import without describing them (kmssink).
+ */
+static std::vector<DeviceConstraints> downstreamDevices(GstBaseTransform *base, GstQuery *query)
+{
+	std::vector<DeviceConstraints> devices = gst::constraintsFrom(query);
+	if (devices.empty())
+		devices = gst::upstreamImportersDownstream(GST_BASE_TRANSFORM_SRC_PAD(base));
+	return devices;
+}
+
+/* Downstream's devices, from an allocation query of our own. */
 static std::vector<DeviceConstraints> askDownstream(GstBaseTransform *base, GstCaps *caps)
 {
 	GstQuery *query = gst_query_new_allocation(caps, TRUE);
-	std::vector<DeviceConstraints> devices;
-	if (gst_pad_peer_query(GST_BASE_TRANSFORM_SRC_PAD(base), query))
-		devices = gst::constraintsFrom(query);
+	(void)gst_pad_peer_query(GST_BASE_TRANSFORM_SRC_PAD(base), query);
+	std::vector<DeviceConstraints> devices = downstreamDevices(base, query);
 	gst_query_unref(query);
 	return devices;
 }
@@ -183,7 +195,7 @@ static gboolean bridge_propose_allocation(GstBaseTransform *base, GstQuery *deci
 static gboolean bridge_decide_allocation(GstBaseTransform *base, GstQuery *query)
 {
 	BridgeImpl &b = *impl(base);
-	b.downstream = gst::constraintsFrom(query);
+	b.downstream = downstreamDevices(base, query);
 	if (b.pool) {
 		gst_buffer_pool_set_active(b.pool, FALSE);
 		gst_object_unref(b.pool);

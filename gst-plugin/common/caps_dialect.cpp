@@ -19,10 +19,8 @@ namespace {
  * DMA_DRM plus drm-format, and elements take dma-buf memory only in that form.
  */
 constexpr CapsDialect kDialects[] = {
-	{ 22, false, "GStreamer 1.22: memory:DMABuf caps name a video format (linear only)" },
-	{ 24, true,
-	  "GStreamer 1.24 and later: memory:DMABuf caps are DMA_DRM with drm-format "
-	  "FOURCC[:0xMODIFIER]" },
+	{ 22, false, "dma-buf caps name a video format, linear layouts only" },
+	{ 24, true, "dma-buf caps are DMA_DRM with drm-format FOURCC[:0xMODIFIER]" },
 };
 
 constexpr const char *kDmaDrm = "DMA_DRM";
@@ -113,7 +111,7 @@ GstStructure *shapeWithout(const GstStructure *shape)
 }
 
 /* Why a fixed structure names no single format the library knows. */
-std::string unknownFormat(const GstStructure *structure, bool named, const CapsDialect &dialect)
+std::string unknownFormat(const GstStructure *structure, bool named)
 {
 	std::vector<std::string> drm = stringsOf(structure, "drm-format");
 	std::vector<std::string> names = stringsOf(structure, "format");
@@ -123,7 +121,7 @@ std::string unknownFormat(const GstStructure *structure, bool named, const CapsD
 		return "drm-format " + drm.front() +
 		       " is no DRM format (and modifier) the library knows";
 	if (names.front() == kDmaDrm)
-		return "DMA_DRM caps, which " + std::string(dialect.name) + " does not take";
+		return "DMA_DRM caps, which GStreamer before 1.24 does not take";
 	return "no DRM format for GStreamer format " + names.front();
 }
 
@@ -256,7 +254,7 @@ Result<VideoCaps> parseVideoCaps(GstCaps *caps, const CapsDialect &dialect)
 	std::optional<std::vector<FormatModifiers>> formats =
 		formatsOf(structure, gst_caps_get_features(caps, 0), dialect);
 	if (!formats || formats->size() != 1 || modifiersOf(formats->front()).size() != 1)
-		return Error(EINVAL, unknownFormat(structure, formats.has_value(), dialect));
+		return Error(EINVAL, unknownFormat(structure, formats.has_value()));
 	video.fourcc = formats->front().fourcc;
 	video.modifier = modifiersOf(formats->front()).front();
 

@@ -31,7 +31,7 @@ struct CapsDialect
 {
 	unsigned minor;   /* the first GStreamer 1.x release it describes */
 	bool dmaDrm;      /* dma-buf caps are format=DMA_DRM with drm-format */
-	const char *name; /* what it is, for logs and dmabridge-info */
+	const char *name; /* the form, in words, for logs and dmabridge-info */
 };
 
 /* Every dialect, oldest first (the table lives in caps_dialect.cpp). */

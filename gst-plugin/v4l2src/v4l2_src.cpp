@@ -29,6 +29,7 @@
 #include "../common/caps_dialect.h"
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
+#include "../common/peer_devices.h"
 #include "../common/stats.h"
 
 GST_DEBUG_CATEGORY_STATIC(v4l2_src_debug);
@@ -378,6 +379,9 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 {
 	SrcImpl &s = *impl(base);
 	std::vector<DeviceConstraints> consumers = gst::constraintsFrom(query);
+	bool described = !consumers.empty();
+	if (!described)
+		consumers = gst::upstreamImportersDownstream(GST_BASE_SRC_PAD(base));
 	s.systemMemoryReason.clear();
 	GstCaps *caps = nullptr;
 	gst_query_parse_allocation(query, &caps, nullptr);
@@ -415,8 +419,12 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 		if (s.ioMode == IoMode::Export)
 			plan->allocator = AllocatorKind::ProducerExport;
 		std::string explanation = plan->explain();
-		if (consumers.empty())
-			explanation = "No consumer described itself in the allocation query. " +
+		if (!described)
+			explanation = std::string("No consumer described itself in the allocation "
+						  "query") +
+				      (consumers.empty() ? ". "
+							 : "; planned for " + consumers[0].label() +
+								   ", found downstream. ") +
 				      explanation;
 		GST_INFO_OBJECT(base, "plan: %s", explanation.c_str());
 

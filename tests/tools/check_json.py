@@ -11,6 +11,7 @@ Exits 1 with every mismatch listed.
 """
 import glob
 import json
+import os
 import subprocess
 import sys
 
@@ -27,6 +28,7 @@ CONSTRAINTS = {
 HEAP = {"name": str, "path": str, "kernel-name": str, "contiguous": bool, "cached": bool,
         "reason": str}
 INFO = {
+    "stack": [{"name": str, "version": str}],
     "devices": [{"kind": str, "node": str, "name": str, "driver": str, "detail": str,
                  "queues": [CONSTRAINTS], "planes": [{"id": int, "type": str, "formats": str}],
                  "notes": [str]}],
@@ -124,6 +126,27 @@ def host(info, plan):
                     check(result, PLAN, f"{board} {producer['name']}->{consumer['name']}")
 
 
+# What each board's root runs: (kernel release prefix, GStreamer release prefix, caps form).
+BOARD_STACKS = {"12": ("6.1.", "1.22.", "name a video format"), "13": ("6.12.", "1.26.", "DMA_DRM")}
+
+
+def check_stack(stack):
+    """The software stack info reports is the board's: its kernel, GStreamer and caps form."""
+    parts = {p["name"]: p["version"] for p in stack}
+    for wanted in ("kernel", "GStreamer", "Mesa", "libcamera"):
+        if not parts.get(wanted):
+            problems.append(f"info: the stack names no {wanted}: {stack}")
+    debian = os.environ.get("VBOARD_DEBIAN")
+    if debian not in BOARD_STACKS:
+        problems.append(f"info: not in a known board (VBOARD_DEBIAN={debian!r})")
+        return
+    kernel, gstreamer, caps = BOARD_STACKS[debian]
+    if not parts.get("kernel", "").startswith(kernel):
+        problems.append(f"info: Debian {debian} board runs kernel {parts.get('kernel')}")
+    if not parts.get("GStreamer", "").startswith(gstreamer) or caps not in parts["GStreamer"]:
+        problems.append(f"info: Debian {debian} board has GStreamer {parts.get('GStreamer')}")
+
+
 def board(info, plan):
     inventory = run_json(info, "--json")
     if inventory is None:
@@ -149,6 +172,7 @@ def board(info, plan):
         problems.append(f"info: vivid-001 not reported as needing contiguous memory: {vivid1}")
     elif "REQBUFS" not in vivid1[0]["contiguous"]["source"]:
         problems.append(f"info: vivid-001's contiguity has no source: {vivid1[0]['contiguous']}")
+    check_stack(inventory["stack"])
     vkms = [d for d in inventory["devices"] if d["name"] == "vkms" and d["kind"] == "DRM"]
     if not vkms or not any(p["type"] == "primary" for p in vkms[0]["planes"]):
         problems.append(f"info: vkms has no primary plane listed: {vkms}")

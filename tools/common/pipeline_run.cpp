@@ -136,7 +136,8 @@ PipelineRun runFor(const std::string &description, int seconds)
 }
 
 PipelineRun runPipeline(const std::string &description, int timeoutSeconds,
-			const std::function<void(GstElement *)> &onPlaying)
+			const std::function<void(GstElement *)> &onPlaying,
+			const std::function<void(GstElement *)> &onEos)
 {
 	PipelineRun run;
 	GstElement *pipeline = parse(description, run);
@@ -159,6 +160,8 @@ PipelineRun runPipeline(const std::string &description, int timeoutSeconds,
 		take(run, message);
 		gst_message_unref(message);
 	}
+	if (run.finished && onEos)
+		onEos(pipeline);
 	gst_element_set_state(pipeline, GST_STATE_NULL);
 	gst_object_unref(bus);
 	gst_object_unref(pipeline);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * dmabridge-info: what every device on this machine accepts of a shared buffer, each fact
- * with where it came from, and which nodes could not be opened and why.
+ * dmabridge-info: the software stack, what every device on this machine accepts of a
+ * shared buffer, each fact with where it came from, and which nodes could not be opened
+ * and why.
  *
  *   dmabridge-info           readable text
  *   dmabridge-info --json    the same for scripts (schema in README.md)
@@ -13,6 +14,7 @@
 #include <dmabridge/inventory.h>
 
 #include "../common/describe.h"
+#include "stack.h"
 
 using namespace dmabridge;
 using namespace dmabridge::tools;
@@ -27,6 +29,10 @@ std::string planeText(const DrmPlane &plane)
 
 void printText(const Inventory &inventory)
 {
+	std::printf("software stack\n");
+	for (const StackPart &part : softwareStack(inventory))
+		std::printf("  %-10s %s\n", part.name.c_str(), part.version.c_str());
+	std::printf("\n");
 	for (const char *kind : { "V4L2", "DRM", "EGL" }) {
 		std::printf("%s devices\n", kind);
 		bool any = false;
@@ -65,7 +71,13 @@ void printText(const Inventory &inventory)
 void printJson(const Inventory &inventory)
 {
 	JsonWriter json;
-	json.beginObject().key("devices").beginArray();
+	json.beginObject().key("stack").beginArray();
+	for (const StackPart &part : softwareStack(inventory))
+		json.beginObject()
+			.field("name", part.name)
+			.field("version", part.version)
+			.endObject();
+	json.endArray().key("devices").beginArray();
 	for (const InventoryDevice &device : inventory.devices) {
 		json.beginObject()
 			.field("kind", device.kind)

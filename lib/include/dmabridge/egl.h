@@ -33,6 +33,8 @@ public:
 
 	/* GL_RENDERER ("llvmpipe (LLVM 15.0.6, 256 bits)"), and the quirk-table key. */
 	const std::string &renderer() const;
+	/* GL_VERSION: "OpenGL ES 3.2 Mesa 25.0.7" names the Mesa release. */
+	const std::string &glVersion() const;
 	const std::string &driver() const;
 	const std::string &drmNode() const;
 	bool hasModifiers() const;

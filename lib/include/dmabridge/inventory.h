@@ -21,7 +21,7 @@ struct InventoryDevice
 	std::string node;   /* /dev/video8, /dev/dri/card1 */
 	std::string name;   /* vivid-001, vkms, llvmpipe */
 	std::string driver; /* the quirk table's key */
-	std::string detail; /* the V4L2 card and sysfs name, the EGL renderer */
+	std::string detail; /* the V4L2 card and sysfs name, the EGL renderer and GL version */
 	std::vector<DeviceConstraints> queues;
 	std::vector<DrmPlane> planes;
 	std::vector<std::string> notes; /* a queue it could not probe, and why */

@@ -32,6 +32,7 @@ struct EglDevice::State
 	EGLDisplay display = EGL_NO_DISPLAY;
 	EGLContext context = EGL_NO_CONTEXT;
 	std::string renderer;
+	std::string glVersion;
 	std::string driver;
 	bool modifiers = false;
 
@@ -150,6 +151,8 @@ Result<EglDevice> EglDevice::open(const DrmDevice &device)
 
 	const char *renderer = reinterpret_cast<const char *>(glGetString(GL_RENDERER));
 	state->renderer = renderer ? renderer : "unknown";
+	const char *version = reinterpret_cast<const char *>(glGetString(GL_VERSION));
+	state->glVersion = version ? version : "unknown";
 	state->driver = driverOf(state->renderer);
 	if (!hasExtension(reinterpret_cast<const char *>(glGetString(GL_EXTENSIONS)),
 			  "GL_OES_EGL_image"))
@@ -170,6 +173,11 @@ Result<EglDevice> EglDevice::open(const DrmDevice &device)
 const std::string &EglDevice::renderer() const
 {
 	return state_->renderer;
+}
+
+const std::string &EglDevice::glVersion() const
+{
+	return state_->glVersion;
 }
 
 const std::string &EglDevice::driver() const

@@ -97,9 +97,14 @@ void addDrmAndEgl(Inventory &inventory)
 			inventory.unopened.push_back({ node, sampler.error().describe() });
 			continue;
 		}
-		InventoryDevice gpu{
-			"EGL", node, sampler->name, sampler->driver, display->renderer(), {}, {}, {}
-		};
+		InventoryDevice gpu{ "EGL",
+				     node,
+				     sampler->name,
+				     sampler->driver,
+				     display->renderer() + ", " + display->glVersion(),
+				     {},
+				     {},
+				     {} };
 		gpu.queues.push_back(std::move(*sampler));
 		egl.push_back(std::move(gpu));
 	}
