@@ -2,11 +2,13 @@
 #include "board.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <sys/ioctl.h>
+#include <sys/utsname.h>
 
 #include <linux/videodev2.h>
 
@@ -40,6 +42,20 @@ std::string findVideoDevice(const std::string &busInfo)
 			return path;
 	}
 	return {};
+}
+
+unsigned kernelRelease()
+{
+	struct utsname name = {};
+	unsigned major = 0, minor = 0;
+	if (uname(&name) != 0 || std::sscanf(name.release, "%u.%u", &major, &minor) != 2)
+		return 0;
+	return major * 100 + minor;
+}
+
+bool udmabufHasVmap()
+{
+	return kernelRelease() >= 602;
 }
 
 } /* namespace dmabridge::test */

@@ -19,6 +19,17 @@ std::string testName(std::string deviceName);
 /* The /dev/videoN whose VIDIOC_QUERYCAP bus_info is busInfo ("platform:vivid-001"). */
 std::string findVideoDevice(const std::string &busInfo);
 
+/* The running kernel's release as major * 100 + minor: 601 for 6.1, 612 for 6.12. */
+unsigned kernelRelease();
+
+/*
+ * Whether udmabuf gives importers a kernel mapping (dma_buf_ops.vmap), which vkms needs
+ * to compose and vb2-vmalloc to capture: not in the Debian 12 board's Linux 6.1
+ * (drivers/dma-buf/udmabuf.c has no vmap), yes in the Debian 13 board's 6.12
+ * (vmap_udmabuf); upstream added it in 6.2.
+ */
+bool udmabufHasVmap();
+
 } /* namespace dmabridge::test */
 
 /*

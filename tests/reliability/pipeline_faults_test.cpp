@@ -152,7 +152,7 @@ TEST(PipelineFaults, FrameMarkedBadIsNotShown)
 				    ", and the screen matches the last one shown");
 }
 
-/* GstBuffers of udmabuf memory, which vkms (Linux 6.1) can't map to compose. */
+/* GstBuffers of udmabuf memory, which vkms can't map to compose before Linux 6.2. */
 void pushUdmabufFrames(GstElement *pipeline, unsigned count, std::string &failure)
 {
 	GstAllocator *allocator = gst_dmabuf_allocator_new();
@@ -177,7 +177,12 @@ void pushUdmabufFrames(GstElement *pipeline, unsigned count, std::string &failur
 	gst_object_unref(allocator);
 }
 
-TEST(PipelineFaults, DisplayRefusingABufferFallsBackToOneCopy)
+/*
+ * vkms refuses udmabuf frames where udmabuf has no kernel mapping (Linux 6.1): the sink
+ * falls back to one copy a frame, with the reason. Where udmabuf maps (Linux 6.12) there
+ * is no refusal to inject this way: the same frames are shown as they are.
+ */
+TEST(PipelineFaults, DisplayRefusingUdmabufFramesFallsBackToOneCopy)
 {
 	DMABRIDGE_REQUIRE_DEVICE(V4l2Device::openByName("vivid-000").ok(), "the virtual board");
 	constexpr unsigned kFrames = 6;
@@ -192,9 +197,19 @@ TEST(PipelineFaults, DisplayRefusingABufferFallsBackToOneCopy)
 	ASSERT_TRUE(run.finished) << run.error;
 	const tools::Stats &sink = run.stats.at("sink");
 	EXPECT_EQ(sink["frames"], kFrames);
-	EXPECT_EQ(sink["copies"], kFrames);
-	EXPECT_EQ(sink["readback-differing-pixels"], 0u) << "the copies showed other pixels";
+	EXPECT_EQ(sink["readback-differing-pixels"], 0u) << "the display showed other pixels";
 	EXPECT_GT(sink["readback-colours"], 4u);
+	if (test::udmabufHasVmap()) {
+		EXPECT_EQ(sink["copies"], 0u) << sink.explanation;
+		test::recordOutcome("udmabuf frames into vkms on Linux " +
+					    std::to_string(test::kernelRelease() / 100) + "." +
+					    std::to_string(test::kernelRelease() % 100) +
+					    ", whose udmabuf maps (no refusal to inject)",
+				    "shown as they are, 0 copies; the sink says: " +
+					    sink.explanation);
+		return;
+	}
+	EXPECT_EQ(sink["copies"], kFrames);
 	EXPECT_NE(sink.explanation.find("the display refused the upstream dma-buf"),
 		  std::string::npos)
 		<< sink.explanation;

@@ -77,4 +77,28 @@ TEST(FrameCopy, RefusesWhatItCannotDo)
 	EXPECT_TRUE(canCopyPixels(DRM_FORMAT_BGR888, DRM_FORMAT_XRGB8888));
 }
 
+/*
+ * A display shows ABGR8888 (what upstream's videotestsrc picks first on GStreamer 1.26)
+ * and its writeback reads XRGB8888: the same picture, the bytes in another order.
+ */
+TEST(FrameCompare, TwoRgbOrdersOfOnePicture)
+{
+	Layout abgr = *computeLayout(DRM_FORMAT_ABGR8888, 4, 2);
+	Layout xrgb = *computeLayout(DRM_FORMAT_XRGB8888, 4, 2);
+	std::vector<uint8_t> shown = frame(abgr), read = frame(xrgb);
+	for (unsigned i = 0; i < 8; i++) {
+		uint8_t red = uint8_t(10 * i), green = uint8_t(20 * i), blue = uint8_t(30 * i);
+		uint8_t *a = &shown[4 * i], *x = &read[4 * i];
+		a[0] = red, a[1] = green, a[2] = blue, a[3] = 0x80;
+		x[0] = blue, x[1] = green, x[2] = red, x[3] = 0xff;
+	}
+	EXPECT_EQ(differingPixels(shown, abgr, read, xrgb), 0u);
+	read[4 * 5 + 1] ^= 1;
+	EXPECT_EQ(differingPixels(shown, abgr, read, xrgb), 1u);
+	Layout rgb565 = *computeLayout(DRM_FORMAT_RGB565, 4, 2);
+	std::vector<uint8_t> other = frame(rgb565);
+	EXPECT_EQ(differingPixels(other, rgb565, read, xrgb), UINT64_MAX)
+		<< "16-bit RGB is compared with its own format only";
+}
+
 } /* namespace */

@@ -22,8 +22,9 @@ Result<uint64_t> copyPixels(std::span<const uint8_t> source, const Layout &from,
 			    std::span<uint8_t> destination, const Layout &to);
 
 /*
- * Pixels of two mapped RGB frames of one format and size that differ in colour (alpha and
- * X ignored); UINT64_MAX when they can't be compared. How a test or an application proves
+ * Pixels of two mapped RGB frames of one size that differ in colour (alpha and X
+ * ignored): of one format, or of two 8-bit RGB orders (ABGR8888 shown, XRGB8888 read
+ * back); UINT64_MAX when they can't be compared. How a test or an application proves
  * that a display (read back through writeback) showed a frame.
  */
 uint64_t differingPixels(std::span<const uint8_t> a, const Layout &la, std::span<const uint8_t> b,

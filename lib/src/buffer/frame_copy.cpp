@@ -11,7 +11,29 @@ namespace dmabridge {
 
 namespace {
 
-/* 24-bit RGB to XRGB8888 (B, G, R, X in memory): DRM RGB888 is B,G,R, BGR888 is R,G,B. */
+/* Where red, green and blue lie in a pixel of an 8-bit RGB format (DRM is little-endian:
+ * XRGB8888 is B, G, R, X in memory; RGB888 is B, G, R; BGR888 is R, G, B). */
+struct RgbBytes
+{
+	uint32_t fourcc;
+	uint8_t red, green, blue;
+};
+
+constexpr RgbBytes kRgbBytes[] = {
+	{ DRM_FORMAT_XRGB8888, 2, 1, 0 }, { DRM_FORMAT_ARGB8888, 2, 1, 0 },
+	{ DRM_FORMAT_XBGR8888, 0, 1, 2 }, { DRM_FORMAT_ABGR8888, 0, 1, 2 },
+	{ DRM_FORMAT_RGB888, 2, 1, 0 },   { DRM_FORMAT_BGR888, 0, 1, 2 },
+};
+
+const RgbBytes *rgbBytes(uint32_t fourcc)
+{
+	for (const RgbBytes &entry : kRgbBytes)
+		if (entry.fourcc == fourcc)
+			return &entry;
+	return nullptr;
+}
+
+/* 24-bit RGB to XRGB8888. */
 bool widens(uint32_t from, uint32_t to)
 {
 	return (from == DRM_FORMAT_RGB888 || from == DRM_FORMAT_BGR888) &&
@@ -44,7 +66,7 @@ Result<uint64_t> copyPixels(std::span<const uint8_t> source, const Layout &from,
 		return valid.error();
 
 	bool widen = widens(from.fourcc, to.fourcc);
-	bool bgr = from.fourcc == DRM_FORMAT_RGB888; /* B, G, R in memory */
+	const RgbBytes *rgb = rgbBytes(from.fourcc);
 	uint64_t bytes = 0;
 	for (unsigned p = 0; p < from.planeCount; p++) {
 		uint32_t lines =
@@ -64,9 +86,9 @@ Result<uint64_t> copyPixels(std::span<const uint8_t> source, const Layout &from,
 					     uint64_t(y) * from.planes[p].stride;
 			if (widen) {
 				for (uint32_t x = 0; x < width; x++) {
-					line[4 * x + 0] = src[3 * x + (bgr ? 0 : 2)];
-					line[4 * x + 1] = src[3 * x + 1];
-					line[4 * x + 2] = src[3 * x + (bgr ? 2 : 0)];
+					line[4 * x + 0] = src[3 * x + rgb->blue];
+					line[4 * x + 1] = src[3 * x + rgb->green];
+					line[4 * x + 2] = src[3 * x + rgb->red];
 					line[4 * x + 3] = 0xff;
 				}
 			} else {
@@ -83,19 +105,27 @@ Result<uint64_t> copyPixels(std::span<const uint8_t> source, const Layout &from,
 uint64_t differingPixels(std::span<const uint8_t> a, const Layout &la, std::span<const uint8_t> b,
 			 const Layout &lb)
 {
-	const FormatInfo *info = la.format();
-	if (!info || info->yuv || la.fourcc != lb.fourcc || la.width != lb.width ||
-	    la.height != lb.height || a.size() < la.bufferSize(0) || b.size() < lb.bufferSize(0))
+	const FormatInfo *infoA = la.format(), *infoB = lb.format();
+	const RgbBytes *rgbA = rgbBytes(la.fourcc), *rgbB = rgbBytes(lb.fourcc);
+	bool sameFormat = la.fourcc == lb.fourcc && infoA && !infoA->yuv;
+	if ((!sameFormat && (!rgbA || !rgbB)) || la.width != lb.width || la.height != lb.height ||
+	    a.size() < la.bufferSize(0) || b.size() < lb.bufferSize(0))
 		return UINT64_MAX;
-	unsigned bpp = info->bytesPerPixel[0], colour = bpp == 4 ? 3 : bpp;
+	unsigned bppA = infoA->bytesPerPixel[0], bppB = infoB->bytesPerPixel[0];
+	unsigned colour = bppA == 4 ? 3 : bppA;
 	uint64_t differing = 0;
 	for (uint32_t y = 0; y < la.height; y++) {
 		const uint8_t *lineA =
 			a.data() + la.planes[0].offset + uint64_t(y) * la.planes[0].stride;
 		const uint8_t *lineB =
 			b.data() + lb.planes[0].offset + uint64_t(y) * lb.planes[0].stride;
-		for (uint32_t x = 0; x < la.width; x++)
-			differing += std::memcmp(lineA + bpp * x, lineB + bpp * x, colour) != 0;
+		for (uint32_t x = 0; x < la.width; x++) {
+			const uint8_t *pa = lineA + bppA * x, *pb = lineB + bppB * x;
+			differing += sameFormat ? std::memcmp(pa, pb, colour) != 0
+						: pa[rgbA->red] != pb[rgbB->red] ||
+							  pa[rgbA->green] != pb[rgbB->green] ||
+							  pa[rgbA->blue] != pb[rgbB->blue];
+		}
 	}
 	return differing;
 }
