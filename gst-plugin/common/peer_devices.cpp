@@ -2,6 +2,7 @@
 #include "peer_devices.h"
 
 #include <cstring>
+#include <functional>
 #include <string>
 
 #include <dmabridge/drm.h>
@@ -48,19 +49,30 @@ Result<DeviceConstraints> kmssinkDisplay(GstElement *sink)
 	return display;
 }
 
-bool isOurs(GstElement *element)
+const char *factoryName(GstElement *element)
+{
+	GstElementFactory *factory = gst_element_get_factory(element);
+	return factory ? GST_OBJECT_NAME(factory) : "";
+}
+
+bool fromPlugin(GstElement *element, const char *name)
 {
 	GstElementFactory *factory = gst_element_get_factory(element);
 	GstPlugin *plugin =
 		factory ? GST_PLUGIN(gst_plugin_feature_get_plugin(GST_PLUGIN_FEATURE(factory)))
 			: nullptr;
-	bool ours = plugin && !std::strcmp(gst_plugin_get_name(plugin), "dmabridge");
+	bool match = plugin && !std::strcmp(gst_plugin_get_name(plugin), name);
 	if (plugin)
 		gst_object_unref(plugin);
-	return ours;
+	return match;
 }
 
-void walk(GstPad *pad, unsigned depth, std::vector<DeviceConstraints> &found)
+/*
+ * Calls visit on each element downstream of pad; where it returns true (the element is
+ * one it was looking for) the walk goes no further down that branch, nor into
+ * dmabridge's own elements, which describe themselves.
+ */
+void walk(GstPad *pad, unsigned depth, const std::function<bool(GstElement *)> &visit)
 {
 	GstPad *peer = gst_pad_get_peer(pad);
 	GstElement *element = peer ? gst_pad_get_parent_element(peer) : nullptr;
@@ -68,20 +80,11 @@ void walk(GstPad *pad, unsigned depth, std::vector<DeviceConstraints> &found)
 		gst_object_unref(peer);
 	if (!element)
 		return;
-	GstElementFactory *factory = gst_element_get_factory(element);
-	const char *name = factory ? GST_OBJECT_NAME(factory) : "";
-	if (!std::strcmp(name, "kmssink")) {
-		Result<DeviceConstraints> display = kmssinkDisplay(element);
-		if (display)
-			found.push_back(std::move(*display));
-		else
-			GST_INFO("%s: %s", GST_OBJECT_NAME(element),
-				 display.error().describe().c_str());
-	} else if (!isOurs(element) && depth < 8) {
+	if (!visit(element) && !fromPlugin(element, "dmabridge") && depth < 8) {
 		GstIterator *pads = gst_element_iterate_src_pads(element);
 		GValue item = G_VALUE_INIT;
 		while (gst_iterator_next(pads, &item) == GST_ITERATOR_OK) {
-			walk(GST_PAD(g_value_get_object(&item)), depth + 1, found);
+			walk(GST_PAD(g_value_get_object(&item)), depth + 1, visit);
 			g_value_reset(&item);
 		}
 		g_value_unset(&item);
@@ -90,9 +93,7 @@ void walk(GstPad *pad, unsigned depth, std::vector<DeviceConstraints> &found)
 	gst_object_unref(element);
 }
 
-} /* namespace */
-
-std::vector<DeviceConstraints> upstreamImportersDownstream(GstPad *pad)
+void initCategory()
 {
 	static bool initialised = [] {
 		GST_DEBUG_CATEGORY_INIT(peer_debug, "dmabridgepeer", 0,
@@ -100,8 +101,36 @@ std::vector<DeviceConstraints> upstreamImportersDownstream(GstPad *pad)
 		return true;
 	}();
 	(void)initialised;
+}
+
+} /* namespace */
+
+std::vector<DeviceConstraints> upstreamImportersDownstream(GstPad *pad)
+{
+	initCategory();
 	std::vector<DeviceConstraints> found;
-	walk(pad, 0, found);
+	walk(pad, 0, [&](GstElement *element) {
+		if (std::strcmp(factoryName(element), "kmssink"))
+			return false;
+		Result<DeviceConstraints> display = kmssinkDisplay(element);
+		if (display)
+			found.push_back(std::move(*display));
+		else
+			GST_INFO("%s: %s", GST_OBJECT_NAME(element),
+				 display.error().describe().c_str());
+		return true;
+	});
+	return found;
+}
+
+bool gstGlDownstream(GstPad *pad)
+{
+	initCategory();
+	bool found = false;
+	walk(pad, 0, [&](GstElement *element) {
+		found = found || fromPlugin(element, "opengl");
+		return fromPlugin(element, "opengl");
+	});
 	return found;
 }
 

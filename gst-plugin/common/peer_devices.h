@@ -22,4 +22,11 @@ namespace dmabridge::gst {
  */
 std::vector<DeviceConstraints> upstreamImportersDownstream(GstPad *pad);
 
+/*
+ * Whether a GStreamer GL element (glupload...) is downstream of pad. They import
+ * dma-bufs without saying what their GPU can use, and from GStreamer 1.24 answer a
+ * DMA_DRM allocation query with no GL pool or sync meta to recognise them by.
+ */
+bool gstGlDownstream(GstPad *pad);
+
 } /* namespace dmabridge::gst */

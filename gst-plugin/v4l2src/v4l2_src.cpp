@@ -339,9 +339,10 @@ static Status carryOut(SrcImpl &s, const Plan &plan, std::string &note)
 }
 
 /* A GStreamer GL element answered the query, and nothing that describes its device. */
-static bool answeredByGstGlOnly(GstQuery *query)
+static bool answeredByGstGlOnly(GstBaseSrc *base, GstQuery *query)
 {
-	return gst::constraintsFrom(query).empty() && gst::answeredByGstGl(query);
+	return gst::constraintsFrom(query).empty() &&
+	       (gst::answeredByGstGl(query) || gst::gstGlDownstream(GST_BASE_SRC_PAD(base)));
 }
 
 /*
@@ -364,8 +365,8 @@ static gboolean src_negotiate(GstBaseSrc *base)
 	}
 	GstQuery *query = gst_query_new_allocation(caps, TRUE);
 	gst_caps_unref(caps);
-	bool toGstGl =
-		gst_pad_peer_query(GST_BASE_SRC_PAD(base), query) && answeredByGstGlOnly(query);
+	bool toGstGl = gst_pad_peer_query(GST_BASE_SRC_PAD(base), query) &&
+		       answeredByGstGlOnly(base, query);
 	gst_query_unref(query);
 	if (!toGstGl)
 		return TRUE;
@@ -385,7 +386,7 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 	s.systemMemoryReason.clear();
 	GstCaps *caps = nullptr;
 	gst_query_parse_allocation(query, &caps, nullptr);
-	bool toGstGl = answeredByGstGlOnly(query);
+	bool toGstGl = answeredByGstGlOnly(base, query);
 	if (toGstGl && gst::isDmaBufCaps(caps))
 		GST_WARNING_OBJECT(base,
 				   "a GStreamer GL element took memory:DMABuf caps: it gets "

@@ -32,4 +32,7 @@ size_t differingPixels(const DmaBuf &a, const Layout &la, const DmaBuf &b, const
 /* Number of open file descriptors of this process. */
 size_t openFdCount();
 
+/* dma-bufs alive in the whole system, from debugfs's bufinfo; -1 when it isn't mounted. */
+long liveDmaBufs();
+
 } /* namespace dmabridge::test */

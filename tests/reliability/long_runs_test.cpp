@@ -48,17 +48,6 @@ uint64_t rssBytes()
 		.value_or(0);
 }
 
-/* dma-bufs alive in the whole system, from debugfs; -1 when it isn't mounted. */
-long dmaBufObjects()
-{
-	/* The last line: "Total 12 objects, 49152000 bytes". */
-	std::string text = internal::readTextFile("/sys/kernel/debug/dma_buf/bufinfo");
-	size_t total = text.rfind("Total ");
-	if (total == std::string::npos)
-		return -1;
-	return std::strtol(text.c_str() + total + 6, nullptr, 10);
-}
-
 std::string mib(uint64_t bytes)
 {
 	char text[32];
@@ -153,7 +142,7 @@ TEST(LongRuns, Soak)
 			sampler = std::thread([&] {
 				while (!stop) {
 					samples.push_back({ *shown, test::openFdCount(), rssBytes(),
-							    dmaBufObjects() });
+							    test::liveDmaBufs() });
 					std::this_thread::sleep_for(500ms);
 				}
 			});
