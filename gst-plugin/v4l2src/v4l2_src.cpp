@@ -409,53 +409,38 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 			     uint32_t(GST_VIDEO_INFO_HEIGHT(&s.info)),
 			     4,
 			     listHeaps() };
-	std::string learned;
-	for (int attempt = 0; attempt < 2; attempt++) {
-		Result<Plan> plan = s.planner.plan(request);
-		if (!plan) {
-			GST_ELEMENT_ERROR(base, RESOURCE, SETTINGS,
-					  ("%s", plan.error().describe().c_str()), (nullptr));
-			return FALSE;
-		}
+	std::string explanation;
+	Result<CarriedOutPlan> done = s.planner.planAndCarryOut(request, [&](const Plan &planned) {
+		Plan plan = planned;
 		if (s.ioMode == IoMode::Export)
-			plan->allocator = AllocatorKind::ProducerExport;
-		std::string explanation = plan->explain();
+			plan.allocator = AllocatorKind::ProducerExport;
+		explanation = plan.explain();
 		if (consumers.empty())
 			explanation = "No consumer described itself in the allocation query. " +
 				      explanation;
 		GST_INFO_OBJECT(base, "plan: %s", explanation.c_str());
-
 		std::string note;
-		Status done = carryOut(s, *plan, note);
-		if (done) {
-			if (!note.empty())
-				explanation += " " + note;
-			if (!s.systemMemoryReason.empty())
-				explanation += " But " + s.systemMemoryReason + ".";
-			s.stats.setExplanation(learned.empty() ? explanation
-							       : learned + ". " + explanation);
-			return TRUE;
+		Status status = carryOut(s, plan, note);
+		if (!status) {
+			(void)s.stream->device.requestBuffers(V4l2Direction::Capture,
+							      s.stream->memory, 0);
+			GST_WARNING_OBJECT(base, "%s; re-planning once",
+					   status.error().describe().c_str());
+		} else if (!note.empty()) {
+			explanation += " " + note;
 		}
-		(void)s.stream->device.requestBuffers(V4l2Direction::Capture, s.stream->memory, 0);
-		if (attempt == 1) {
-			GST_ELEMENT_ERROR(base, RESOURCE, SETTINGS,
-					  ("%s; then, re-planned: %s", learned.c_str(),
-					   done.error().describe().c_str()),
-					  (nullptr));
-			return FALSE;
-		}
-		/*
-		 * The kernel refused what the plan thought fine. Re-plan once, with what the
-		 * refusal taught (a device that needs contiguous memory), or as it was when it
-		 * taught nothing (a transient refusal).
-		 */
-		std::string lesson = s.planner.learnFromImportFailure(
-			s.constraints.name, true, plan->contiguous, done.error().code());
-		learned = (lesson.empty() ? "the kernel refused the planned buffers" : lesson) +
-			  " (" + done.error().describe() + ")";
-		GST_WARNING_OBJECT(base, "%s; re-planning once", learned.c_str());
+		return status;
+	});
+	if (!done) {
+		GST_ELEMENT_ERROR(base, RESOURCE, SETTINGS, ("%s", done.error().describe().c_str()),
+				  (nullptr));
+		return FALSE;
 	}
-	return FALSE;
+	if (!s.systemMemoryReason.empty())
+		explanation += " But " + s.systemMemoryReason + ".";
+	s.stats.setExplanation(done->learned.empty() ? explanation
+						     : done->learned + ". " + explanation);
+	return TRUE;
 }
 
 /* Latency: one frame interval at least, as many as the queue holds at most. */

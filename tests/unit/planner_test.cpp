@@ -186,6 +186,39 @@ TEST(Planner, LearnsContiguityFromEfault)
 	EXPECT_EQ(planner.learnFromImportFailure("vkms", true, false, ENOMEM), "");
 }
 
+/* Scattered buffers refused with EFAULT: the device needs contiguous memory, and gets it. */
+TEST(PlannerReplan, RefusedScatteredBuffersAreReplannedContiguous)
+{
+	PlanRequest r = request(capture("vivid-001", false), { display("vkms") });
+	std::vector<std::string> heaps;
+	Result<CarriedOutPlan> done = Planner().planAndCarryOut(r, [&](const Plan &plan) -> Status {
+		heaps.push_back(plan.heap.name);
+		if (!plan.heap.contiguous)
+			return Error::fromErrno(EFAULT, "vivid-001 (/dev/video1): VIDIOC_QBUF");
+		return {};
+	});
+	ASSERT_TRUE(done.ok()) << done.error().describe();
+	EXPECT_EQ(heaps, (std::vector<std::string>{ "system", "reserved" }));
+	EXPECT_NE(done->learned.find("vivid-001 refused a buffer of scattered pages (EFAULT)"),
+		  std::string::npos)
+		<< done->learned;
+	EXPECT_TRUE(says(done->plan, "learned: it refused a scattered buffer with EFAULT"))
+		<< done->plan.explain();
+}
+
+TEST(PlannerReplan, RefusedTwiceGivesBothReasons)
+{
+	PlanRequest r = request(capture("vivid-000", false), { display("vkms") });
+	int attempts = 0;
+	Result<CarriedOutPlan> done = Planner().planAndCarryOut(r, [&](const Plan &) -> Status {
+		return Error(EINVAL, attempts++ ? "second refusal" : "first refusal");
+	});
+	ASSERT_FALSE(done.ok());
+	EXPECT_EQ(done.error().message(),
+		  "the kernel refused the planned buffers (first refusal (EINVAL)); then, "
+		  "re-planned: second refusal");
+}
+
 TEST(Planner, NoCmaHeapFallsBackToProducerExport)
 {
 	PlanRequest r = request(capture("vivid-001", true), { display("vkms") });

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -62,6 +63,14 @@ struct Plan
 	std::string explain() const;
 };
 
+/* A plan that was carried out, and what the kernel's refusal of an earlier one taught. */
+struct CarriedOutPlan
+{
+	Plan plan;
+	/* Why the first plan was given up, in words; empty when it was carried out at once. */
+	std::string learned;
+};
+
 /*
  * Plans allocations for a producer and its consumers, and learns from imports the
  * kernel refused: a V4L2 queue that fails a scattered buffer with EFAULT, or a DRM
@@ -79,6 +88,16 @@ public:
 	 */
 	std::string learnFromImportFailure(const std::string &device, bool v4l2,
 					   bool bufferWasContiguous, int err);
+
+	/*
+	 * Plans for request and hands the plan to carryOut (allocate, import, queue). When
+	 * the kernel refuses what the plan thought fine, learns what the refusal teaches
+	 * about the producer (a V4L2 device) and plans once more; when that fails too, the
+	 * error gives both reasons.
+	 */
+	using CarryOut = std::function<Status(const Plan &plan)>;
+	Result<CarriedOutPlan> planAndCarryOut(const PlanRequest &request,
+					       const CarryOut &carryOut);
 
 	/* The device as the planner sees it: probed constraints plus what it learned. */
 	DeviceConstraints withLearned(DeviceConstraints device) const;
