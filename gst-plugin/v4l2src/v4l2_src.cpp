@@ -257,9 +257,9 @@ static gboolean src_set_caps(GstBaseSrc *base, GstCaps *caps)
 
 /*
  * Buffers for the plan, queued; the layout the driver accepted. note gets what the
- * allocation did that the plan didn't say.
+ * allocation did that the plan didn't say, contiguous whether the buffers are.
  */
-static Status carryOut(SrcImpl &s, const Plan &plan, std::string &note)
+static Status carryOut(SrcImpl &s, const Plan &plan, std::string &note, bool &contiguous)
 {
 	Stream &stream = *s.stream;
 	std::lock_guard<std::mutex> locker(stream.lock);
@@ -288,6 +288,7 @@ static Status carryOut(SrcImpl &s, const Plan &plan, std::string &note)
 			return count.error();
 		stream.memory = V4l2Memory::Mmap;
 		stream.layout = *layout;
+		contiguous = s.constraints.exportsContiguous.value;
 		for (unsigned i = 0; i < *count; i++) {
 			Result<std::vector<DmaBuf>> exported =
 				camera.exportBuffer(V4l2Direction::Capture, i);
@@ -301,6 +302,7 @@ static Status carryOut(SrcImpl &s, const Plan &plan, std::string &note)
 		if (!allocated)
 			return allocated.error();
 		note = allocated->note;
+		contiguous = allocated->contiguous;
 		Result<Layout> layout = camera.setFormat(V4l2Direction::Capture, allocated->layout);
 		if (!layout)
 			return layout.error();
@@ -410,27 +412,29 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 			     4,
 			     listHeaps() };
 	std::string explanation;
-	Result<CarriedOutPlan> done = s.planner.planAndCarryOut(request, [&](const Plan &planned) {
-		Plan plan = planned;
-		if (s.ioMode == IoMode::Export)
-			plan.allocator = AllocatorKind::ProducerExport;
-		explanation = plan.explain();
-		if (consumers.empty())
-			explanation = "No consumer described itself in the allocation query. " +
-				      explanation;
-		GST_INFO_OBJECT(base, "plan: %s", explanation.c_str());
-		std::string note;
-		Status status = carryOut(s, plan, note);
-		if (!status) {
-			(void)s.stream->device.requestBuffers(V4l2Direction::Capture,
-							      s.stream->memory, 0);
-			GST_WARNING_OBJECT(base, "%s; re-planning once",
-					   status.error().describe().c_str());
-		} else if (!note.empty()) {
-			explanation += " " + note;
-		}
-		return status;
-	});
+	Result<CarriedOutPlan> done =
+		s.planner.planAndCarryOut(request, [&](const Plan &planned, bool &contiguous) {
+			Plan plan = planned;
+			if (s.ioMode == IoMode::Export)
+				plan.allocator = AllocatorKind::ProducerExport;
+			explanation = plan.explain();
+			if (consumers.empty())
+				explanation =
+					"No consumer described itself in the allocation query. " +
+					explanation;
+			GST_INFO_OBJECT(base, "plan: %s", explanation.c_str());
+			std::string note;
+			Status status = carryOut(s, plan, note, contiguous);
+			if (!status) {
+				(void)s.stream->device.requestBuffers(V4l2Direction::Capture,
+								      s.stream->memory, 0);
+				GST_WARNING_OBJECT(base, "%s; re-planning once",
+						   status.error().describe().c_str());
+			} else if (!note.empty()) {
+				explanation += " " + note;
+			}
+			return status;
+		});
 	if (!done) {
 		GST_ELEMENT_ERROR(base, RESOURCE, SETTINGS, ("%s", done.error().describe().c_str()),
 				  (nullptr));

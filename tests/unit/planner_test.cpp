@@ -186,17 +186,46 @@ TEST(Planner, LearnsContiguityFromEfault)
 	EXPECT_EQ(planner.learnFromImportFailure("vkms", true, false, ENOMEM), "");
 }
 
+/*
+ * A board with only a CMA heap: buffers come from it although no device needs contiguous
+ * memory. When the kernel refuses them with EFAULT, that says nothing about contiguity
+ * (the buffers were contiguous): nothing is learned and the plan is tried as it was.
+ */
+TEST(PlannerReplan, RefusedContiguousBuffersTeachNothingAboutContiguity)
+{
+	PlanRequest r = request(capture("vivid-000", false), { display("vkms") });
+	r.heaps = { heap("reserved", true) };
+	Planner planner;
+	int attempts = 0;
+	Result<CarriedOutPlan> done =
+		planner.planAndCarryOut(r, [&](const Plan &plan, bool &) -> Status {
+			EXPECT_EQ(plan.heap.name, "reserved");
+			if (attempts++ == 0)
+				return Error::fromErrno(EFAULT,
+							"vivid-000 (/dev/video0): VIDIOC_QBUF");
+			return {};
+		});
+	ASSERT_TRUE(done.ok()) << done.error().describe();
+	EXPECT_EQ(attempts, 2);
+	EXPECT_EQ(done->learned.find("scattered"), std::string::npos) << done->learned;
+	EXPECT_NE(done->learned.find("the kernel refused the planned buffers"), std::string::npos)
+		<< done->learned;
+	EXPECT_FALSE(planner.withLearned(capture("vivid-000", false)).contiguous.value);
+}
+
 /* Scattered buffers refused with EFAULT: the device needs contiguous memory, and gets it. */
 TEST(PlannerReplan, RefusedScatteredBuffersAreReplannedContiguous)
 {
 	PlanRequest r = request(capture("vivid-001", false), { display("vkms") });
 	std::vector<std::string> heaps;
-	Result<CarriedOutPlan> done = Planner().planAndCarryOut(r, [&](const Plan &plan) -> Status {
-		heaps.push_back(plan.heap.name);
-		if (!plan.heap.contiguous)
-			return Error::fromErrno(EFAULT, "vivid-001 (/dev/video1): VIDIOC_QBUF");
-		return {};
-	});
+	Result<CarriedOutPlan> done =
+		Planner().planAndCarryOut(r, [&](const Plan &plan, bool &) -> Status {
+			heaps.push_back(plan.heap.name);
+			if (!plan.heap.contiguous)
+				return Error::fromErrno(EFAULT,
+							"vivid-001 (/dev/video1): VIDIOC_QBUF");
+			return {};
+		});
 	ASSERT_TRUE(done.ok()) << done.error().describe();
 	EXPECT_EQ(heaps, (std::vector<std::string>{ "system", "reserved" }));
 	EXPECT_NE(done->learned.find("vivid-001 refused a buffer of scattered pages (EFAULT)"),
@@ -210,9 +239,10 @@ TEST(PlannerReplan, RefusedTwiceGivesBothReasons)
 {
 	PlanRequest r = request(capture("vivid-000", false), { display("vkms") });
 	int attempts = 0;
-	Result<CarriedOutPlan> done = Planner().planAndCarryOut(r, [&](const Plan &) -> Status {
-		return Error(EINVAL, attempts++ ? "second refusal" : "first refusal");
-	});
+	Result<CarriedOutPlan> done =
+		Planner().planAndCarryOut(r, [&](const Plan &, bool &) -> Status {
+			return Error(EINVAL, attempts++ ? "second refusal" : "first refusal");
+		});
 	ASSERT_FALSE(done.ok());
 	EXPECT_EQ(done.error().message(),
 		  "the kernel refused the planned buffers (first refusal (EINVAL)); then, "

@@ -47,7 +47,10 @@ struct Plan
 	Alignment alignment;     /* what the layout satisfies */
 	uint64_t bufferSize = 0; /* bytes of each allocation */
 	unsigned bufferCount = 0;
-	bool contiguous = false;   /* physically contiguous memory was needed */
+	bool contiguous = false; /* physically contiguous memory was needed */
+	/* What the allocator hands out is physically contiguous (a CMA heap, or a producer
+	 * that exports contiguous buffers), needed or not. */
+	bool buffersContiguous = false;
 	uint64_t addressLimit = 0; /* memory must lie below this (0: anywhere) */
 	/* Why a CMA heap: who needs contiguous (or low) memory and how the library knows. */
 	std::string cmaReason;
@@ -90,12 +93,15 @@ public:
 					   bool bufferWasContiguous, int err);
 
 	/*
-	 * Plans for request and hands the plan to carryOut (allocate, import, queue). When
-	 * the kernel refuses what the plan thought fine, learns what the refusal teaches
-	 * about the producer (a V4L2 device) and plans once more; when that fails too, the
-	 * error gives both reasons.
+	 * Plans for request and hands the plan to carryOut (allocate, import, queue), which
+	 * says whether the buffers it used were physically contiguous: it is told what the
+	 * plan's allocator hands out, and corrects that when the allocation differed (a CMA
+	 * heap that ran out, and the system heap's pages instead). When the kernel refuses
+	 * the buffers, learns what the refusal teaches about the producer (a V4L2 device):
+	 * only scattered buffers refused say it needs contiguous memory. Then plans once
+	 * more; when that fails too, the error gives both reasons.
 	 */
-	using CarryOut = std::function<Status(const Plan &plan)>;
+	using CarryOut = std::function<Status(const Plan &plan, bool &buffersContiguous)>;
 	Result<CarriedOutPlan> planAndCarryOut(const PlanRequest &request,
 					       const CarryOut &carryOut);
 

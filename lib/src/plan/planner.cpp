@@ -308,6 +308,7 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 		if (producerImports && heap) {
 			plan.allocator = AllocatorKind::Heap;
 			plan.heap = *heap;
+			plan.buffersContiguous = heap->contiguous;
 			plan.allocatingDevice = heap->name;
 			plan.explanation.push_back(
 				std::string("Buffers come from the ") +
@@ -318,6 +319,7 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 			   (heap = pickHeap(request.heaps, true))) {
 			plan.allocator = AllocatorKind::Heap;
 			plan.heap = *heap;
+			plan.buffersContiguous = heap->contiguous;
 			plan.allocatingDevice = heap->name;
 			plan.explanation.push_back(
 				"There is no scatter-gather heap, so buffers come "
@@ -327,6 +329,7 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 			   (!wantContiguous || producer.exportsContiguous.value)) {
 			plan.allocator = AllocatorKind::ProducerExport;
 			plan.allocatingDevice = producer.name;
+			plan.buffersContiguous = producer.exportsContiguous.value;
 			std::string why = producerImports
 						  ? std::string("there is no ") +
 							    (wantContiguous ? "contiguous (CMA)"

@@ -17,15 +17,16 @@ Result<CarriedOutPlan> Planner::planAndCarryOut(const PlanRequest &request,
 		Result<Plan> plan = this->plan(request);
 		if (!plan)
 			return plan.error();
-		Status done = carryOut(*plan);
+		bool contiguous = plan->buffersContiguous;
+		Status done = carryOut(*plan, contiguous);
 		if (done)
 			return CarriedOutPlan{ std::move(*plan), learned };
 		if (attempt == 1)
 			return Error(done.error().code(),
 				     learned + "; then, re-planned: " + done.error().message());
 		/* A lesson, or a refusal that taught nothing (transient): re-planned as it was. */
-		std::string lesson = learnFromImportFailure(request.producer.name, true,
-							    plan->contiguous, done.error().code());
+		std::string lesson = learnFromImportFailure(request.producer.name, true, contiguous,
+							    done.error().code());
 		learned = (lesson.empty() ? "the kernel refused the planned buffers" : lesson) +
 			  " (" + done.error().describe() + ")";
 	}
