@@ -305,9 +305,11 @@ static Result<unsigned> copyFrame(SinkImpl &s, GstBuffer *buffer, const Layout &
 				  const std::vector<DmaBuf> &dmabufs)
 {
 	if (s.copyBuffers.empty()) {
-		Layout wanted = *computeLayout(source.fourcc, source.width, source.height);
+		Result<Layout> wanted = computeLayout(source.fourcc, source.width, source.height);
+		if (!wanted)
+			return wanted.error();
 		for (unsigned i = 0; i < 3; i++) {
-			Result<DmaBuf> copy = s.drm->allocateDumb(wanted, &s.copyLayout);
+			Result<DmaBuf> copy = s.drm->allocateDumb(*wanted, &s.copyLayout);
 			if (!copy)
 				return copy.error();
 			s.copyBuffers.push_back(std::move(*copy));
@@ -434,9 +436,10 @@ static GstStructure *readBack(GstBaseSink *base)
 	if (!s.display || !s.display->hasWriteback() || s.shownBuffers.empty())
 		return nullptr;
 	Layout layout;
-	Result<DmaBuf> target = s.drm->allocateDumb(
-		*computeLayout(DRM_FORMAT_XRGB8888, s.display->width(), s.display->height()),
-		&layout);
+	Result<Layout> wanted =
+		computeLayout(DRM_FORMAT_XRGB8888, s.display->width(), s.display->height());
+	Result<DmaBuf> target =
+		wanted ? s.drm->allocateDumb(*wanted, &layout) : Result<DmaBuf>(wanted.error());
 	if (!target)
 		return nullptr;
 	Status read;

@@ -15,6 +15,7 @@
 #include <dmabridge/quirks.h>
 
 #include "../internal/counters.h"
+#include "../internal/directory.h"
 #include "drm_properties.h"
 #include "node_access.h"
 #include "sysfs.h"
@@ -24,11 +25,10 @@ namespace dmabridge {
 std::vector<std::string> DrmDevice::nodes()
 {
 	std::vector<std::string> paths;
-	std::error_code ec;
-	for (const auto &entry : std::filesystem::directory_iterator("/dev/dri", ec)) {
+	internal::forEachEntry("/dev/dri", [&](const std::filesystem::directory_entry &entry) {
 		if (entry.path().filename().string().rfind("card", 0) == 0)
 			paths.push_back(entry.path().string());
-	}
+	});
 	std::sort(paths.begin(), paths.end());
 	return paths;
 }

@@ -16,6 +16,7 @@
 #include <dmabridge/quirks.h>
 #include <dmabridge/v4l2.h>
 
+#include "../internal/directory.h"
 #include "../internal/ioctl.h"
 #include "node_access.h"
 #include "sysfs.h"
@@ -69,12 +70,11 @@ V4l2Device::~V4l2Device()
 std::vector<std::string> V4l2Device::nodes()
 {
 	std::vector<std::string> paths;
-	std::error_code ec;
-	for (const auto &entry : std::filesystem::directory_iterator("/dev", ec)) {
+	internal::forEachEntry("/dev", [&](const std::filesystem::directory_entry &entry) {
 		std::string name = entry.path().filename().string();
 		if (name.rfind("video", 0) == 0)
 			paths.push_back(entry.path().string());
-	}
+	});
 	std::sort(paths.begin(), paths.end(), [](const std::string &a, const std::string &b) {
 		return a.size() != b.size() ? a.size() < b.size() : a < b;
 	});

@@ -15,6 +15,7 @@
 #include <dmabridge/board_profile.h>
 #include <dmabridge/format.h>
 
+#include "../internal/directory.h"
 #include "../internal/text.h"
 
 #ifndef DMABRIDGE_BOARDS_INSTALLED
@@ -348,10 +349,10 @@ std::vector<std::string> boardProfileIds()
 {
 	std::vector<std::string> ids;
 	for (const auto &dir : profileDirs()) {
-		std::error_code ec;
-		for (const auto &entry : std::filesystem::directory_iterator(dir, ec))
+		internal::forEachEntry(dir, [&](const std::filesystem::directory_entry &entry) {
 			if (entry.path().extension() == ".board")
 				ids.push_back(entry.path().stem().string());
+		});
 	}
 	std::sort(ids.begin(), ids.end());
 	ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
