@@ -16,6 +16,7 @@
 
 #include "../internal/counters.h"
 #include "../internal/directory.h"
+#include "contiguity.h"
 #include "drm_properties.h"
 #include "node_access.h"
 #include "sysfs.h"
@@ -176,12 +177,7 @@ Result<DeviceConstraints> DrmDevice::probe() const
 
 	device.iommu = internal::iommuOf(internal::sysfsDeviceOf("drm", path_));
 	/* DRM has no UAPI for contiguity: assume the safe answer unless the table knows. */
-	device.contiguous = {
-		!device.iommu.value,
-		device.iommu.value ? "DRM does not say; behind an IOMMU any pages are fine"
-				   : "DRM does not say; a display without an IOMMU is assumed to "
-				     "scan out contiguous memory (GEM DMA helpers)"
-	};
+	device.contiguous = internal::drmContiguity(device.iommu);
 	device.exportsContiguous = device.contiguous;
 	device.coherent = { false, "DRM reports no coherency: CPU access syncs" };
 	applyQuirks(device);

@@ -18,6 +18,7 @@
 
 #include "../internal/directory.h"
 #include "../internal/ioctl.h"
+#include "contiguity.h"
 #include "node_access.h"
 #include "sysfs.h"
 
@@ -202,16 +203,7 @@ Result<DeviceConstraints> V4l2Device::probe(V4l2Direction direction)
 	uint32_t bufCaps = request.capabilities;
 	device.canImport = bufCaps & V4L2_BUF_CAP_SUPPORTS_DMABUF;
 	device.canExport = bufCaps & V4L2_BUF_CAP_SUPPORTS_MMAP;
-	if (bufCaps & V4L2_BUF_CAP_SUPPORTS_USERPTR)
-		device.contiguous = { false,
-				      "its queue takes user pointers (REQBUFS capabilities " +
-					      hex(bufCaps) + "), so it maps scattered pages" };
-	else
-		device.contiguous = { true, "its queue can't take user pointers (REQBUFS "
-					    "capabilities " +
-						    hex(bufCaps) +
-						    " lack SUPPORTS_USERPTR), the mark of "
-						    "vb2-dma-contig" };
+	device.contiguous = internal::v4l2Contiguity(bufCaps);
 	device.exportsContiguous = device.contiguous;
 	device.iommu = internal::iommuOf(internal::sysfsDeviceOf("video4linux", path_));
 	device.coherent = { false, "V4L2 reports no coherency: CPU access syncs" };
