@@ -208,6 +208,7 @@ Result<DeviceConstraints> V4l2Device::probe(V4l2Direction direction)
 	device.iommu = internal::iommuOf(internal::sysfsDeviceOf("video4linux", path_));
 	device.coherent = { false, "V4L2 reports no coherency: CPU access syncs" };
 	applyQuirks(device);
+	applyScatterGatherOverride(device);
 	return device;
 }
 
