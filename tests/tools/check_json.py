@@ -24,8 +24,8 @@ CONSTRAINTS = {
     "alignment": {"stride": int, "offset": int, "size": int, "height": int,
                   "source": (str, type(None))},
 }
-HEAP = {"name": str, "path": str, "kernel-name": str, "contiguous": bool, "cached": bool,
-        "reason": str}
+HEAP = {"name": str, "path": str, "kernel-name": str, "kind": str, "contiguous": bool,
+        "cached": bool, "size": int, "reason": str}
 INFO = {
     "devices": [{"kind": str, "node": str, "name": str, "driver": str, "detail": str,
                  "queues": [CONSTRAINTS], "planes": [{"id": int, "type": str, "formats": str}],
@@ -139,8 +139,13 @@ def board(info, plan):
     heaps = {h["name"]: h for h in inventory["heaps"]}
     if not heaps.get("system") or heaps["system"]["contiguous"]:
         problems.append(f"info: no scattered system heap in {heaps}")
-    if not any(h["contiguous"] for h in heaps.values()):
-        problems.append(f"info: no contiguous (CMA) heap in {heaps}")
+    reserved = heaps.get("reserved")
+    if not reserved or reserved["kind"] != "CMA" or not reserved["contiguous"]:
+        problems.append(f"info: the cma= area 'reserved' is not a CMA heap: {reserved}")
+    elif "/sys/kernel/mm/cma/reserved" not in reserved["reason"]:
+        problems.append(f"info: 'reserved' not known through sysfs: {reserved['reason']}")
+    elif reserved["size"] != 128 << 20:
+        problems.append(f"info: 'reserved' is not the board's 128 MiB (cma=128M): {reserved}")
     if not inventory["udmabuf"]["available"]:
         problems.append(f"info: udmabuf not available: {inventory['udmabuf']['note']}")
     vivid1 = [q for d in inventory["devices"] if d["name"] == "vivid-001" for q in d["queues"]

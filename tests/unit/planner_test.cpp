@@ -17,9 +17,13 @@ namespace {
 
 HeapInfo heap(const std::string &name, bool contiguous)
 {
-	return { name, "/dev/dma_heap/" + name,
-		 name, contiguous,
-		 true, contiguous ? "a CMA area" : "scattered pages" };
+	return { name,
+		 "/dev/dma_heap/" + name,
+		 name,
+		 contiguous,
+		 true,
+		 contiguous ? "a CMA area" : "scattered pages",
+		 contiguous ? HeapKind::Cma : HeapKind::System };
 }
 
 const std::vector<HeapInfo> kBoardHeaps = { heap("reserved", true), heap("system", false) };

@@ -204,6 +204,8 @@ Status Parser::heapAttribute(HeapInfo &heap, std::string_view key, std::string_v
 		if (source.empty())
 			return fail("'" + std::string(key) + "' needs its source after a ';'");
 		(key == "contiguous" ? heap.contiguous : heap.cached) = *flag;
+		if (key == "contiguous") /* a profile's heap is the system heap or a CMA area */
+			heap.kind = *flag ? HeapKind::Cma : HeapKind::System;
 		heap.reason += (heap.reason.empty() ? "" : "; ") + std::string(source);
 		return {};
 	}

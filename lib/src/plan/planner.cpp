@@ -84,11 +84,23 @@ uint64_t alignUp(uint64_t value, uint64_t alignment)
 
 const HeapInfo *pickHeap(const std::vector<HeapInfo> &heaps, bool contiguous)
 {
-	/* listHeaps() sorts cached heaps first: CPU reads of uncached memory are slow. */
+	/* listHeaps() sorts cached heaps first: CPU reads of uncached memory are slow. A heap
+	 * of unknown kind (a vendor's carveout) is never chosen: who can reach it is unknown. */
 	for (const HeapInfo &heap : heaps)
-		if (heap.contiguous == contiguous)
+		if (heap.usable() && heap.contiguous == contiguous)
 			return &heap;
 	return nullptr;
+}
+
+/* The heaps no plan takes, being of a kind the library doesn't know, and why. */
+std::string unusedHeaps(const std::vector<HeapInfo> &heaps)
+{
+	std::string text;
+	for (const HeapInfo &heap : heaps)
+		if (!heap.usable())
+			text += (text.empty() ? "" : " ") + std::string("The heap '") + heap.name +
+				"' is not used: " + heap.reason + ".";
+	return text;
 }
 
 /* What every device of a plan needs of its memory, and who needs it. */
@@ -351,14 +363,18 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 			else
 				remedies.push_back("enable the system dma-buf heap "
 						   "(CONFIG_DMABUF_HEAPS_SYSTEM)");
+			std::string unused = unusedHeaps(request.heaps);
 			return Error(ENOENT,
 				     std::string("no allocator suits ") + joinNames(all) +
 					     ": there is no " +
 					     (wantContiguous ? "contiguous (CMA)" : "dma-buf") +
 					     " heap and " + producer.name +
 					     " cannot export suitable buffers; " +
-					     remedies.front());
+					     remedies.front() +
+					     (unused.empty() ? "" : ". " + unused));
 		}
+		if (std::string unused = unusedHeaps(request.heaps); !unused.empty())
+			plan.explanation.push_back(unused);
 	}
 
 	/* 4. The layout. */
