@@ -2,7 +2,6 @@
 #include "snapshot.h"
 
 #include <cstring>
-#include <set>
 
 #include <gst/app/app.h>
 #include <gst/gst.h>
@@ -13,18 +12,6 @@
 #include "dmabuf_memory.h"
 
 namespace dmabridge::gst {
-
-namespace {
-
-/* Bytes of one pixel that carry colour: 3 of 4 for the 32-bit formats, all for others. */
-unsigned colourBytes(const Layout &layout)
-{
-	const FormatInfo *info = layout.format();
-	unsigned bpp = info ? info->bytesPerPixel[0] : 4;
-	return bpp == 4 ? 3 : bpp;
-}
-
-} /* namespace */
 
 uint64_t differingPixels(const DmaBuf &a, const Layout &la, const DmaBuf &b, const Layout &lb,
 			 uint64_t *syncCounter)
@@ -38,20 +25,7 @@ uint64_t differingPixels(const DmaBuf &a, const Layout &la, const DmaBuf &b, con
 uint64_t distinctColours(const DmaBuf &buffer, const Layout &layout, uint64_t *syncCounter)
 {
 	CpuAccess access(buffer, CpuAccessMode::Read, syncCounter);
-	if (!access.isValid())
-		return 0;
-	unsigned bpp = layout.format()->bytesPerPixel[0], compared = colourBytes(layout);
-	std::set<uint32_t> colours;
-	for (uint32_t y = 0; y < layout.height; y += 16) {
-		const uint8_t *line = access.read().data() + layout.planes[0].offset +
-				      y * layout.planes[0].stride;
-		for (uint32_t x = 0; x < layout.width; x++) {
-			uint32_t colour = 0;
-			std::memcpy(&colour, line + bpp * x, compared);
-			colours.insert(colour);
-		}
-	}
-	return colours.size();
+	return access.isValid() ? dmabridge::distinctColours(access.read(), layout) : 0;
 }
 
 Status writePng(const std::string &path, const DmaBuf &buffer, const Layout &layout,

@@ -29,4 +29,11 @@ Result<uint64_t> copyPixels(std::span<const uint8_t> source, const Layout &from,
 uint64_t differingPixels(std::span<const uint8_t> a, const Layout &la, std::span<const uint8_t> b,
 			 const Layout &lb);
 
+/*
+ * Distinct colours on every 16th line of a mapped RGB frame (alpha and X ignored); 0 when
+ * it can't be read. A blank frame has one: a writeback equal to a blank frame proves
+ * nothing, so a comparison checks this too.
+ */
+uint64_t distinctColours(std::span<const uint8_t> frame, const Layout &layout);
+
 } /* namespace dmabridge */

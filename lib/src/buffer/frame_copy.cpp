@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <algorithm>
 #include <cstring>
+#include <set>
 
 #include <drm_fourcc.h>
 
@@ -97,6 +98,25 @@ uint64_t differingPixels(std::span<const uint8_t> a, const Layout &la, std::span
 			differing += std::memcmp(lineA + bpp * x, lineB + bpp * x, colour) != 0;
 	}
 	return differing;
+}
+
+uint64_t distinctColours(std::span<const uint8_t> frame, const Layout &layout)
+{
+	const FormatInfo *info = layout.format();
+	if (!info || info->yuv || frame.size() < layout.bufferSize(0))
+		return 0;
+	unsigned bpp = info->bytesPerPixel[0], compared = bpp == 4 ? 3 : bpp;
+	std::set<uint32_t> colours;
+	for (uint32_t y = 0; y < layout.height; y += 16) {
+		const uint8_t *line = frame.data() + layout.planes[0].offset +
+				      uint64_t(y) * layout.planes[0].stride;
+		for (uint32_t x = 0; x < layout.width; x++) {
+			uint32_t colour = 0;
+			std::memcpy(&colour, line + bpp * x, compared);
+			colours.insert(colour);
+		}
+	}
+	return colours.size();
 }
 
 } /* namespace dmabridge */
