@@ -5,7 +5,7 @@
  * constraints, passes dma-bufs in a format downstream takes through untouched, and copies
  * once, inside the sync ioctl, only what it must: system memory, or 24-bit RGB that the
  * display can't scan out (converted to XRGB8888 during that one copy). Each copy's
- * reason is in dmabridge-stats and on GST_PERFORMANCE.
+ * reason is in dmabridge-stats and on GST_PERFORMANCE; each CPU access is a FrameAccess.
  */
 #include "bridge.h"
 
@@ -24,6 +24,7 @@
 #include "../common/caps.h"
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
+#include "../common/frame_access.h"
 #include "../common/planned_pool.h"
 #include "../common/stats.h"
 
@@ -251,51 +252,21 @@ static GstFlowReturn bridge_transform(GstBaseTransform *base, GstBuffer *input, 
 	BridgeImpl &b = *impl(base);
 	if (input == output)
 		return GST_FLOW_OK; /* passed through by prepare_output_buffer */
-	Result<Layout> inLayout = gst::layoutOf(input, b.in);
-	Result<Layout> outLayout = gst::layoutOf(output, b.out);
-	if (!inLayout || !outLayout)
-		return GST_FLOW_NOT_NEGOTIATED;
-
-	/* Both sides through the sync scope when they are dma-bufs, else GStreamer's map. */
-	std::vector<DmaBuf> in = gst::dmaBufsOf(input), out = gst::dmaBufsOf(output);
-	std::optional<CpuAccess> read, write;
-	GstMapInfo inMap = {}, outMap = {};
-	std::span<const uint8_t> src;
-	std::span<uint8_t> dst;
-	if (in.size() == 1) {
-		read.emplace(in[0], CpuAccessMode::Read, &b.stats.syncCalls);
-		if (read->isValid())
-			src = read->read();
-	} else if (gst_buffer_map(input, &inMap, GST_MAP_READ)) {
-		src = { inMap.data, inMap.size };
-		inLayout = gst::layoutOf(nullptr, b.in);
+	gst::FrameAccess read(input, b.in, CpuAccessMode::Read, b.stats);
+	gst::FrameAccess write(output, b.out, CpuAccessMode::Write, b.stats);
+	Result<uint64_t> bytes = !read.isValid()    ? Result<uint64_t>(read.error())
+				 : !write.isValid() ? Result<uint64_t>(write.error())
+						    : copyPixels(read.read(), read.layout(),
+								 write.write(), write.layout());
+	if (!bytes) {
+		GST_ELEMENT_ERROR(base, STREAM, FAILED, ("%s", bytes.error().describe().c_str()),
+				  (nullptr));
+		return GST_FLOW_ERROR;
 	}
-	if (out.size() == 1) {
-		write.emplace(out[0], CpuAccessMode::Write, &b.stats.syncCalls);
-		if (write->isValid())
-			dst = write->write();
-	} else if (gst_buffer_map(output, &outMap, GST_MAP_WRITE)) {
-		dst = { outMap.data, outMap.size };
-		outLayout = gst::layoutOf(nullptr, b.out);
-	}
-	GstFlowReturn ret = GST_FLOW_ERROR;
-	if (!src.empty() && !dst.empty()) {
-		Result<uint64_t> bytes = copyPixels(src, *inLayout, dst, *outLayout);
-		if (bytes) {
-			b.stats.copies++;
-			b.stats.bytesCopied += *bytes;
-			ret = GST_FLOW_OK;
-		} else {
-			GST_ELEMENT_ERROR(base, STREAM, FAILED,
-					  ("%s", bytes.error().describe().c_str()), (nullptr));
-		}
-	}
-	if (inMap.data)
-		gst_buffer_unmap(input, &inMap);
-	if (outMap.data)
-		gst_buffer_unmap(output, &outMap);
+	b.stats.copies++;
+	b.stats.bytesCopied += *bytes;
 	gst_buffer_copy_into(output, input, GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
-	return ret;
+	return GST_FLOW_OK;
 }
 
 static gboolean bridge_stop(GstBaseTransform *base)

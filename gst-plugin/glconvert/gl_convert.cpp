@@ -27,6 +27,7 @@
 #include "../common/caps.h"
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
+#include "../common/frame_access.h"
 #include "../common/planned_pool.h"
 #include "../common/stats.h"
 
@@ -228,7 +229,7 @@ static gboolean gl_decide_allocation(GstBaseTransform *base, GstQuery *query)
  */
 static std::string stagingReason(GlImpl &g, const std::vector<DmaBuf> &input)
 {
-	if (input.size() != 1)
+	if (input.empty())
 		return "upstream sent system memory";
 	if (g.gpu.memoryOnlyFrom.value.empty())
 		return {};
@@ -249,13 +250,16 @@ static std::string stagingReason(GlImpl &g, const std::vector<DmaBuf> &input)
 	       input[0].exporter() + "'";
 }
 
-/* Copies the input into a GPU buffer, through the sync scope or GStreamer's map. */
-static Result<DmaBuf> stage(GlImpl &g, GstBuffer *input, const std::vector<DmaBuf> &dmabufs,
-			    const Layout &layout)
+/* Copies the input into a GPU buffer: both sides are CPU accesses, counted. */
+static Result<DmaBuf> stage(GlImpl &g, GstBuffer *input)
 {
+	gst::FrameAccess read(input, g.in, CpuAccessMode::Read, g.stats);
+	if (!read.isValid())
+		return read.error();
 	if (g.staging.empty()) {
 		for (unsigned i = 0; i < 2; i++) {
-			Result<DmaBuf> buffer = g.drm->allocateDumb(layout, &g.stagingLayout);
+			Result<DmaBuf> buffer =
+				g.drm->allocateDumb(read.layout(), &g.stagingLayout);
 			if (!buffer)
 				return buffer.error();
 			g.staging.push_back(std::move(*buffer));
@@ -263,22 +267,12 @@ static Result<DmaBuf> stage(GlImpl &g, GstBuffer *input, const std::vector<DmaBu
 		}
 	}
 	const DmaBuf &target = g.staging[g.nextStaging++ % g.staging.size()];
+	g.stats.cpuAccesses++;
 	CpuAccess write(target, CpuAccessMode::Write, &g.stats.syncCalls);
-	std::optional<CpuAccess> read;
-	GstMapInfo map = {};
-	std::span<const uint8_t> pixels;
-	if (dmabufs.size() == 1) {
-		read.emplace(dmabufs[0], CpuAccessMode::Read, &g.stats.syncCalls);
-		if (read->isValid())
-			pixels = read->read();
-	} else if (gst_buffer_map(input, &map, GST_MAP_READ)) {
-		pixels = { map.data, map.size };
-	}
-	if (pixels.empty() || !write.isValid())
-		return Error(EIO, "cannot map frames for staging");
-	Result<uint64_t> bytes = copyPixels(pixels, layout, write.write(), g.stagingLayout);
-	if (map.data)
-		gst_buffer_unmap(input, &map);
+	if (!write.isValid())
+		return write.error();
+	Result<uint64_t> bytes =
+		copyPixels(read.read(), read.layout(), write.write(), g.stagingLayout);
 	if (!bytes)
 		return bytes.error();
 	g.stats.copies++;
@@ -297,8 +291,6 @@ static GstFlowReturn gl_transform(GstBaseTransform *base, GstBuffer *input, GstB
 				  (nullptr));
 		return GST_FLOW_ERROR;
 	}
-	if (source.size() != 1)
-		inLayout = gst::layoutOf(nullptr, g.in);
 
 	std::string reason = stagingReason(g, source);
 	if (!reason.empty()) {
@@ -306,7 +298,7 @@ static GstFlowReturn gl_transform(GstBaseTransform *base, GstBuffer *input, GstB
 			GST_CAT_INFO_OBJECT(performance, base, "frame copy: %s", reason.c_str());
 			g.lastReason = reason;
 		}
-		Result<DmaBuf> staged = stage(g, input, source, *inLayout);
+		Result<DmaBuf> staged = stage(g, input);
 		if (!staged) {
 			GST_ELEMENT_ERROR(base, RESOURCE, WRITE,
 					  ("%s", staged.error().describe().c_str()), (nullptr));

@@ -131,6 +131,7 @@ static GstFlowReturn test_src_fill(GstPushSrc *push, GstBuffer *buffer)
 				  (nullptr));
 		return GST_FLOW_ERROR;
 	}
+	s.stats.cpuAccesses++;
 	CpuAccess access(dmabufs[0], CpuAccessMode::Write, &s.stats.syncCalls);
 	if (!access.isValid()) {
 		GST_ELEMENT_ERROR(push, RESOURCE, WRITE, ("%s", access.error().describe().c_str()),
