@@ -32,6 +32,8 @@ struct PlanRequest
 	unsigned bufferCount = 4;
 	/* The heaps there are to allocate from (listHeaps()). */
 	std::vector<HeapInfo> heaps;
+	/* Why bufferCount buffers, in words, for the explanation; may be empty. */
+	std::string bufferCountReason;
 };
 
 /*

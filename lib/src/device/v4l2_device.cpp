@@ -295,6 +295,34 @@ std::vector<V4l2FrameSize> V4l2Device::frameSizes(V4l2Direction direction, uint3
 	return sizes;
 }
 
+std::vector<V4l2FrameInterval> V4l2Device::frameIntervals(uint32_t fourcc, uint32_t width,
+							  uint32_t height) const
+{
+	std::vector<V4l2FrameInterval> intervals;
+	const FormatInfo *info = formatFromDrm(fourcc);
+	if (!info)
+		return intervals;
+	struct v4l2_frmivalenum interval = {};
+	interval.pixel_format = info->v4l2;
+	interval.width = width;
+	interval.height = height;
+	for (interval.index = 0; ioctl(VIDIOC_ENUM_FRAMEINTERVALS, &interval) == 0;
+	     interval.index++) {
+		if (interval.type == V4L2_FRMIVAL_TYPE_DISCRETE) {
+			const struct v4l2_fract &d = interval.discrete;
+			if (d.numerator && d.denominator)
+				intervals.push_back(
+					{ d.numerator, d.denominator, d.numerator, d.denominator });
+			continue;
+		}
+		const auto &range = interval.stepwise;
+		intervals.push_back({ range.min.numerator, range.min.denominator,
+				      range.max.numerator, range.max.denominator });
+		break;
+	}
+	return intervals;
+}
+
 std::pair<uint32_t, uint32_t> V4l2Device::frameInterval(V4l2Direction direction) const
 {
 	struct v4l2_streamparm parm = {};

@@ -397,8 +397,10 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 	if (!aligning.empty())
 		layoutSentence += ", lines aligned to " + std::to_string(alignment.stride) +
 				  " bytes for " + joinNames(aligning);
-	plan.explanation.push_back(layoutSentence + "; " + std::to_string(plan.bufferCount) +
-				   " buffers of " + std::to_string(plan.bufferSize) + " bytes.");
+	plan.explanation.push_back(
+		layoutSentence + "; " + std::to_string(plan.bufferCount) + " buffers " +
+		(request.bufferCountReason.empty() ? "" : "(" + request.bufferCountReason + ") ") +
+		"of " + std::to_string(plan.bufferSize) + " bytes.");
 
 	plan.cpuCached = plan.allocator != AllocatorKind::Heap || plan.heap.cached;
 	plan.explanation.push_back(
