@@ -12,6 +12,8 @@
 #include "gl_convert.h"
 
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <unordered_map>
 
@@ -39,15 +41,22 @@ using namespace dmabridge;
 
 namespace {
 
+/* Buffers whose images the converter may drop: their memory went, on any thread. */
+struct GoneBuffers
+{
+	std::mutex lock;
+	std::vector<BufferIdentity> identities;
+};
+
 struct GlImpl
 {
 	std::string devicePath;
 	std::string driverName;
 
 	std::optional<DrmDevice> drm;
-	std::optional<DrmDevice> ownership; /* its own fd: EGL imports through drm's */
-	std::optional<EglDevice> egl;
-	std::optional<GlConverter> converter;
+	std::optional<DrmDevice> ownership;   /* its own fd: EGL imports through drm's */
+	std::optional<GlConverter> converter; /* owns the EGL device */
+	std::shared_ptr<GoneBuffers> gone = std::make_shared<GoneBuffers>();
 	DeviceConstraints gpu;
 	GstVideoInfo in, out;
 	GstBufferPool *outPool = nullptr;
@@ -110,19 +119,21 @@ static gboolean gl_start(GstBaseTransform *base)
 	Result<DrmDevice> drm = openGpu(g);
 	Result<EglDevice> egl = drm ? EglDevice::open(*drm) : Result<EglDevice>(drm.error());
 	Result<DeviceConstraints> gpu = egl ? egl->probe() : Result<DeviceConstraints>(egl.error());
-	if (!gpu) {
+	Result<GlConverter> converter =
+		gpu ? GlConverter::create(std::move(*egl)) : Result<GlConverter>(gpu.error());
+	if (!converter) {
 		GST_ELEMENT_ERROR(base, RESOURCE, OPEN_READ_WRITE,
-				  ("%s", gpu.error().describe().c_str()), (nullptr));
+				  ("%s", converter.error().describe().c_str()), (nullptr));
 		return FALSE;
 	}
-	egl->releaseCurrent(); /* the streaming thread makes it current */
+	converter->device().releaseCurrent(); /* the streaming thread makes it current */
 	g.gpu = std::move(*gpu);
 	if (Result<DrmDevice> again = DrmDevice::open(drm->path()))
 		g.ownership = std::move(*again);
 	g.drm = std::move(*drm);
-	g.egl = std::move(*egl);
-	g.converter = std::move(*GlConverter::create(*g.egl));
-	GST_INFO_OBJECT(base, "GPU: %s on %s", g.egl->renderer().c_str(), g.drm->label().c_str());
+	g.converter = std::move(*converter);
+	GST_INFO_OBJECT(base, "GPU: %s on %s", g.converter->device().renderer().c_str(),
+			g.drm->label().c_str());
 	return TRUE;
 }
 
@@ -130,14 +141,16 @@ static gboolean gl_stop(GstBaseTransform *base)
 {
 	GlImpl &g = *impl(base);
 	g.stats.imports = g.converter ? g.converter->imports() : 0;
-	g.stats.post(GST_ELEMENT(base));
+	GstStructure *images =
+		gst_structure_new("extra", "egl-images", G_TYPE_UINT64,
+				  guint64(g.converter ? g.converter->images() : 0), nullptr);
+	g.stats.post(GST_ELEMENT(base), images);
 	if (g.outPool) {
 		gst_buffer_pool_set_active(g.outPool, FALSE);
 		gst_object_unref(g.outPool);
 		g.outPool = nullptr;
 	}
 	g.converter.reset();
-	g.egl.reset();
 	g.staging.clear();
 	g.usable.clear();
 	g.ownership.reset();
@@ -166,6 +179,8 @@ static GstCaps *gl_fixate_caps(GstBaseTransform *base, GstPadDirection direction
 static gboolean gl_set_caps(GstBaseTransform *base, GstCaps *incaps, GstCaps *outcaps)
 {
 	GlImpl &g = *impl(base);
+	for (const DmaBuf &staging : g.staging)
+		g.converter->release(staging.identity());
 	g.staging.clear();
 	return gst_video_info_from_caps(&g.in, incaps) && gst_video_info_from_caps(&g.out, outcaps);
 }
@@ -195,7 +210,7 @@ static gboolean gl_decide_allocation(GstBaseTransform *base, GstQuery *query)
 	std::vector<DeviceConstraints> consumers = gst::constraintsFrom(query);
 	/* The GPU renders into what it can use, planned for downstream too. */
 	DeviceConstraints renderer = g.gpu;
-	renderer.role = "EGL render target (" + g.egl->renderer() + ")";
+	renderer.role = "EGL render target (" + g.converter->device().renderer() + ")";
 	renderer.formats = formatsWhere(GlConverter::canWrite);
 	renderer.canExport = true;
 	Result<Plan> plan = planFor(renderer, consumers, g.out, 4);
@@ -280,9 +295,57 @@ static Result<DmaBuf> stage(GlImpl &g, GstBuffer *input)
 	return target;
 }
 
+GQuark imagesQuark()
+{
+	static GQuark quark = g_quark_from_static_string("dmabridge-gl-images");
+	return quark;
+}
+
+/*
+ * Ties the converter's images of buffer's dma-bufs to its memories: when a memory goes
+ * (its pool went with a renegotiation), its identity is noted, and the images are
+ * dropped on the streaming thread, where the context is made current.
+ */
+static void trackImages(GlImpl &g, GstBuffer *buffer)
+{
+	struct Tracked
+	{
+		std::weak_ptr<GoneBuffers> gone;
+		BufferIdentity identity;
+	};
+	for (guint i = 0; i < gst_buffer_n_memory(buffer); i++) {
+		GstMemory *memory = gst_buffer_peek_memory(buffer, i);
+		const DmaBuf *dmabuf = gst::dmaBufOf(memory);
+		if (!dmabuf || gst_mini_object_get_qdata(GST_MINI_OBJECT(memory), imagesQuark()))
+			continue;
+		gst_mini_object_set_qdata(
+			GST_MINI_OBJECT(memory), imagesQuark(),
+			new Tracked{ g.gone, dmabuf->identity() }, [](gpointer data) {
+				auto *tracked = static_cast<Tracked *>(data);
+				if (auto gone = tracked->gone.lock()) {
+					std::lock_guard<std::mutex> locker(gone->lock);
+					gone->identities.push_back(tracked->identity);
+				}
+				delete tracked;
+			});
+	}
+}
+
+static void releaseGoneImages(GlImpl &g)
+{
+	std::vector<BufferIdentity> identities;
+	{
+		std::lock_guard<std::mutex> locker(g.gone->lock);
+		identities.swap(g.gone->identities);
+	}
+	for (const BufferIdentity &identity : identities)
+		g.converter->release(identity);
+}
+
 static GstFlowReturn gl_transform(GstBaseTransform *base, GstBuffer *input, GstBuffer *output)
 {
 	GlImpl &g = *impl(base);
+	releaseGoneImages(g);
 	Result<Layout> inLayout = gst::layoutOf(input, g.in);
 	Result<Layout> outLayout = gst::layoutOf(output, g.out);
 	std::vector<DmaBuf> source = gst::dmaBufsOf(input), target = gst::dmaBufsOf(output);
@@ -314,6 +377,9 @@ static GstFlowReturn gl_transform(GstBaseTransform *base, GstBuffer *input, GstB
 				  ("%s", converted.error().describe().c_str()), (nullptr));
 		return GST_FLOW_ERROR;
 	}
+	if (reason.empty())
+		trackImages(g, input);
+	trackImages(g, output);
 	g.stats.frames++;
 	g.stats.imports = g.converter->imports();
 	return GST_FLOW_OK;

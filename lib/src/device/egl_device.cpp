@@ -19,6 +19,7 @@
 #include <dmabridge/egl.h>
 #include <dmabridge/quirks.h>
 
+#include "../internal/counters.h"
 #include "sysfs.h"
 
 namespace dmabridge {
@@ -243,6 +244,7 @@ Result<EglImage> EglDevice::createImage(const int32_t *attributes, const std::st
 		return Error(EINVAL, "EGL on " + state_->drmNode + " (" + state_->renderer +
 					     "): eglCreateImage of " + what + " failed (" +
 					     eglErrorName(eglGetError()) + ")");
+	internal::countEglImage(+1);
 	EglImage result;
 	result.display_ = state_->display;
 	result.image_ = image;
@@ -383,8 +385,10 @@ void EglImage::reset()
 		GLuint texture = texture_;
 		glDeleteTextures(1, &texture);
 	}
-	if (image_ && destroy_)
+	if (image_ && destroy_) {
 		destroy_(display_, image_);
+		internal::countEglImage(-1);
+	}
 	image_ = nullptr;
 	texture_ = 0;
 }
