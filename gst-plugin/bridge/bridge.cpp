@@ -43,6 +43,7 @@ struct BridgeImpl
 	GstBufferPool *pool = nullptr; /* planned for downstream: where copies go */
 	gst::ElementStats stats;
 	std::string lastReason;
+	gst::Announcements announced;
 };
 
 BridgeImpl *impl(gpointer bridge)
@@ -145,9 +146,8 @@ static gboolean bridge_set_caps(GstBaseTransform *base, GstCaps *incaps, GstCaps
 static std::vector<DeviceConstraints> askDownstream(GstBaseTransform *base, GstCaps *caps)
 {
 	GstQuery *query = gst_query_new_allocation(caps, TRUE);
-	std::vector<DeviceConstraints> devices;
-	if (gst_pad_peer_query(GST_BASE_TRANSFORM_SRC_PAD(base), query))
-		devices = gst::constraintsFrom(query);
+	(void)gst_pad_peer_query(GST_BASE_TRANSFORM_SRC_PAD(base), query);
+	std::vector<DeviceConstraints> devices = gst::consumersOf(query, impl(base)->announced);
 	gst_query_unref(query);
 	return devices;
 }
@@ -178,7 +178,7 @@ static gboolean bridge_propose_allocation(GstBaseTransform *base, GstQuery *deci
 static gboolean bridge_decide_allocation(GstBaseTransform *base, GstQuery *query)
 {
 	BridgeImpl &b = *impl(base);
-	b.downstream = gst::constraintsFrom(query);
+	b.downstream = gst::consumersOf(query, b.announced);
 	if (b.pool) {
 		gst_buffer_pool_set_active(b.pool, FALSE);
 		gst_object_unref(b.pool);
@@ -269,6 +269,14 @@ static GstFlowReturn bridge_transform(GstBaseTransform *base, GstBuffer *input, 
 	return GST_FLOW_OK;
 }
 
+/* Announcements from downstream: kept for the bridge's own plans and passed upstream,
+ * which may make buffers downstream takes as they are. */
+static gboolean bridge_src_event(GstBaseTransform *base, GstEvent *event)
+{
+	impl(base)->announced.take(event);
+	return GST_BASE_TRANSFORM_CLASS(gst_dmabridge_bridge_parent_class)->src_event(base, event);
+}
+
 static gboolean bridge_stop(GstBaseTransform *base)
 {
 	BridgeImpl &b = *impl(base);
@@ -310,6 +318,7 @@ static void gst_dmabridge_bridge_class_init(GstDmabridgeBridgeClass *klass)
 	base->set_caps = bridge_set_caps;
 	base->propose_allocation = bridge_propose_allocation;
 	base->decide_allocation = bridge_decide_allocation;
+	base->src_event = bridge_src_event;
 	base->prepare_output_buffer = bridge_prepare_output_buffer;
 	base->transform = bridge_transform;
 	base->stop = bridge_stop;

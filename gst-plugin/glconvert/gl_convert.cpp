@@ -66,6 +66,7 @@ struct GlImpl
 	unsigned nextStaging = 0;
 	std::string lastReason;
 	gst::ElementStats stats;
+	gst::Announcements announced; /* by consumers of the output: they are not upstream's */
 };
 
 GlImpl *impl(gpointer element)
@@ -199,6 +200,7 @@ static gboolean gl_propose_allocation(GstBaseTransform *base, GstQuery *, GstQue
 	GlImpl &g = *impl(base);
 	/* Upstream learns which memory the GPU can use, and gets a pool of it. */
 	gst::addConstraints(query, g.gpu);
+	gst::announceConstraints(GST_BASE_TRANSFORM_SINK_PAD(base), g.gpu);
 	gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
 	gst::offerPlannedPool(GST_ELEMENT(base), query, { g.gpu }, 4, &g.stats);
 	return TRUE;
@@ -207,7 +209,7 @@ static gboolean gl_propose_allocation(GstBaseTransform *base, GstQuery *, GstQue
 static gboolean gl_decide_allocation(GstBaseTransform *base, GstQuery *query)
 {
 	GlImpl &g = *impl(base);
-	std::vector<DeviceConstraints> consumers = gst::constraintsFrom(query);
+	std::vector<DeviceConstraints> consumers = gst::consumersOf(query, g.announced);
 	/* The GPU renders into what it can use, planned for downstream too. */
 	DeviceConstraints renderer = g.gpu;
 	renderer.role = "EGL render target (" + g.converter->device().renderer() + ")";
@@ -385,6 +387,16 @@ static GstFlowReturn gl_transform(GstBaseTransform *base, GstBuffer *input, GstB
 	return GST_FLOW_OK;
 }
 
+static gboolean gl_src_event(GstBaseTransform *base, GstEvent *event)
+{
+	if (impl(base)->announced.take(event)) {
+		gst_event_unref(event);
+		return TRUE;
+	}
+	return GST_BASE_TRANSFORM_CLASS(gst_dmabridge_gl_convert_parent_class)
+		->src_event(base, event);
+}
+
 static void gl_set_property(GObject *object, guint id, const GValue *value, GParamSpec *pspec)
 {
 	GlImpl &g = *impl(object);
@@ -452,6 +464,7 @@ static void gst_dmabridge_gl_convert_class_init(GstDmabridgeGlConvertClass *klas
 	base->set_caps = gl_set_caps;
 	base->propose_allocation = gl_propose_allocation;
 	base->decide_allocation = gl_decide_allocation;
+	base->src_event = gl_src_event;
 	base->transform = gl_transform;
 	base->passthrough_on_same_caps = FALSE;
 	GST_DEBUG_CATEGORY_INIT(gl_convert_debug, "dmabridgeglconvert", 0,

@@ -267,6 +267,7 @@ static gboolean sink_propose_allocation(GstBaseSink *base, GstQuery *query)
 {
 	SinkImpl &s = *impl(base);
 	gst::addConstraints(query, s.constraints);
+	gst::announceConstraints(GST_BASE_SINK_PAD(base), s.constraints);
 	gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
 
 	gst::offerPlannedPool(GST_ELEMENT(base), query, { s.constraints }, 3, &s.stats);

@@ -60,6 +60,7 @@ struct SrcImpl
 	GstVideoInfo info;
 	UniqueFd wake;
 	gst::ElementStats stats;
+	gst::Announcements announced; /* by consumers, through elements that drop the meta */
 	/* Set when downstream is a GStreamer GL element that describes no GPU: frames go to
 	 * it in system memory, copied once, as its dma-buf import can't be trusted. */
 	std::string systemMemoryReason;
@@ -289,9 +290,10 @@ static bool isDmaBufCaps(GstCaps *caps)
 }
 
 /* A GStreamer GL element answered the query, and nothing that describes its device. */
-static bool answeredByGstGlOnly(GstQuery *query)
+static bool answeredByGstGlOnly(SrcImpl &s, GstQuery *query)
 {
-	return gst::constraintsFrom(query).empty() && gst::answeredByGstGl(query);
+	return gst::constraintsFrom(query).empty() && s.announced.empty() &&
+	       gst::answeredByGstGl(query);
 }
 
 /*
@@ -315,7 +317,7 @@ static gboolean src_negotiate(GstBaseSrc *base)
 	GstQuery *query = gst_query_new_allocation(caps, TRUE);
 	gst_caps_unref(caps);
 	bool toGstGl =
-		gst_pad_peer_query(GST_BASE_SRC_PAD(base), query) && answeredByGstGlOnly(query);
+		gst_pad_peer_query(GST_BASE_SRC_PAD(base), query) && answeredByGstGlOnly(s, query);
 	gst_query_unref(query);
 	if (!toGstGl)
 		return TRUE;
@@ -328,11 +330,11 @@ static gboolean src_negotiate(GstBaseSrc *base)
 static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 {
 	SrcImpl &s = *impl(base);
-	std::vector<DeviceConstraints> consumers = gst::constraintsFrom(query);
+	std::vector<DeviceConstraints> consumers = gst::consumersOf(query, s.announced);
 	s.systemMemoryReason.clear();
 	GstCaps *caps = nullptr;
 	gst_query_parse_allocation(query, &caps, nullptr);
-	bool toGstGl = answeredByGstGlOnly(query);
+	bool toGstGl = consumers.empty() && gst::answeredByGstGl(query);
 	if (toGstGl && isDmaBufCaps(caps))
 		GST_WARNING_OBJECT(base,
 				   "a GStreamer GL element took memory:DMABuf caps: it gets "
@@ -484,6 +486,13 @@ static GstFlowReturn src_create(GstPushSrc *push, GstBuffer **out)
 	return GST_FLOW_OK;
 }
 
+static gboolean src_event(GstBaseSrc *base, GstEvent *event)
+{
+	if (impl(base)->announced.take(event))
+		return TRUE;
+	return GST_BASE_SRC_CLASS(gst_dmabridge_v4l2_src_parent_class)->event(base, event);
+}
+
 static gboolean src_unlock(GstBaseSrc *base)
 {
 	SrcImpl &s = *impl(base);
@@ -590,6 +599,7 @@ static void gst_dmabridge_v4l2_src_class_init(GstDmabridgeV4l2SrcClass *klass)
 	base->set_caps = src_set_caps;
 	base->negotiate = src_negotiate;
 	base->decide_allocation = src_decide_allocation;
+	base->event = src_event;
 	base->unlock = src_unlock;
 	base->query = src_query;
 	base->unlock_stop = src_unlock_stop;
