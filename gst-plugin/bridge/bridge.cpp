@@ -27,6 +27,7 @@
 #include "../common/frame_access.h"
 #include "../common/planned_pool.h"
 #include "../common/stats.h"
+#include "upstream_camera.h"
 
 GST_DEBUG_CATEGORY_STATIC(bridge_debug);
 GST_DEBUG_CATEGORY_STATIC(performance);
@@ -44,6 +45,11 @@ struct BridgeImpl
 	gst::ElementStats stats;
 	std::string lastReason;
 	gst::Announcements announced;
+	/* A libcamerasrc upstream: its camera, what the explanations say of it, and why its
+	 * own buffers don't suit downstream (empty when they do). */
+	std::optional<DeviceConstraints> camera;
+	std::string cameraNote;
+	std::string cameraUnsuited;
 };
 
 BridgeImpl *impl(gpointer bridge)
@@ -179,6 +185,15 @@ static gboolean bridge_decide_allocation(GstBaseTransform *base, GstQuery *query
 {
 	BridgeImpl &b = *impl(base);
 	b.downstream = gst::consumersOf(query, b.announced);
+	b.cameraUnsuited.clear();
+	if (b.camera) {
+		std::string why = gst::cameraBuffersUnsuited(
+			*b.camera, b.downstream, gst::drmFormat(GST_VIDEO_INFO_FORMAT(&b.in)),
+			uint32_t(b.in.width), uint32_t(b.in.height));
+		if (!why.empty())
+			b.cameraUnsuited =
+				"the camera's own buffers don't suit downstream (" + why + ")";
+	}
 	if (b.pool) {
 		gst_buffer_pool_set_active(b.pool, FALSE);
 		gst_object_unref(b.pool);
@@ -218,6 +233,8 @@ static std::string copyReason(const BridgeImpl &b, GstBuffer *input)
 		       gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&b.out)) + ", not " +
 		       gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&b.in)) +
 		       ": converted during one copy";
+	if (!b.cameraUnsuited.empty())
+		return b.cameraUnsuited + ": copied once into planned dma-bufs";
 	if (gst::dmaBufsOf(input).empty() && !b.downstream.empty())
 		return "upstream sent system memory and " + b.downstream.front().name +
 		       " imports dma-bufs: copied once into planned dma-bufs";
@@ -232,7 +249,8 @@ static GstFlowReturn bridge_prepare_output_buffer(GstBaseTransform *base, GstBuf
 	std::string reason = copyReason(b, input);
 	if (reason.empty()) {
 		b.stats.setExplanation(
-			"pass-through: upstream's dma-bufs suit downstream as they are");
+			"pass-through: upstream's dma-bufs suit downstream as they are" +
+			b.cameraNote);
 		*output = input; /* untouched: same buffer, same memory */
 		return GST_FLOW_OK;
 	}
@@ -240,7 +258,7 @@ static GstFlowReturn bridge_prepare_output_buffer(GstBaseTransform *base, GstBuf
 		GST_CAT_INFO_OBJECT(performance, base, "frame copy: %s", reason.c_str());
 		b.lastReason = reason;
 	}
-	b.stats.setExplanation("one copy a frame: " + reason);
+	b.stats.setExplanation("one copy a frame: " + reason + b.cameraNote);
 	if (b.pool)
 		return gst_buffer_pool_acquire_buffer(b.pool, output, nullptr);
 	return GST_BASE_TRANSFORM_CLASS(gst_dmabridge_bridge_parent_class)
@@ -275,6 +293,24 @@ static gboolean bridge_src_event(GstBaseTransform *base, GstEvent *event)
 {
 	impl(base)->announced.take(event);
 	return GST_BASE_TRANSFORM_CLASS(gst_dmabridge_bridge_parent_class)->src_event(base, event);
+}
+
+/* Before libcamerasrc upstream starts: then its camera's video nodes can be probed. */
+static gboolean bridge_start(GstBaseTransform *base)
+{
+	BridgeImpl &b = *impl(base);
+	std::string why;
+	b.camera = gst::upstreamCamera(GST_BASE_TRANSFORM_SINK_PAD(base), why);
+	b.cameraNote.clear();
+	if (b.camera)
+		b.cameraNote = ". Upstream is the libcamera camera '" + b.camera->name +
+			       "', whose own buffers " +
+			       (b.camera->needsContiguousMemory() ? "are contiguous"
+								  : "may be scattered pages") +
+			       " (" + b.camera->contiguous.source + ")";
+	else if (!why.empty())
+		b.cameraNote = ". Upstream is libcamerasrc, whose camera was not described: " + why;
+	return TRUE;
 }
 
 static gboolean bridge_stop(GstBaseTransform *base)
@@ -321,6 +357,7 @@ static void gst_dmabridge_bridge_class_init(GstDmabridgeBridgeClass *klass)
 	base->src_event = bridge_src_event;
 	base->prepare_output_buffer = bridge_prepare_output_buffer;
 	base->transform = bridge_transform;
+	base->start = bridge_start;
 	base->stop = bridge_stop;
 	base->passthrough_on_same_caps = FALSE;
 	GST_DEBUG_CATEGORY_INIT(bridge_debug, "dmabridge", 0, "dmabridge bridge");

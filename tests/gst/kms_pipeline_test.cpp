@@ -277,6 +277,11 @@ TEST(LibcameraToKms, ThroughTheBridgeWithOneCopy)
 	ASSERT_GT(bridge["frames"], 0u) << "no frame from libcamera";
 	EXPECT_EQ(bridge["copies"], bridge["frames"]);
 	EXPECT_NE(bridge.explanation.find("becomes BGRx"), std::string::npos) << bridge.explanation;
+	EXPECT_NE(bridge.explanation.find("Upstream is the libcamera camera 'platform/vimc.0 "
+					  "Sensor "),
+		  std::string::npos)
+		<< "the bridge did not learn the camera's nodes: " << bridge.explanation;
+	EXPECT_NE(bridge.explanation.find("REQBUFS"), std::string::npos) << bridge.explanation;
 	EXPECT_EQ(sink["copies"], 0u) << sink.explanation;
 	EXPECT_GT(sink["frames"], 0u);
 	test::expectShownRight(sink);

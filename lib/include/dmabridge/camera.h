@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The memory constraints of a camera libcamera drives. libcamera says nothing of memory,
+ * and 0.0.3 has no SystemDevices property listing the video nodes a camera uses; they
+ * are found through the media device its sensor is on.
+ */
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <dmabridge/constraints.h>
+#include <dmabridge/error.h>
+
+namespace dmabridge {
+
+/*
+ * The capture video nodes (/dev/videoN) of the media device whose sensor libcamera
+ * names cameraId: its firmware node path ("/base/soc/i2c0mux/i2c@1/imx219@10") or, for
+ * a sensor without one, its device's sysfs path and entity name ("platform/vimc.0 Sensor
+ * B"). An empty id takes the only sensor there is. ENODEV naming what was found when none
+ * matches.
+ */
+Result<std::vector<std::string>> cameraVideoNodes(const std::string &cameraId);
+
+/*
+ * What buffers the camera captures into must be: its video nodes' constraints merged,
+ * as any of them may write a frame. Contiguous memory when any node needs it, an IOMMU
+ * only when every node has one, the lowest address limit; formats are the union.
+ */
+DeviceConstraints mergeCameraConstraints(const std::string &cameraId,
+					 const std::vector<DeviceConstraints> &nodes);
+
+/* cameraVideoNodes() probed and merged. */
+Result<DeviceConstraints> cameraConstraints(const std::string &cameraId);
+
+} /* namespace dmabridge */
