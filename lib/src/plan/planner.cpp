@@ -274,11 +274,16 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 		}
 		plan.allocator = AllocatorKind::DrmDumb;
 		plan.allocatingDevice = gpu.memoryOnlyFrom.value;
-		plan.explanation.push_back(gpu.name + " can only use buffers allocated by " +
-					   gpu.memoryOnlyFrom.value + " (" +
-					   gpu.memoryOnlyFrom.source + "), so " +
-					   gpu.memoryOnlyFrom.value +
-					   " allocates dumb buffers and the others import them.");
+		std::vector<const DeviceConstraints *> importers;
+		for (const DeviceConstraints &device : devices)
+			if (&device != &gpu)
+				importers.push_back(&device);
+		plan.explanation.push_back(
+			gpu.name + " can only use buffers allocated by " +
+			gpu.memoryOnlyFrom.value + " (" + gpu.memoryOnlyFrom.source + "), so " +
+			gpu.memoryOnlyFrom.value + " allocates dumb buffers and " +
+			joinNames(importers) +
+			(importers.size() > 1 ? " import them." : " imports them."));
 	} else if (!needs.cannotImport.empty() &&
 		   (needs.cannotImport.size() > 1 || needs.cannotImport.front() != &producer)) {
 		return copyPlan(*this, request,
