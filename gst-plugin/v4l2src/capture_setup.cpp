@@ -11,7 +11,8 @@ namespace {
 
 /*
  * VIDIOC_S_PARM to the rate the caps chose; an error when the device keeps another. A
- * rate of 0 (variable) sets nothing.
+ * rate of 0 (variable) sets nothing, nor does a device without S_PARM (ENOTTY), whose
+ * caps offer any rate as none can be chosen.
  */
 Status applyFrameRate(V4l2Device &camera, const GstVideoInfo &info)
 {
@@ -19,6 +20,8 @@ Status applyFrameRate(V4l2Device &camera, const GstVideoInfo &info)
 		return {};
 	Result<std::pair<uint32_t, uint32_t>> set = camera.setFrameInterval(
 		V4l2Direction::Capture, uint32_t(info.fps_d), uint32_t(info.fps_n));
+	if (!set && set.error().code() == ENOTTY)
+		return {};
 	if (!set)
 		return set.error();
 	if (uint64_t(set->first) * uint64_t(info.fps_n) != uint64_t(set->second) * info.fps_d)
