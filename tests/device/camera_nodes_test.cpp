@@ -21,22 +21,29 @@ TEST(CameraNodes, VimcCameraIsFoundThroughItsMediaDevice)
 {
 	Result<V4l2Device> capture = V4l2Device::openByName("RGB/YUV Capture");
 	DMABRIDGE_REQUIRE_DEVICE(capture.ok(), "vimc");
-	Result<std::vector<std::string>> nodes = cameraVideoNodes(kVimcCamera);
-	ASSERT_TRUE(nodes.ok()) << nodes.error().describe();
-	EXPECT_NE(std::find(nodes->begin(), nodes->end(), capture->path()), nodes->end())
+	Result<CameraNodes> camera = cameraVideoNodes(kVimcCamera);
+	ASSERT_TRUE(camera.ok()) << camera.error().describe();
+	EXPECT_EQ(camera->id, kVimcCamera);
+	EXPECT_NE(std::find(camera->nodes.begin(), camera->nodes.end(), capture->path()),
+		  camera->nodes.end())
 		<< "the RGB/YUV Capture node " << capture->path() << " is not among them";
 
-	Result<DeviceConstraints> camera = cameraConstraints(kVimcCamera);
-	ASSERT_TRUE(camera.ok()) << camera.error().describe();
-	EXPECT_FALSE(camera->needsContiguousMemory()) << camera->contiguous.source;
-	EXPECT_NE(camera->contiguous.source.find("REQBUFS"), std::string::npos)
-		<< camera->contiguous.source;
+	/* No name: the first sensor, as libcamerasrc takes the first camera. */
+	Result<CameraNodes> first = cameraVideoNodes("");
+	ASSERT_TRUE(first.ok()) << first.error().describe();
+	EXPECT_NE(first->id.find("platform/vimc.0 Sensor "), std::string::npos) << first->id;
+
+	Result<DeviceConstraints> constraints = cameraConstraints(kVimcCamera);
+	ASSERT_TRUE(constraints.ok()) << constraints.error().describe();
+	EXPECT_FALSE(constraints->needsContiguousMemory()) << constraints->contiguous.source;
+	EXPECT_NE(constraints->contiguous.source.find("REQBUFS"), std::string::npos)
+		<< constraints->contiguous.source;
 }
 
 TEST(CameraNodes, UnknownCameraNamesTheSensorsThereAre)
 {
 	DMABRIDGE_REQUIRE_DEVICE(V4l2Device::openByName("RGB/YUV Capture").ok(), "vimc");
-	Result<std::vector<std::string>> nodes = cameraVideoNodes("/base/no/such/sensor");
+	Result<CameraNodes> nodes = cameraVideoNodes("/base/no/such/sensor");
 	ASSERT_FALSE(nodes.ok());
 	EXPECT_EQ(nodes.error().code(), ENODEV);
 	EXPECT_NE(nodes.error().message().find(kVimcCamera), std::string::npos)

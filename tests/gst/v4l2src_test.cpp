@@ -188,7 +188,8 @@ TEST(FrameRate, CapsOfferTheDeviceIntervals)
 	DMABRIDGE_REQUIRE_DEVICE(V4l2Device::openByName("vivid-000").ok(), "vivid-000");
 	GstElement *src = gst_element_factory_make("dmabridgev4l2src", nullptr);
 	g_object_set(src, "device-name", "vivid-000", nullptr);
-	ASSERT_EQ(gst_element_set_state(src, GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
+	/* PAUSED: the source opens its device when it starts (a live source: no preroll). */
+	ASSERT_EQ(gst_element_set_state(src, GST_STATE_PAUSED), GST_STATE_CHANGE_NO_PREROLL);
 	GstPad *pad = gst_element_get_static_pad(src, "src");
 	GstCaps *filter = gst_caps_from_string("video/x-raw,format=BGRx,width=640,height=480");
 	GstCaps *caps = gst_pad_query_caps(pad, filter);

@@ -14,14 +14,21 @@
 
 namespace dmabridge {
 
+/* A camera's sensor, as libcamera names it, and the video nodes of its media device. */
+struct CameraNodes
+{
+	std::string id;
+	std::vector<std::string> nodes; /* /dev/videoN */
+};
+
 /*
- * The capture video nodes (/dev/videoN) of the media device whose sensor libcamera
- * names cameraId: its firmware node path ("/base/soc/i2c0mux/i2c@1/imx219@10") or, for
- * a sensor without one, its device's sysfs path and entity name ("platform/vimc.0 Sensor
- * B"). An empty id takes the only sensor there is. ENODEV naming what was found when none
- * matches.
+ * The video nodes of the media device whose sensor libcamera names cameraId: its
+ * firmware node path ("/base/soc/i2c0mux/i2c@1/imx219@10") or, for a sensor without
+ * one, its device's sysfs path and entity name ("platform/vimc.0 Sensor B"). An empty id
+ * takes the first sensor found (as libcamerasrc takes the first camera). ENODEV naming
+ * the sensors found when none matches.
  */
-Result<std::vector<std::string>> cameraVideoNodes(const std::string &cameraId);
+Result<CameraNodes> cameraVideoNodes(const std::string &cameraId);
 
 /*
  * What buffers the camera captures into must be: its video nodes' constraints merged,
@@ -31,7 +38,7 @@ Result<std::vector<std::string>> cameraVideoNodes(const std::string &cameraId);
 DeviceConstraints mergeCameraConstraints(const std::string &cameraId,
 					 const std::vector<DeviceConstraints> &nodes);
 
-/* cameraVideoNodes() probed and merged. */
+/* cameraVideoNodes() probed and merged; the constraints' name is the sensor's id. */
 Result<DeviceConstraints> cameraConstraints(const std::string &cameraId);
 
 } /* namespace dmabridge */

@@ -86,8 +86,11 @@ std::string videoNodeOf(const media_v2_intf_devnode &devnode)
 	return {};
 }
 
-/* Whether the media device has a sensor libcamera calls cameraId; found lists its ids. */
-bool hasSensor(const Topology &topology, const std::string &cameraId, std::string &found)
+/*
+ * The id of the media device's sensor libcamera calls cameraId (any, for an empty id);
+ * empty when it has none. found lists the ids seen.
+ */
+std::string sensorOf(const Topology &topology, const std::string &cameraId, std::string &found)
 {
 	for (const media_v2_link &link : topology.links) {
 		if ((link.flags & MEDIA_LNK_FL_LINK_TYPE) != MEDIA_LNK_FL_INTERFACE_LINK)
@@ -102,19 +105,19 @@ bool hasSensor(const Topology &topology, const std::string &cameraId, std::strin
 				     sensorIds(interface.devnode, entity.name)) {
 					found += (found.empty() ? "" : ", ") + id;
 					if (cameraId.empty() || id == cameraId)
-						return true;
+						return id;
 				}
 			}
 		}
 	}
-	return false;
+	return {};
 }
 
 } /* namespace */
 
-Result<std::vector<std::string>> cameraVideoNodes(const std::string &cameraId)
+Result<CameraNodes> cameraVideoNodes(const std::string &cameraId)
 {
-	std::vector<std::string> media, nodes;
+	std::vector<std::string> media;
 	internal::forEachEntry("/dev", [&](const fs::directory_entry &entry) {
 		if (entry.path().filename().string().rfind("media", 0) == 0)
 			media.push_back(entry.path().string());
@@ -122,15 +125,18 @@ Result<std::vector<std::string>> cameraVideoNodes(const std::string &cameraId)
 	std::string found;
 	for (const std::string &path : media) {
 		Result<Topology> topology = topologyOf(path);
-		if (!topology || !hasSensor(*topology, cameraId, found))
+		CameraNodes camera;
+		if (topology)
+			camera.id = sensorOf(*topology, cameraId, found);
+		if (camera.id.empty())
 			continue;
 		for (const media_v2_interface &interface : topology->interfaces)
 			if (interface.intf_type == MEDIA_INTF_T_V4L_VIDEO)
 				if (std::string node = videoNodeOf(interface.devnode);
 				    !node.empty())
-					nodes.push_back(node);
-		if (!nodes.empty())
-			return nodes;
+					camera.nodes.push_back(node);
+		if (!camera.nodes.empty())
+			return camera;
 	}
 	return Error(ENODEV, "no media device has the sensor of camera '" + cameraId +
 				     "' (sensors found: " + (found.empty() ? "none" : found) + ")");
@@ -172,11 +178,11 @@ DeviceConstraints mergeCameraConstraints(const std::string &cameraId,
 
 Result<DeviceConstraints> cameraConstraints(const std::string &cameraId)
 {
-	Result<std::vector<std::string>> nodes = cameraVideoNodes(cameraId);
-	if (!nodes)
-		return nodes.error();
+	Result<CameraNodes> camera = cameraVideoNodes(cameraId);
+	if (!camera)
+		return camera.error();
 	std::vector<DeviceConstraints> probed;
-	for (const std::string &path : *nodes) {
+	for (const std::string &path : camera->nodes) {
 		Result<V4l2Device> device = V4l2Device::open(path, V4l2Access::Direct);
 		if (!device || !device->hasCapture())
 			continue;
@@ -187,7 +193,7 @@ Result<DeviceConstraints> cameraConstraints(const std::string &cameraId)
 		return Error(ENODEV, "camera '" + cameraId +
 					     "' has no capture node that could be "
 					     "probed");
-	return mergeCameraConstraints(cameraId, probed);
+	return mergeCameraConstraints(camera->id, probed);
 }
 
 } /* namespace dmabridge */
