@@ -5,7 +5,7 @@
  * constraints, passes dma-bufs in a format downstream takes through untouched, and copies
  * once, inside the sync ioctl, only what it must: system memory, or 24-bit RGB that the
  * display can't scan out (converted to XRGB8888 during that one copy). Each copy's
- * reason is in dmabridge-stats and on GST_PERFORMANCE.
+ * reason is in dmabridge-stats and on GST_PERFORMANCE; each CPU access is a FrameAccess.
  */
 #include "bridge.h"
 
@@ -24,9 +24,11 @@
 #include "../common/caps.h"
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
+#include "../common/frame_access.h"
 #include "../common/peer_devices.h"
 #include "../common/planned_pool.h"
 #include "../common/stats.h"
+#include "upstream_camera.h"
 
 GST_DEBUG_CATEGORY_STATIC(bridge_debug);
 GST_DEBUG_CATEGORY_STATIC(performance);
@@ -43,6 +45,12 @@ struct BridgeImpl
 	GstBufferPool *pool = nullptr; /* planned for downstream: where copies go */
 	gst::ElementStats stats;
 	std::string lastReason;
+	gst::Announcements announced;
+	/* A libcamerasrc upstream: its camera, what the explanations say of it, and why its
+	 * own buffers don't suit downstream (empty when they do). */
+	std::optional<DeviceConstraints> camera;
+	std::string cameraNote;
+	std::string cameraUnsuited;
 };
 
 BridgeImpl *impl(gpointer bridge)
@@ -154,7 +162,7 @@ static gboolean bridge_set_caps(GstBaseTransform *base, GstCaps *incaps, GstCaps
  */
 static std::vector<DeviceConstraints> downstreamDevices(GstBaseTransform *base, GstQuery *query)
 {
-	std::vector<DeviceConstraints> devices = gst::constraintsFrom(query);
+	std::vector<DeviceConstraints> devices = gst::consumersOf(query, impl(base)->announced);
 	if (devices.empty())
 		devices = gst::upstreamImportersDownstream(GST_BASE_TRANSFORM_SRC_PAD(base));
 	return devices;
@@ -196,6 +204,15 @@ static gboolean bridge_decide_allocation(GstBaseTransform *base, GstQuery *query
 {
 	BridgeImpl &b = *impl(base);
 	b.downstream = downstreamDevices(base, query);
+	b.cameraUnsuited.clear();
+	if (b.camera) {
+		std::string why = gst::cameraBuffersUnsuited(*b.camera, b.downstream, b.in.fourcc,
+							     uint32_t(b.in.info.width),
+							     uint32_t(b.in.info.height));
+		if (!why.empty())
+			b.cameraUnsuited =
+				"the camera's own buffers don't suit downstream (" + why + ")";
+	}
 	if (b.pool) {
 		gst_buffer_pool_set_active(b.pool, FALSE);
 		gst_object_unref(b.pool);
@@ -241,6 +258,8 @@ static std::string copyReason(const BridgeImpl &b, GstBuffer *input)
 		return "downstream takes the layout " +
 		       gst::drmFormatString(b.out.fourcc, b.out.modifier) + ", not " +
 		       gst::drmFormatString(b.in.fourcc, b.in.modifier);
+	if (!b.cameraUnsuited.empty())
+		return b.cameraUnsuited + ": copied once into planned dma-bufs";
 	if (gst::dmaBufsOf(input).empty() && !b.downstream.empty())
 		return "upstream sent system memory and " + b.downstream.front().name +
 		       " imports dma-bufs: copied once into planned dma-bufs";
@@ -255,7 +274,8 @@ static GstFlowReturn bridge_prepare_output_buffer(GstBaseTransform *base, GstBuf
 	std::string reason = copyReason(b, input);
 	if (reason.empty()) {
 		b.stats.setExplanation(
-			"pass-through: upstream's dma-bufs suit downstream as they are");
+			"pass-through: upstream's dma-bufs suit downstream as they are" +
+			b.cameraNote);
 		*output = input; /* untouched: same buffer, same memory */
 		return GST_FLOW_OK;
 	}
@@ -263,7 +283,7 @@ static GstFlowReturn bridge_prepare_output_buffer(GstBaseTransform *base, GstBuf
 		GST_CAT_INFO_OBJECT(performance, base, "frame copy: %s", reason.c_str());
 		b.lastReason = reason;
 	}
-	b.stats.setExplanation("one copy a frame: " + reason);
+	b.stats.setExplanation("one copy a frame: " + reason + b.cameraNote);
 	if (b.pool)
 		return gst_buffer_pool_acquire_buffer(b.pool, output, nullptr);
 	return GST_BASE_TRANSFORM_CLASS(gst_dmabridge_bridge_parent_class)
@@ -275,51 +295,47 @@ static GstFlowReturn bridge_transform(GstBaseTransform *base, GstBuffer *input, 
 	BridgeImpl &b = *impl(base);
 	if (input == output)
 		return GST_FLOW_OK; /* passed through by prepare_output_buffer */
-	Result<Layout> inLayout = gst::layoutOf(input, b.in);
-	Result<Layout> outLayout = gst::layoutOf(output, b.out);
-	if (!inLayout || !outLayout)
-		return GST_FLOW_NOT_NEGOTIATED;
-
-	/* Both sides through the sync scope when they are dma-bufs, else GStreamer's map. */
-	std::vector<DmaBuf> in = gst::dmaBufsOf(input), out = gst::dmaBufsOf(output);
-	std::optional<CpuAccess> read, write;
-	GstMapInfo inMap = {}, outMap = {};
-	std::span<const uint8_t> src;
-	std::span<uint8_t> dst;
-	if (in.size() == 1) {
-		read.emplace(in[0], CpuAccessMode::Read, &b.stats.syncCalls);
-		if (read->isValid())
-			src = read->read();
-	} else if (gst_buffer_map(input, &inMap, GST_MAP_READ)) {
-		src = { inMap.data, inMap.size };
-		inLayout = gst::layoutOf(nullptr, b.in);
+	gst::FrameAccess read(input, b.in, CpuAccessMode::Read, b.stats);
+	gst::FrameAccess write(output, b.out, CpuAccessMode::Write, b.stats);
+	Result<uint64_t> bytes = !read.isValid()    ? Result<uint64_t>(read.error())
+				 : !write.isValid() ? Result<uint64_t>(write.error())
+						    : copyPixels(read.read(), read.layout(),
+								 write.write(), write.layout());
+	if (!bytes) {
+		GST_ELEMENT_ERROR(base, STREAM, FAILED, ("%s", bytes.error().describe().c_str()),
+				  (nullptr));
+		return GST_FLOW_ERROR;
 	}
-	if (out.size() == 1) {
-		write.emplace(out[0], CpuAccessMode::Write, &b.stats.syncCalls);
-		if (write->isValid())
-			dst = write->write();
-	} else if (gst_buffer_map(output, &outMap, GST_MAP_WRITE)) {
-		dst = { outMap.data, outMap.size };
-		outLayout = gst::layoutOf(nullptr, b.out);
-	}
-	GstFlowReturn ret = GST_FLOW_ERROR;
-	if (!src.empty() && !dst.empty()) {
-		Result<uint64_t> bytes = copyPixels(src, *inLayout, dst, *outLayout);
-		if (bytes) {
-			b.stats.copies++;
-			b.stats.bytesCopied += *bytes;
-			ret = GST_FLOW_OK;
-		} else {
-			GST_ELEMENT_ERROR(base, STREAM, FAILED,
-					  ("%s", bytes.error().describe().c_str()), (nullptr));
-		}
-	}
-	if (inMap.data)
-		gst_buffer_unmap(input, &inMap);
-	if (outMap.data)
-		gst_buffer_unmap(output, &outMap);
+	b.stats.copies++;
+	b.stats.bytesCopied += *bytes;
 	gst_buffer_copy_into(output, input, GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
-	return ret;
+	return GST_FLOW_OK;
+}
+
+/* Announcements from downstream: kept for the bridge's own plans and passed upstream,
+ * which may make buffers downstream takes as they are. */
+static gboolean bridge_src_event(GstBaseTransform *base, GstEvent *event)
+{
+	impl(base)->announced.take(event);
+	return GST_BASE_TRANSFORM_CLASS(gst_dmabridge_bridge_parent_class)->src_event(base, event);
+}
+
+/* Before libcamerasrc upstream starts: then its camera's video nodes can be probed. */
+static gboolean bridge_start(GstBaseTransform *base)
+{
+	BridgeImpl &b = *impl(base);
+	std::string why;
+	b.camera = gst::upstreamCamera(GST_BASE_TRANSFORM_SINK_PAD(base), why);
+	b.cameraNote.clear();
+	if (b.camera)
+		b.cameraNote = ". Upstream is the libcamera camera '" + b.camera->name +
+			       "', whose own buffers " +
+			       (b.camera->needsContiguousMemory() ? "are contiguous"
+								  : "may be scattered pages") +
+			       " (" + b.camera->contiguous.source + ")";
+	else if (!why.empty())
+		b.cameraNote = ". Upstream is libcamerasrc, whose camera was not described: " + why;
+	return TRUE;
 }
 
 static gboolean bridge_stop(GstBaseTransform *base)
@@ -363,8 +379,10 @@ static void gst_dmabridge_bridge_class_init(GstDmabridgeBridgeClass *klass)
 	base->set_caps = bridge_set_caps;
 	base->propose_allocation = bridge_propose_allocation;
 	base->decide_allocation = bridge_decide_allocation;
+	base->src_event = bridge_src_event;
 	base->prepare_output_buffer = bridge_prepare_output_buffer;
 	base->transform = bridge_transform;
+	base->start = bridge_start;
 	base->stop = bridge_stop;
 	base->passthrough_on_same_caps = FALSE;
 	GST_DEBUG_CATEGORY_INIT(bridge_debug, "dmabridge", 0, "dmabridge bridge");

@@ -17,7 +17,7 @@ std::string ElementStats::explanation() const
 
 void ElementStats::reset()
 {
-	frames = copies = bytesCopied = imports = allocations = dropped = 0;
+	frames = copies = bytesCopied = imports = allocations = dropped = cpuAccesses = 0;
 	syncCalls = 0;
 	setExplanation({});
 }
@@ -29,8 +29,8 @@ void ElementStats::post(GstElement *element, GstStructure *extra) const
 		G_TYPE_UINT64, guint64(copies), "bytes-copied", G_TYPE_UINT64, guint64(bytesCopied),
 		"imports", G_TYPE_UINT64, guint64(imports), "allocations", G_TYPE_UINT64,
 		guint64(allocations), "dropped", G_TYPE_UINT64, guint64(dropped), "sync-calls",
-		G_TYPE_UINT64, guint64(syncCalls), "explanation", G_TYPE_STRING,
-		explanation().c_str(), nullptr);
+		G_TYPE_UINT64, guint64(syncCalls), "cpu-accesses", G_TYPE_UINT64,
+		guint64(cpuAccesses), "explanation", G_TYPE_STRING, explanation().c_str(), nullptr);
 	if (extra) {
 		gst_structure_foreach(
 			extra,

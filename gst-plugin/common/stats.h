@@ -19,7 +19,9 @@ public:
 	std::atomic<uint64_t> imports = 0;
 	std::atomic<uint64_t> allocations = 0;
 	std::atomic<uint64_t> dropped = 0; /* frames not used: the producer marked them corrupted */
-	uint64_t syncCalls = 0;            /* counted by CpuAccess scopes on the streaming thread */
+	/* Times the CPU touched a frame's pixels, dma-buf or system memory (FrameAccess). */
+	std::atomic<uint64_t> cpuAccesses = 0;
+	uint64_t syncCalls = 0; /* counted by CpuAccess scopes on the streaming thread */
 
 	void setExplanation(std::string text);
 	std::string explanation() const;
@@ -27,7 +29,8 @@ public:
 
 	/*
 	 * Posts "dmabridge-stats" on the bus: frames, copies, bytes-copied, imports,
-	 * allocations, dropped, sync-calls, explanation, and any extra fields given.
+	 * allocations, dropped, sync-calls, cpu-accesses, explanation, and any extra
+	 * fields given.
 	 */
 	void post(GstElement *element, GstStructure *extra = nullptr) const;
 

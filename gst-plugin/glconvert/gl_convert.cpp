@@ -12,6 +12,8 @@
 #include "gl_convert.h"
 
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <unordered_map>
 
@@ -27,6 +29,7 @@
 #include "../common/caps.h"
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
+#include "../common/frame_access.h"
 #include "../common/planned_pool.h"
 #include "../common/stats.h"
 
@@ -38,15 +41,22 @@ using namespace dmabridge;
 
 namespace {
 
+/* Buffers whose images the converter may drop: their memory went, on any thread. */
+struct GoneBuffers
+{
+	std::mutex lock;
+	std::vector<BufferIdentity> identities;
+};
+
 struct GlImpl
 {
 	std::string devicePath;
 	std::string driverName;
 
 	std::optional<DrmDevice> drm;
-	std::optional<DrmDevice> ownership; /* its own fd: EGL imports through drm's */
-	std::optional<EglDevice> egl;
-	std::optional<GlConverter> converter;
+	std::optional<DrmDevice> ownership;   /* its own fd: EGL imports through drm's */
+	std::optional<GlConverter> converter; /* owns the EGL device */
+	std::shared_ptr<GoneBuffers> gone = std::make_shared<GoneBuffers>();
 	DeviceConstraints gpu;
 	gst::VideoCaps in, out;
 	GstBufferPool *outPool = nullptr;
@@ -56,6 +66,7 @@ struct GlImpl
 	unsigned nextStaging = 0;
 	std::string lastReason;
 	gst::ElementStats stats;
+	gst::Announcements announced; /* by consumers of the output: they are not upstream's */
 };
 
 GlImpl *impl(gpointer element)
@@ -109,19 +120,21 @@ static gboolean gl_start(GstBaseTransform *base)
 	Result<DrmDevice> drm = openGpu(g);
 	Result<EglDevice> egl = drm ? EglDevice::open(*drm) : Result<EglDevice>(drm.error());
 	Result<DeviceConstraints> gpu = egl ? egl->probe() : Result<DeviceConstraints>(egl.error());
-	if (!gpu) {
+	Result<GlConverter> converter =
+		gpu ? GlConverter::create(std::move(*egl)) : Result<GlConverter>(gpu.error());
+	if (!converter) {
 		GST_ELEMENT_ERROR(base, RESOURCE, OPEN_READ_WRITE,
-				  ("%s", gpu.error().describe().c_str()), (nullptr));
+				  ("%s", converter.error().describe().c_str()), (nullptr));
 		return FALSE;
 	}
-	egl->releaseCurrent(); /* the streaming thread makes it current */
+	converter->device().releaseCurrent(); /* the streaming thread makes it current */
 	g.gpu = std::move(*gpu);
 	if (Result<DrmDevice> again = DrmDevice::open(drm->path()))
 		g.ownership = std::move(*again);
 	g.drm = std::move(*drm);
-	g.egl = std::move(*egl);
-	g.converter = std::move(*GlConverter::create(*g.egl));
-	GST_INFO_OBJECT(base, "GPU: %s on %s", g.egl->renderer().c_str(), g.drm->label().c_str());
+	g.converter = std::move(*converter);
+	GST_INFO_OBJECT(base, "GPU: %s on %s", g.converter->device().renderer().c_str(),
+			g.drm->label().c_str());
 	return TRUE;
 }
 
@@ -129,14 +142,16 @@ static gboolean gl_stop(GstBaseTransform *base)
 {
 	GlImpl &g = *impl(base);
 	g.stats.imports = g.converter ? g.converter->imports() : 0;
-	g.stats.post(GST_ELEMENT(base));
+	GstStructure *images =
+		gst_structure_new("extra", "egl-images", G_TYPE_UINT64,
+				  guint64(g.converter ? g.converter->images() : 0), nullptr);
+	g.stats.post(GST_ELEMENT(base), images);
 	if (g.outPool) {
 		gst_buffer_pool_set_active(g.outPool, FALSE);
 		gst_object_unref(g.outPool);
 		g.outPool = nullptr;
 	}
 	g.converter.reset();
-	g.egl.reset();
 	g.staging.clear();
 	g.usable.clear();
 	g.ownership.reset();
@@ -165,6 +180,8 @@ static GstCaps *gl_fixate_caps(GstBaseTransform *base, GstPadDirection direction
 static gboolean gl_set_caps(GstBaseTransform *base, GstCaps *incaps, GstCaps *outcaps)
 {
 	GlImpl &g = *impl(base);
+	for (const DmaBuf &staging : g.staging)
+		g.converter->release(staging.identity());
 	g.staging.clear();
 	return gst::takeVideoCaps(GST_ELEMENT(base), incaps, g.in) &&
 	       gst::takeVideoCaps(GST_ELEMENT(base), outcaps, g.out);
@@ -184,6 +201,7 @@ static gboolean gl_propose_allocation(GstBaseTransform *base, GstQuery *, GstQue
 	GlImpl &g = *impl(base);
 	/* Upstream learns which memory the GPU can use, and gets a pool of it. */
 	gst::addConstraints(query, g.gpu);
+	gst::announceConstraints(GST_BASE_TRANSFORM_SINK_PAD(base), g.gpu);
 	gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
 	gst::offerPlannedPool(GST_ELEMENT(base), query, { g.gpu }, 4, &g.stats);
 	return TRUE;
@@ -192,10 +210,10 @@ static gboolean gl_propose_allocation(GstBaseTransform *base, GstQuery *, GstQue
 static gboolean gl_decide_allocation(GstBaseTransform *base, GstQuery *query)
 {
 	GlImpl &g = *impl(base);
-	std::vector<DeviceConstraints> consumers = gst::constraintsFrom(query);
+	std::vector<DeviceConstraints> consumers = gst::consumersOf(query, g.announced);
 	/* The GPU renders into what it can use, planned for downstream too. */
 	DeviceConstraints renderer = g.gpu;
-	renderer.role = "EGL render target (" + g.egl->renderer() + ")";
+	renderer.role = "EGL render target (" + g.converter->device().renderer() + ")";
 	renderer.formats = formatsWhere(GlConverter::canWrite);
 	renderer.canExport = true;
 	Result<Plan> plan = planFor(renderer, consumers, g.out, 4);
@@ -229,7 +247,7 @@ static gboolean gl_decide_allocation(GstBaseTransform *base, GstQuery *query)
  */
 static std::string stagingReason(GlImpl &g, const std::vector<DmaBuf> &input)
 {
-	if (input.size() != 1)
+	if (input.empty())
 		return "upstream sent system memory";
 	if (g.gpu.memoryOnlyFrom.value.empty())
 		return {};
@@ -250,13 +268,16 @@ static std::string stagingReason(GlImpl &g, const std::vector<DmaBuf> &input)
 	       input[0].exporter() + "'";
 }
 
-/* Copies the input into a GPU buffer, through the sync scope or GStreamer's map. */
-static Result<DmaBuf> stage(GlImpl &g, GstBuffer *input, const std::vector<DmaBuf> &dmabufs,
-			    const Layout &layout)
+/* Copies the input into a GPU buffer: both sides are CPU accesses, counted. */
+static Result<DmaBuf> stage(GlImpl &g, GstBuffer *input)
 {
+	gst::FrameAccess read(input, g.in, CpuAccessMode::Read, g.stats);
+	if (!read.isValid())
+		return read.error();
 	if (g.staging.empty()) {
 		for (unsigned i = 0; i < 2; i++) {
-			Result<DmaBuf> buffer = g.drm->allocateDumb(layout, &g.stagingLayout);
+			Result<DmaBuf> buffer =
+				g.drm->allocateDumb(read.layout(), &g.stagingLayout);
 			if (!buffer)
 				return buffer.error();
 			g.staging.push_back(std::move(*buffer));
@@ -264,22 +285,12 @@ static Result<DmaBuf> stage(GlImpl &g, GstBuffer *input, const std::vector<DmaBu
 		}
 	}
 	const DmaBuf &target = g.staging[g.nextStaging++ % g.staging.size()];
+	g.stats.cpuAccesses++;
 	CpuAccess write(target, CpuAccessMode::Write, &g.stats.syncCalls);
-	std::optional<CpuAccess> read;
-	GstMapInfo map = {};
-	std::span<const uint8_t> pixels;
-	if (dmabufs.size() == 1) {
-		read.emplace(dmabufs[0], CpuAccessMode::Read, &g.stats.syncCalls);
-		if (read->isValid())
-			pixels = read->read();
-	} else if (gst_buffer_map(input, &map, GST_MAP_READ)) {
-		pixels = { map.data, map.size };
-	}
-	if (pixels.empty() || !write.isValid())
-		return Error(EIO, "cannot map frames for staging");
-	Result<uint64_t> bytes = copyPixels(pixels, layout, write.write(), g.stagingLayout);
-	if (map.data)
-		gst_buffer_unmap(input, &map);
+	if (!write.isValid())
+		return write.error();
+	Result<uint64_t> bytes =
+		copyPixels(read.read(), read.layout(), write.write(), g.stagingLayout);
 	if (!bytes)
 		return bytes.error();
 	g.stats.copies++;
@@ -287,9 +298,57 @@ static Result<DmaBuf> stage(GlImpl &g, GstBuffer *input, const std::vector<DmaBu
 	return target;
 }
 
+GQuark imagesQuark()
+{
+	static GQuark quark = g_quark_from_static_string("dmabridge-gl-images");
+	return quark;
+}
+
+/*
+ * Ties the converter's images of buffer's dma-bufs to its memories: when a memory goes
+ * (its pool went with a renegotiation), its identity is noted, and the images are
+ * dropped on the streaming thread, where the context is made current.
+ */
+static void trackImages(GlImpl &g, GstBuffer *buffer)
+{
+	struct Tracked
+	{
+		std::weak_ptr<GoneBuffers> gone;
+		BufferIdentity identity;
+	};
+	for (guint i = 0; i < gst_buffer_n_memory(buffer); i++) {
+		GstMemory *memory = gst_buffer_peek_memory(buffer, i);
+		const DmaBuf *dmabuf = gst::dmaBufOf(memory);
+		if (!dmabuf || gst_mini_object_get_qdata(GST_MINI_OBJECT(memory), imagesQuark()))
+			continue;
+		gst_mini_object_set_qdata(
+			GST_MINI_OBJECT(memory), imagesQuark(),
+			new Tracked{ g.gone, dmabuf->identity() }, [](gpointer data) {
+				auto *tracked = static_cast<Tracked *>(data);
+				if (auto gone = tracked->gone.lock()) {
+					std::lock_guard<std::mutex> locker(gone->lock);
+					gone->identities.push_back(tracked->identity);
+				}
+				delete tracked;
+			});
+	}
+}
+
+static void releaseGoneImages(GlImpl &g)
+{
+	std::vector<BufferIdentity> identities;
+	{
+		std::lock_guard<std::mutex> locker(g.gone->lock);
+		identities.swap(g.gone->identities);
+	}
+	for (const BufferIdentity &identity : identities)
+		g.converter->release(identity);
+}
+
 static GstFlowReturn gl_transform(GstBaseTransform *base, GstBuffer *input, GstBuffer *output)
 {
 	GlImpl &g = *impl(base);
+	releaseGoneImages(g);
 	Result<Layout> inLayout = gst::layoutOf(input, g.in);
 	Result<Layout> outLayout = gst::layoutOf(output, g.out);
 	std::vector<DmaBuf> source = gst::dmaBufsOf(input), target = gst::dmaBufsOf(output);
@@ -298,8 +357,6 @@ static GstFlowReturn gl_transform(GstBaseTransform *base, GstBuffer *input, GstB
 				  (nullptr));
 		return GST_FLOW_ERROR;
 	}
-	if (source.size() != 1)
-		inLayout = gst::layoutOf(nullptr, g.in);
 
 	std::string reason = stagingReason(g, source);
 	if (!reason.empty()) {
@@ -307,7 +364,7 @@ static GstFlowReturn gl_transform(GstBaseTransform *base, GstBuffer *input, GstB
 			GST_CAT_INFO_OBJECT(performance, base, "frame copy: %s", reason.c_str());
 			g.lastReason = reason;
 		}
-		Result<DmaBuf> staged = stage(g, input, source, *inLayout);
+		Result<DmaBuf> staged = stage(g, input);
 		if (!staged) {
 			GST_ELEMENT_ERROR(base, RESOURCE, WRITE,
 					  ("%s", staged.error().describe().c_str()), (nullptr));
@@ -323,9 +380,22 @@ static GstFlowReturn gl_transform(GstBaseTransform *base, GstBuffer *input, GstB
 				  ("%s", converted.error().describe().c_str()), (nullptr));
 		return GST_FLOW_ERROR;
 	}
+	if (reason.empty())
+		trackImages(g, input);
+	trackImages(g, output);
 	g.stats.frames++;
 	g.stats.imports = g.converter->imports();
 	return GST_FLOW_OK;
+}
+
+static gboolean gl_src_event(GstBaseTransform *base, GstEvent *event)
+{
+	if (impl(base)->announced.take(event)) {
+		gst_event_unref(event);
+		return TRUE;
+	}
+	return GST_BASE_TRANSFORM_CLASS(gst_dmabridge_gl_convert_parent_class)
+		->src_event(base, event);
 }
 
 static void gl_set_property(GObject *object, guint id, const GValue *value, GParamSpec *pspec)
@@ -395,6 +465,7 @@ static void gst_dmabridge_gl_convert_class_init(GstDmabridgeGlConvertClass *klas
 	base->set_caps = gl_set_caps;
 	base->propose_allocation = gl_propose_allocation;
 	base->decide_allocation = gl_decide_allocation;
+	base->src_event = gl_src_event;
 	base->transform = gl_transform;
 	base->passthrough_on_same_caps = FALSE;
 	GST_DEBUG_CATEGORY_INIT(gl_convert_debug, "dmabridgeglconvert", 0,

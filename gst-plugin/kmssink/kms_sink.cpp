@@ -30,6 +30,7 @@
 #include "../common/caps.h"
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
+#include "../common/frame_access.h"
 #include "../common/planned_pool.h"
 #include "../common/snapshot.h"
 #include "../common/stats.h"
@@ -266,6 +267,7 @@ static gboolean sink_propose_allocation(GstBaseSink *base, GstQuery *query)
 {
 	SinkImpl &s = *impl(base);
 	gst::addConstraints(query, s.constraints);
+	gst::announceConstraints(GST_BASE_SINK_PAD(base), s.constraints);
 	gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
 
 	gst::offerPlannedPool(GST_ELEMENT(base), query, { s.constraints }, 3, &s.stats);
@@ -301,13 +303,14 @@ static Result<uint32_t> import(SinkImpl &s, GstMemory *owner, const std::vector<
 }
 
 /* Copies the frame once into a display buffer; returns its index. */
-static Result<unsigned> copyFrame(SinkImpl &s, GstBuffer *buffer, const Layout &source,
-				  const std::vector<DmaBuf> &dmabufs)
+static Result<unsigned> copyFrame(SinkImpl &s, GstBuffer *buffer, const Layout &source)
 {
 	if (s.copyBuffers.empty()) {
-		Layout wanted = *computeLayout(source.fourcc, source.width, source.height);
+		Result<Layout> wanted = computeLayout(source.fourcc, source.width, source.height);
+		if (!wanted)
+			return wanted.error();
 		for (unsigned i = 0; i < 3; i++) {
-			Result<DmaBuf> copy = s.drm->allocateDumb(wanted, &s.copyLayout);
+			Result<DmaBuf> copy = s.drm->allocateDumb(*wanted, &s.copyLayout);
 			if (!copy)
 				return copy.error();
 			s.copyBuffers.push_back(std::move(*copy));
@@ -315,27 +318,15 @@ static Result<unsigned> copyFrame(SinkImpl &s, GstBuffer *buffer, const Layout &
 		}
 	}
 	unsigned index = s.nextCopy++ % s.copyBuffers.size();
+	s.stats.cpuAccesses++;
 	CpuAccess target(s.copyBuffers[index], CpuAccessMode::Write, &s.stats.syncCalls);
 	if (!target.isValid())
 		return target.error();
-
-	/* The source through the sync scope when it is a dma-buf, else GStreamer's map. */
-	std::optional<CpuAccess> sourceAccess;
-	GstMapInfo map = {};
-	std::span<const uint8_t> pixels;
-	if (!dmabufs.empty()) {
-		sourceAccess.emplace(dmabufs[0], CpuAccessMode::Read, &s.stats.syncCalls);
-		if (!sourceAccess->isValid() || dmabufs.size() > 1)
-			return Error(EINVAL, "cannot map a multi-buffer frame for copying");
-		pixels = sourceAccess->read();
-	} else {
-		if (!gst_buffer_map(buffer, &map, GST_MAP_READ))
-			return Error(EIO, "cannot map the input buffer");
-		pixels = { map.data, map.size };
-	}
-	Result<uint64_t> bytes = copyPixels(pixels, source, target.write(), s.copyLayout);
-	if (map.data)
-		gst_buffer_unmap(buffer, &map);
+	gst::FrameAccess frame(buffer, s.video, CpuAccessMode::Read, s.stats);
+	if (!frame.isValid())
+		return frame.error();
+	Result<uint64_t> bytes =
+		copyPixels(frame.read(), frame.layout(), target.write(), s.copyLayout);
 	if (!bytes)
 		return bytes.error();
 	s.stats.copies++;
@@ -400,7 +391,7 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 			s.stats.setExplanation("one copy a frame: " + copyReason);
 			s.explained = copyReason;
 		}
-		Result<unsigned> index = copyFrame(s, buffer, *layout, dmabufs);
+		Result<unsigned> index = copyFrame(s, buffer, *layout);
 		if (!index) {
 			GST_ELEMENT_ERROR(video, RESOURCE, WRITE,
 					  ("%s", index.error().describe().c_str()), (nullptr));
@@ -434,9 +425,10 @@ static GstStructure *readBack(GstBaseSink *base)
 	if (!s.display || !s.display->hasWriteback() || s.shownBuffers.empty())
 		return nullptr;
 	Layout layout;
-	Result<DmaBuf> target = s.drm->allocateDumb(
-		*computeLayout(DRM_FORMAT_XRGB8888, s.display->width(), s.display->height()),
-		&layout);
+	Result<Layout> wanted =
+		computeLayout(DRM_FORMAT_XRGB8888, s.display->width(), s.display->height());
+	Result<DmaBuf> target =
+		wanted ? s.drm->allocateDumb(*wanted, &layout) : Result<DmaBuf>(wanted.error());
 	if (!target)
 		return nullptr;
 	Status read;

@@ -31,6 +31,7 @@ struct TestSrcImpl
 	gst::VideoCaps video;
 	gst::ElementStats stats;
 	uint64_t frame = 0;
+	gst::Announcements announced; /* by consumers, through elements that drop the meta */
 };
 
 TestSrcImpl *impl(gpointer src)
@@ -89,10 +90,17 @@ static gboolean test_src_set_caps(GstBaseSrc *base, GstCaps *caps)
 	return gst::takeVideoCaps(GST_ELEMENT(base), caps, impl(base)->video);
 }
 
+static gboolean test_src_event(GstBaseSrc *base, GstEvent *event)
+{
+	if (impl(base)->announced.take(event))
+		return TRUE;
+	return GST_BASE_SRC_CLASS(gst_dmabridge_test_src_parent_class)->event(base, event);
+}
+
 static gboolean test_src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 {
 	TestSrcImpl &s = *impl(base);
-	std::vector<DeviceConstraints> consumers = gst::constraintsFrom(query);
+	std::vector<DeviceConstraints> consumers = gst::consumersOf(query, s.announced);
 	uint32_t fourcc = s.video.fourcc;
 	Result<Plan> plan = Planner().plan(
 		{ cpuProducer(), consumers, fourcc, uint32_t(GST_VIDEO_INFO_WIDTH(&s.video.info)),
@@ -131,6 +139,7 @@ static GstFlowReturn test_src_fill(GstPushSrc *push, GstBuffer *buffer)
 				  (nullptr));
 		return GST_FLOW_ERROR;
 	}
+	s.stats.cpuAccesses++;
 	CpuAccess access(dmabufs[0], CpuAccessMode::Write, &s.stats.syncCalls);
 	if (!access.isValid()) {
 		GST_ELEMENT_ERROR(push, RESOURCE, WRITE, ("%s", access.error().describe().c_str()),
@@ -172,6 +181,7 @@ static void gst_dmabridge_test_src_class_init(GstDmabridgeTestSrcClass *klass)
 	base->fixate = test_src_fixate;
 	base->set_caps = test_src_set_caps;
 	base->decide_allocation = test_src_decide_allocation;
+	base->event = test_src_event;
 	GST_PUSH_SRC_CLASS(klass)->fill = test_src_fill;
 	GST_DEBUG_CATEGORY_INIT(test_src_debug, "dmabridgetestsrc", 0, "dmabridge test source");
 }

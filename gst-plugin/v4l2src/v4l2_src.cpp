@@ -5,9 +5,10 @@
  * decide_allocation() reads the consumers' constraints from the allocation query, plans
  * with the camera's own, and carries the plan out: buffers from a heap or a DRM device
  * the camera imports (V4L2_MEMORY_DMABUF), or the camera's own exported with EXPBUF. An
- * import the kernel refuses teaches the planner, which re-plans once. Each captured
- * buffer goes downstream as the same GstMemory every time, and is queued again when
- * downstream drops it.
+ * import the kernel refuses teaches the planner, which re-plans once. The buffers are a
+ * pool of one GstBuffer per V4L2 buffer (capture_pool.h): each goes downstream as the
+ * same GstBuffer every time, and is queued again when it comes back and no copy of it
+ * still holds its memory. How many there are follows downstream's allocation query.
  */
 #include "v4l2_src.h"
 
@@ -29,8 +30,11 @@
 #include "../common/caps_dialect.h"
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
+#include "../common/frame_access.h"
 #include "../common/peer_devices.h"
 #include "../common/stats.h"
+#include "capture_pool.h"
+#include "capture_setup.h"
 
 GST_DEBUG_CATEGORY_STATIC(v4l2_src_debug);
 #define GST_CAT_DEFAULT v4l2_src_debug
@@ -46,59 +50,20 @@ enum class IoMode
 	Export
 };
 
-/*
- * The capture queue and its buffers, shared with the buffers downstream holds: a buffer
- * dropped after the element stopped finds the stream stopped and is not queued again.
- */
-struct Stream
-{
-	std::mutex lock;
-	V4l2Device device;
-	V4l2Memory memory = V4l2Memory::DmaBuf;
-	Layout layout;
-	std::vector<std::vector<DmaBuf>> buffers; /* per index, one per layout buffer */
-	std::vector<std::vector<GstMemory *>> memories;
-	bool streaming = false;
-	bool stopped = false;
-	unsigned generation = 0; /* bumped when renegotiation replaces the buffers */
-
-	explicit Stream(V4l2Device camera) : device(std::move(camera)) {}
-	~Stream()
-	{
-		for (auto &planes : memories)
-			for (GstMemory *wrapped : planes)
-				gst_memory_unref(wrapped);
-	}
-
-	Status queue(unsigned index)
-	{
-		if (memory == V4l2Memory::Mmap)
-			return device.queueMmap(V4l2Direction::Capture, index);
-		return device.queueDmaBuf(V4l2Direction::Capture, index, buffers[index], layout);
-	}
-
-	void requeue(unsigned index, unsigned ofGeneration)
-	{
-		std::lock_guard<std::mutex> locker(lock);
-		if (stopped || ofGeneration != generation)
-			return;
-		if (Status status = queue(index); !status)
-			GST_WARNING("%s", status.error().describe().c_str());
-	}
-};
-
 struct SrcImpl
 {
 	std::string devicePath;
 	std::string deviceName;
 	IoMode ioMode = IoMode::Auto;
 
-	std::shared_ptr<Stream> stream;
+	std::shared_ptr<gst::CaptureQueue> stream;
+	GstBufferPool *pool = nullptr; /* the queue's buffers as the plan made them */
 	DeviceConstraints constraints;
 	Planner planner;
 	gst::VideoCaps video;
 	UniqueFd wake;
 	gst::ElementStats stats;
+	gst::Announcements announced; /* by consumers, through elements that drop the meta */
 	/* Set when downstream is a GStreamer GL element that describes no GPU: frames go to
 	 * it in system memory, copied once, as its dma-buf import can't be trusted. */
 	std::string systemMemoryReason;
@@ -175,7 +140,7 @@ static gboolean src_start(GstBaseSrc *base)
 		GST_INFO_OBJECT(base, "%s: %s", camera->label().c_str(),
 				camera->accessNote().c_str());
 	s.constraints = std::move(*constraints);
-	s.stream = std::make_shared<Stream>(std::move(*camera));
+	s.stream = std::make_shared<gst::CaptureQueue>(std::move(*camera));
 	s.wake = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
 	return TRUE;
 }
@@ -184,6 +149,8 @@ static void stopStream(SrcImpl &s)
 {
 	if (!s.stream)
 		return;
+	if (s.pool)
+		gst::retire(s.pool); /* before the queue's lock, as a release takes them */
 	std::lock_guard<std::mutex> locker(s.stream->lock);
 	s.stream->stopped = true;
 	if (s.stream->streaming)
@@ -196,7 +163,10 @@ static gboolean src_stop(GstBaseSrc *base)
 	SrcImpl &s = *impl(base);
 	stopStream(s);
 	s.stats.post(GST_ELEMENT(base));
-	/* Buffers still downstream keep the stream (and the device) until they go. */
+	/* Buffers still downstream keep their pool, the queue and the device until they go. */
+	if (s.pool)
+		gst_object_unref(s.pool);
+	s.pool = nullptr;
 	s.stream.reset();
 	s.wake.reset();
 	return TRUE;
@@ -224,9 +194,8 @@ static GstCaps *src_get_caps(GstBaseSrc *base, GstCaps *filter)
 			       size.minHeight == current->height;
 		});
 		for (const V4l2FrameSize &size : sizes) {
-			GstStructure *shape = gst_structure_new("video/x-raw", "framerate",
-								GST_TYPE_FRACTION_RANGE, 0, 1,
-								G_MAXINT, 1, nullptr);
+			GstStructure *shape = gst_structure_new_empty("video/x-raw");
+			gst::setFrameRates(shape, s.stream->device, format.drm, size);
 			if (size.discrete())
 				gst_structure_set(shape, "width", G_TYPE_INT, int(size.minWidth),
 						  "height", G_TYPE_INT, int(size.minHeight),
@@ -253,95 +222,74 @@ static GstCaps *src_get_caps(GstBaseSrc *base, GstCaps *filter)
 static gboolean src_set_caps(GstBaseSrc *base, GstCaps *caps)
 {
 	SrcImpl &s = *impl(base);
-	if (!gst::takeVideoCaps(GST_ELEMENT(base), caps, s.video))
-		return FALSE;
-	return TRUE;
+	return gst::takeVideoCaps(GST_ELEMENT(base), caps, s.video);
 }
 
 /*
- * Buffers for the plan, queued; the layout the driver accepted. note gets what the
- * allocation did that the plan didn't say.
+ * Carries the plan out: the previous buffers go (a renegotiation), the plan's are made,
+ * queued and kept as the pool. note gets what the allocation did that the plan didn't
+ * say, contiguous whether the buffers are.
  */
-static Status carryOut(SrcImpl &s, const Plan &plan, std::string &note)
+static Status carryOut(SrcImpl &s, const Plan &plan, std::string &note, bool &contiguous)
 {
-	Stream &stream = *s.stream;
-	std::lock_guard<std::mutex> locker(stream.lock);
-	V4l2Device &camera = stream.device;
-	/* A renegotiation: the previous buffers go before the format can change. */
-	if (!stream.buffers.empty()) {
-		if (stream.streaming)
-			(void)camera.streamOff(V4l2Direction::Capture);
-		stream.streaming = false;
-		(void)camera.requestBuffers(V4l2Direction::Capture, stream.memory, 0);
-		stream.generation++;
+	if (s.pool) {
+		gst::tearDownCapture(*s.stream, s.pool);
+		gst_object_unref(s.pool);
+		s.pool = nullptr;
 	}
-	stream.buffers.clear();
-	for (auto &planes : stream.memories)
-		for (GstMemory *wrapped : planes)
-			gst_memory_unref(wrapped);
-	stream.memories.clear();
-
-	if (plan.allocator == AllocatorKind::ProducerExport) {
-		Result<Layout> layout = camera.setFormat(V4l2Direction::Capture, plan.layout);
-		if (!layout)
-			return layout.error();
-		Result<unsigned> count = camera.requestBuffers(V4l2Direction::Capture,
-							       V4l2Memory::Mmap, plan.bufferCount);
-		if (!count)
-			return count.error();
-		stream.memory = V4l2Memory::Mmap;
-		stream.layout = *layout;
-		for (unsigned i = 0; i < *count; i++) {
-			Result<std::vector<DmaBuf>> exported =
-				camera.exportBuffer(V4l2Direction::Capture, i);
-			if (!exported)
-				return exported.error();
-			stream.buffers.push_back(std::move(*exported));
-			s.stats.allocations++;
-		}
-	} else {
-		Result<AllocatedBuffers> allocated = allocateBuffers(plan, s.constraints.name);
-		if (!allocated)
-			return allocated.error();
-		note = allocated->note;
-		Result<Layout> layout = camera.setFormat(V4l2Direction::Capture, allocated->layout);
-		if (!layout)
-			return layout.error();
-		if (layout->planes[0].stride != allocated->layout.planes[0].stride)
-			return Error(EINVAL,
-				     camera.label() + " wants stride " +
-					     std::to_string(layout->planes[0].stride) +
-					     " where the plan has " +
-					     std::to_string(allocated->layout.planes[0].stride));
-		Result<unsigned> count =
-			camera.requestBuffers(V4l2Direction::Capture, V4l2Memory::DmaBuf,
-					      unsigned(allocated->buffers.size()));
-		if (!count)
-			return count.error();
-		stream.memory = V4l2Memory::DmaBuf;
-		stream.layout = *layout;
-		for (unsigned i = 0; i < *count; i++) {
-			stream.buffers.push_back({ allocated->buffers[i] });
-			s.stats.allocations++;
-		}
-	}
-
-	for (unsigned i = 0; i < stream.buffers.size(); i++) {
-		std::vector<GstMemory *> planes;
-		for (const DmaBuf &buffer : stream.buffers[i])
-			planes.push_back(gst::wrapDmaBuf(buffer));
-		stream.memories.push_back(planes);
-		if (Status queued = stream.queue(i); !queued)
-			return queued;
-		s.stats.imports++;
-	}
+	Result<gst::CaptureSetup> setup =
+		gst::setUpCapture(s.stream, plan, s.constraints.name, s.video.info);
+	if (!setup)
+		return setup.error();
+	s.pool = setup->pool;
+	note = setup->note;
+	/* Exported buffers are what the device makes, whatever the plan was (io-mode). */
+	contiguous = plan.allocator == AllocatorKind::ProducerExport
+			     ? s.constraints.exportsContiguous.value
+			     : setup->contiguous;
+	auto count = uint64_t(gst::buffersOf(s.pool).buffers.size());
+	s.stats.allocations += count;
+	s.stats.imports += count;
 	return {};
 }
 
-/* A GStreamer GL element answered the query, and nothing that describes its device. */
+/*
+ * How many buffers: what downstream holds at once (the largest minimum of the allocation
+ * query's pools) and two of the source's own, one the device fills and one on its way;
+ * four at least; never more than a maximum downstream set.
+ */
+static std::pair<unsigned, std::string> bufferCount(GstQuery *query)
+{
+	guint min = 0, max = 0;
+	for (guint i = 0; i < gst_query_get_n_allocation_pools(query); i++) {
+		guint poolMin = 0, poolMax = 0;
+		gst_query_parse_nth_allocation_pool(query, i, nullptr, nullptr, &poolMin, &poolMax);
+		min = std::max(min, poolMin);
+		if (poolMax)
+			max = max ? std::min(max, poolMax) : poolMax;
+	}
+	unsigned count = std::max(4u, min + 2);
+	std::string reason =
+		min ? "downstream holds up to " + std::to_string(min) +
+				" (the allocation query's minimum), the device fills one and one "
+				"is "
+				"on its way"
+		    : "downstream asked for no minimum; the device fills one while up to three "
+		      "are on their way";
+	if (max && count > max) {
+		count = std::max(max, min);
+		reason += ", within downstream's maximum of " + std::to_string(max);
+	}
+	return { count, reason };
+}
+
+/*
+ * A GStreamer GL element is downstream (it answered the query, or it is found there), and
+ * nothing that describes its device.
+ */
 static bool answeredByGstGlOnly(GstBaseSrc *base, GstQuery *query)
 {
-	return gst::constraintsFrom(query).empty() &&
+	return gst::consumersOf(query, impl(base)->announced).empty() &&
 	       (gst::answeredByGstGl(query) || gst::gstGlDownstream(GST_BASE_SRC_PAD(base)));
 }
 
@@ -365,8 +313,8 @@ static gboolean src_negotiate(GstBaseSrc *base)
 	}
 	GstQuery *query = gst_query_new_allocation(caps, TRUE);
 	gst_caps_unref(caps);
-	bool toGstGl = gst_pad_peer_query(GST_BASE_SRC_PAD(base), query) &&
-		       answeredByGstGlOnly(base, query);
+	bool toGstGl =
+		gst_pad_peer_query(GST_BASE_SRC_PAD(base), query) && answeredByGstGlOnly(base, query);
 	gst_query_unref(query);
 	if (!toGstGl)
 		return TRUE;
@@ -379,14 +327,14 @@ static gboolean src_negotiate(GstBaseSrc *base)
 static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 {
 	SrcImpl &s = *impl(base);
-	std::vector<DeviceConstraints> consumers = gst::constraintsFrom(query);
+	std::vector<DeviceConstraints> consumers = gst::consumersOf(query, s.announced);
+	bool toGstGl = answeredByGstGlOnly(base, query);
 	bool described = !consumers.empty();
 	if (!described)
 		consumers = gst::upstreamImportersDownstream(GST_BASE_SRC_PAD(base));
 	s.systemMemoryReason.clear();
 	GstCaps *caps = nullptr;
 	gst_query_parse_allocation(query, &caps, nullptr);
-	bool toGstGl = answeredByGstGlOnly(base, query);
 	if (toGstGl && gst::isDmaBufCaps(caps))
 		GST_WARNING_OBJECT(base,
 				   "a GStreamer GL element took memory:DMABuf caps: it gets "
@@ -398,7 +346,8 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 			"saying "
 			"what its GPU can use (Mesa's software driver reads zeros from them): each "
 			"frame is copied once into system memory for it";
-	/* The source allocates as planned: no pool is needed from downstream. */
+	/* The source allocates as planned: no pool is needed from downstream, only its count. */
+	auto [count, countReason] = bufferCount(query);
 	while (gst_query_get_n_allocation_pools(query) > 0)
 		gst_query_remove_nth_allocation_pool(query, 0);
 
@@ -407,59 +356,45 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 			     s.video.fourcc,
 			     uint32_t(GST_VIDEO_INFO_WIDTH(&s.video.info)),
 			     uint32_t(GST_VIDEO_INFO_HEIGHT(&s.video.info)),
-			     4,
-			     listHeaps() };
-	std::string learned;
-	for (int attempt = 0; attempt < 2; attempt++) {
-		Result<Plan> plan = s.planner.plan(request);
-		if (!plan) {
-			GST_ELEMENT_ERROR(base, RESOURCE, SETTINGS,
-					  ("%s", plan.error().describe().c_str()), (nullptr));
-			return FALSE;
-		}
-		if (s.ioMode == IoMode::Export)
-			plan->allocator = AllocatorKind::ProducerExport;
-		std::string explanation = plan->explain();
-		if (!described)
-			explanation = std::string("No consumer described itself in the allocation "
-						  "query") +
-				      (consumers.empty() ? ". "
-							 : "; planned for " + consumers[0].label() +
-								   ", found downstream. ") +
-				      explanation;
-		GST_INFO_OBJECT(base, "plan: %s", explanation.c_str());
-
-		std::string note;
-		Status done = carryOut(s, *plan, note);
-		if (done) {
-			if (!note.empty())
+			     count,
+			     listHeaps(),
+			     countReason };
+	std::string explanation;
+	Result<CarriedOutPlan> done =
+		s.planner.planAndCarryOut(request, [&](const Plan &planned, bool &contiguous) {
+			Plan plan = planned;
+			if (s.ioMode == IoMode::Export)
+				plan.allocator = AllocatorKind::ProducerExport;
+			explanation = plan.explain();
+			if (!described)
+				explanation = std::string("No consumer described itself in the "
+							  "allocation query") +
+					      (consumers.empty()
+						       ? ". "
+						       : "; planned for " + consumers[0].label() +
+								 ", found downstream. ") +
+					      explanation;
+			GST_INFO_OBJECT(base, "plan: %s", explanation.c_str());
+			std::string note;
+			Status status = carryOut(s, plan, note, contiguous);
+			if (!status) {
+				GST_WARNING_OBJECT(base, "%s; re-planning once",
+						   status.error().describe().c_str());
+			} else if (!note.empty()) {
 				explanation += " " + note;
-			if (!s.systemMemoryReason.empty())
-				explanation += " But " + s.systemMemoryReason + ".";
-			s.stats.setExplanation(learned.empty() ? explanation
-							       : learned + ". " + explanation);
-			return TRUE;
-		}
-		(void)s.stream->device.requestBuffers(V4l2Direction::Capture, s.stream->memory, 0);
-		if (attempt == 1) {
-			GST_ELEMENT_ERROR(base, RESOURCE, SETTINGS,
-					  ("%s; then, re-planned: %s", learned.c_str(),
-					   done.error().describe().c_str()),
-					  (nullptr));
-			return FALSE;
-		}
-		/*
-		 * The kernel refused what the plan thought fine. Re-plan once, with what the
-		 * refusal taught (a device that needs contiguous memory), or as it was when it
-		 * taught nothing (a transient refusal).
-		 */
-		std::string lesson = s.planner.learnFromImportFailure(
-			s.constraints.name, true, plan->contiguous, done.error().code());
-		learned = (lesson.empty() ? "the kernel refused the planned buffers" : lesson) +
-			  " (" + done.error().describe() + ")";
-		GST_WARNING_OBJECT(base, "%s; re-planning once", learned.c_str());
+			}
+			return status;
+		});
+	if (!done) {
+		GST_ELEMENT_ERROR(base, RESOURCE, SETTINGS, ("%s", done.error().describe().c_str()),
+				  (nullptr));
+		return FALSE;
 	}
-	return FALSE;
+	if (!s.systemMemoryReason.empty())
+		explanation += " But " + s.systemMemoryReason + ".";
+	s.stats.setExplanation(done->learned.empty() ? explanation
+						     : done->learned + ". " + explanation);
+	return TRUE;
 }
 
 /* Latency: one frame interval at least, as many as the queue holds at most. */
@@ -470,26 +405,24 @@ static gboolean src_query(GstBaseSrc *base, GstQuery *query)
 		return GST_BASE_SRC_CLASS(gst_dmabridge_v4l2_src_parent_class)->query(base, query);
 	auto [num, den] = s.stream->device.frameInterval(V4l2Direction::Capture);
 	GstClockTime frame = num ? gst_util_uint64_scale_int(GST_SECOND, int(num), int(den)) : 0;
-	size_t buffers = std::max<size_t>(s.stream->buffers.size(), 1);
+	size_t buffers = s.pool ? std::max<size_t>(gst::buffersOf(s.pool).buffers.size(), 1) : 1;
 	gst_query_set_latency(query, TRUE, frame, frame * buffers);
 	return TRUE;
 }
 
-/* One copy of a captured frame into system memory, inside the sync scope. */
-static GstFlowReturn copyToSystemMemory(SrcImpl &s, Stream &stream, unsigned index, GstBuffer **out)
+/* One copy of a captured frame into system memory, read inside the sync scope. */
+static GstFlowReturn copyToSystemMemory(SrcImpl &s, unsigned index, GstBuffer **out)
 {
+	const gst::CaptureBuffers &captured = gst::buffersOf(s.pool);
 	GstBuffer *buffer =
 		gst_buffer_new_allocate(nullptr, GST_VIDEO_INFO_SIZE(&s.video.info), nullptr);
-	Result<Layout> packed = gst::layoutOf(nullptr, s.video);
-	CpuAccess read(stream.buffers[index][0], CpuAccessMode::Read, &s.stats.syncCalls);
-	GstMapInfo map;
-	if (!packed || !read.isValid() || !gst_buffer_map(buffer, &map, GST_MAP_WRITE)) {
-		gst_buffer_unref(buffer);
-		return GST_FLOW_ERROR;
-	}
+	s.stats.cpuAccesses++;
+	CpuAccess read(captured.buffers[index][0], CpuAccessMode::Read, &s.stats.syncCalls);
+	gst::FrameAccess write(buffer, s.video, CpuAccessMode::Write, s.stats);
 	Result<uint64_t> bytes =
-		copyPixels(read.read(), stream.layout, { map.data, map.size }, *packed);
-	gst_buffer_unmap(buffer, &map);
+		read.isValid() && write.isValid()
+			? copyPixels(read.read(), captured.layout, write.write(), write.layout())
+			: Result<uint64_t>(Error(EIO, "cannot map the frame to copy it"));
 	if (!bytes) {
 		gst_buffer_unref(buffer);
 		return GST_FLOW_ERROR;
@@ -501,10 +434,17 @@ static GstFlowReturn copyToSystemMemory(SrcImpl &s, Stream &stream, unsigned ind
 	return GST_FLOW_OK;
 }
 
+/* The frame's own V4L2 timestamp, as a reference timestamp (GST_BUFFER_OFFSET: sequence). */
+static GstCaps *v4l2TimestampCaps()
+{
+	static GstCaps *caps = gst_caps_new_empty_simple("timestamp/x-v4l2");
+	return caps;
+}
+
 static GstFlowReturn src_create(GstPushSrc *push, GstBuffer **out)
 {
 	SrcImpl &s = *impl(push);
-	std::shared_ptr<Stream> stream = s.stream;
+	std::shared_ptr<gst::CaptureQueue> stream = s.stream;
 	{
 		std::lock_guard<std::mutex> locker(stream->lock);
 		if (!stream->streaming) {
@@ -516,8 +456,8 @@ static GstFlowReturn src_create(GstPushSrc *push, GstBuffer **out)
 			stream->streaming = true;
 		}
 	}
-	Result<V4l2Dequeued> frame =
-		stream->device.dequeue(V4l2Direction::Capture, stream->memory, 10000, s.wake.get());
+	Result<V4l2Dequeued> frame = stream->device.dequeue(
+		V4l2Direction::Capture, gst::buffersOf(s.pool).memory, 10000, s.wake.get());
 	if (!frame) {
 		if (frame.error().code() == ECANCELED)
 			return GST_FLOW_FLUSHING;
@@ -527,34 +467,34 @@ static GstFlowReturn src_create(GstPushSrc *push, GstBuffer **out)
 	}
 
 	if (!s.systemMemoryReason.empty()) {
-		GstFlowReturn ret = copyToSystemMemory(s, *stream, frame->index, out);
-		stream->requeue(frame->index, stream->generation);
+		GstFlowReturn ret = copyToSystemMemory(s, frame->index, out);
+		gst::requeue(s.pool, frame->index);
 		return ret;
 	}
 
-	GstBuffer *buffer = gst_buffer_new();
-	for (GstMemory *memory : stream->memories[frame->index])
-		gst_buffer_append_memory(buffer, gst_memory_ref(memory));
-	gst::addVideoMeta(buffer, stream->layout);
+	GstBuffer *buffer = nullptr;
+	if (gst::acquireCaptured(s.pool, frame->index, &buffer) != GST_FLOW_OK) {
+		GST_ELEMENT_ERROR(push, RESOURCE, READ,
+				  ("%s: buffer %u came back from the device twice",
+				   stream->device.label().c_str(), frame->index),
+				  (nullptr));
+		return GST_FLOW_ERROR;
+	}
 	if (frame->error)
 		GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_CORRUPTED);
-	struct Return
-	{
-		std::shared_ptr<Stream> stream;
-		unsigned index;
-		unsigned generation;
-	};
-	gst_mini_object_weak_ref(
-		GST_MINI_OBJECT(buffer),
-		[](gpointer data, GstMiniObject *) {
-			auto *back = static_cast<Return *>(data);
-			back->stream->requeue(back->index, back->generation);
-			delete back;
-		},
-		new Return{ stream, frame->index, stream->generation });
+	GST_BUFFER_OFFSET(buffer) = frame->sequence;
+	gst_buffer_add_reference_timestamp_meta(buffer, v4l2TimestampCaps(), frame->timestampNs,
+						GST_CLOCK_TIME_NONE);
 	s.stats.frames++;
 	*out = buffer;
 	return GST_FLOW_OK;
+}
+
+static gboolean src_event(GstBaseSrc *base, GstEvent *event)
+{
+	if (impl(base)->announced.take(event))
+		return TRUE;
+	return GST_BASE_SRC_CLASS(gst_dmabridge_v4l2_src_parent_class)->event(base, event);
 }
 
 static gboolean src_unlock(GstBaseSrc *base)
@@ -663,6 +603,7 @@ static void gst_dmabridge_v4l2_src_class_init(GstDmabridgeV4l2SrcClass *klass)
 	base->set_caps = src_set_caps;
 	base->negotiate = src_negotiate;
 	base->decide_allocation = src_decide_allocation;
+	base->event = src_event;
 	base->unlock = src_unlock;
 	base->query = src_query;
 	base->unlock_stop = src_unlock_stop;

@@ -11,11 +11,12 @@ namespace {
 std::atomic<uint64_t> syncCalls;
 std::atomic<uint64_t> cpuMappings;
 std::atomic<uint64_t> allocations;
+std::atomic<uint64_t> eglImages;
 } /* namespace */
 
 Counters counters()
 {
-	return { syncCalls.load(), cpuMappings.load(), allocations.load() };
+	return { syncCalls.load(), cpuMappings.load(), allocations.load(), eglImages.load() };
 }
 
 namespace internal {
@@ -30,6 +31,10 @@ void countCpuMapping()
 void countAllocation()
 {
 	allocations.fetch_add(1, std::memory_order_relaxed);
+}
+void countEglImage(int change)
+{
+	eglImages.fetch_add(uint64_t(int64_t(change)), std::memory_order_relaxed);
 }
 } /* namespace internal */
 

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include <dmabridge/error.h>
@@ -26,6 +28,18 @@ std::string Error::describe() const
 Error Error::fromErrno(int code, std::string what)
 {
 	return Error(code, std::move(what) + ": " + std::strerror(code));
+}
+
+void failUncheckedResult(const Error &error) noexcept
+{
+	std::fprintf(stderr, "dmabridge: value of a failed Result: %s\n", error.describe().c_str());
+	std::abort();
+}
+
+const Error &noError() noexcept
+{
+	static const Error none;
+	return none;
 }
 
 } /* namespace dmabridge */

@@ -62,12 +62,22 @@ size_t untouchedBytes(const DmaBuf &buffer, size_t size)
 	return size_t(std::count(pixels.begin(), pixels.end(), kSentinel));
 }
 
-size_t differingPixels(const DmaBuf &a, const Layout &la, const DmaBuf &b, const Layout &lb)
+::testing::AssertionResult samePicture(const DmaBuf &a, const Layout &la, const DmaBuf &b,
+				       const Layout &lb)
 {
+	constexpr uint64_t kMinColours = 5;
 	CpuAccess ra(a, CpuAccessMode::Read), rb(b, CpuAccessMode::Read);
 	if (!ra.isValid() || !rb.isValid())
-		return SIZE_MAX;
-	return size_t(dmabridge::differingPixels(ra.read(), la, rb.read(), lb));
+		return ::testing::AssertionFailure() << "the frames can't be read";
+	uint64_t differing = dmabridge::differingPixels(ra.read(), la, rb.read(), lb);
+	if (differing)
+		return ::testing::AssertionFailure() << differing << " pixels differ between "
+						     << la.describe() << " and " << lb.describe();
+	uint64_t colours = distinctColours(ra.read(), la);
+	if (colours < kMinColours)
+		return ::testing::AssertionFailure()
+		       << "the frames match but are blank (" << colours << " colours)";
+	return ::testing::AssertionSuccess();
 }
 
 size_t openFdCount()

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <gtest/gtest.h>
 #include <vector>
 
 #include <dmabridge/allocator.h>
@@ -26,8 +27,13 @@ Status queueAll(V4l2Device &device, const std::vector<DmaBuf> &buffers, const La
 /* Bytes of the frame still holding kSentinel: a device that wrote it leaves few. */
 size_t untouchedBytes(const DmaBuf &buffer, size_t size);
 
-/* Pixels of two XRGB8888 frames of one size that differ in B, G or R (X is ignored). */
-size_t differingPixels(const DmaBuf &a, const Layout &la, const DmaBuf &b, const Layout &lb);
+/*
+ * Two RGB frames of one size show the same picture: no pixel differs in colour (X is
+ * ignored), and it is a picture, with several colours, not a blank (two blank frames
+ * match too, which would prove nothing).
+ */
+::testing::AssertionResult samePicture(const DmaBuf &a, const Layout &la, const DmaBuf &b,
+				       const Layout &lb);
 
 /* Number of open file descriptors of this process. */
 size_t openFdCount();

@@ -118,7 +118,7 @@ TEST_P(EglImport, CaptureSampleRenderMatches)
 	Result<DmaBuf> target = drm->allocateDumb(
 		*computeLayout(DRM_FORMAT_XRGB8888, kWidth, kHeight), &targetLayout);
 	ASSERT_TRUE(target.ok()) << target.error().describe();
-	Result<GlConverter> converter = GlConverter::create(*egl);
+	Result<GlConverter> converter = GlConverter::create(std::move(*egl));
 	ASSERT_TRUE(converter.ok());
 	uint64_t syncBefore = counters().syncCalls;
 	Status converted = converter->convert({ &captured, 1 }, *layout, *target, targetLayout);

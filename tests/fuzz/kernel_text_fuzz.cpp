@@ -26,8 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (bytes && *bytes % 1024)
 		__builtin_trap();
 	(void)endOfSystemRam(text);
-	KnownHeap heap = classifyHeap(key);
-	if (heap.reason.empty())
+	std::optional<KnownHeap> heap = knownHeap(key);
+	if (heap && (heap->reason.empty() || heap->name != key))
 		__builtin_trap();
 	return 0;
 }

@@ -137,7 +137,7 @@ PipelineRun runIntoUpstreamKmssink(const std::string &description, SeenBuffers &
 	failure = "never checked: the pipeline did not reach EOS";
 	return tools::runPipeline(
 		description + " ! " + kEitherMemory + " ! " + kUpstreamSink, 120,
-		[&](GstElement *pipeline) { watchBuffers(pipeline, "sink", seen); },
+		{}, [&](GstElement *pipeline) { watchBuffers(pipeline, "sink", seen); },
 		[&](GstElement *pipeline) {
 			failure.clear();
 			std::string caps = sinkCaps(pipeline);
@@ -167,7 +167,7 @@ TEST_P(UpstreamV4l2srcIntoOurSink, ImportedWithoutCopies)
 		"v4l2src device=" + node + (ioMode.empty() ? "" : " io-mode=" + ioMode) +
 			" num-buffers=" + std::to_string(kFrames) + " ! " + kEitherMemory + " ! " +
 			kOurSink,
-		120, {}, [&](GstElement *pipeline) { caps = sinkCaps(pipeline); });
+		120, {}, {}, [&](GstElement *pipeline) { caps = sinkCaps(pipeline); });
 	expectOurSinkShowed(run);
 	const tools::Stats &sink = run.stats.at("sink");
 	EXPECT_EQ(sink["copies"], 0u) << sink.explanation;

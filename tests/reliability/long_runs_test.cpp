@@ -3,7 +3,8 @@
  * Long runs on the virtual board: one pipeline taken from PLAYING to NULL and back 50
  * times, and a soak of many frames (DMABRIDGE_SOAK_FRAMES, 600 by default; the report of
  * tools/reliability/run uses 20,000). Open fds, dma-buf mappings, RSS and the kernel's
- * dma-buf count must stay flat.
+ * dma-buf count must stay flat. The 50 cycles map frames (readback), so that a mapping
+ * left behind would show.
  */
 #include <algorithm>
 #include <atomic>
@@ -13,6 +14,7 @@
 
 #include <drm_fourcc.h>
 
+#include <dmabridge/dmabuf.h>
 #include <dmabridge/v4l2.h>
 
 #include "../../lib/src/device/kernel_text.h"
@@ -58,16 +60,19 @@ std::string mib(uint64_t bytes)
 TEST(LongRuns, PlayingToNullFiftyTimes)
 {
 	DMABRIDGE_REQUIRE_DEVICE(V4l2Device::openByName("vivid-001").ok(), "vivid-001");
+	/* readback maps frames each cycle (the writeback and the last frame, compared on the
+	 * way to NULL): leaked mappings would show in /proc/self/maps. */
 	GstElement *pipeline =
 		gst_parse_launch("dmabridgev4l2src device-name=vivid-001 ! "
 				 "video/x-raw(memory:DMABuf),width=640,height=480 ! "
-				 "dmabridgekmssink name=sink driver-name=vkms sync=false",
+				 "dmabridgekmssink name=sink driver-name=vkms sync=false "
+				 "readback=true",
 				 nullptr);
 	ASSERT_NE(pipeline, nullptr);
 	const std::atomic<uint64_t> &shown = tools::countBuffers(pipeline, "sink");
 	GstBus *bus = gst_element_get_bus(pipeline);
 	size_t fds = 0;
-	uint64_t mapped = 0, rss = 0;
+	uint64_t mapped = 0, rss = 0, mappings = 0;
 	constexpr int kCycles = 50;
 	std::string failure;
 	for (int cycle = 0; cycle <= kCycles && failure.empty(); cycle++) {
@@ -88,8 +93,10 @@ TEST(LongRuns, PlayingToNullFiftyTimes)
 			fds = test::openFdCount();
 			mapped = dmaBufMappedBytes();
 			rss = rssBytes();
+			mappings = counters().cpuMappings;
 		}
 	}
+	uint64_t mappingsMade = counters().cpuMappings - mappings;
 	uint64_t frames = shown;
 	size_t fdsAfter = test::openFdCount();
 	uint64_t mappedAfter = dmaBufMappedBytes(), rssAfter = rssBytes();
@@ -97,14 +104,23 @@ TEST(LongRuns, PlayingToNullFiftyTimes)
 	gst_object_unref(pipeline);
 	ASSERT_TRUE(failure.empty()) << failure;
 	EXPECT_EQ(fdsAfter, fds);
+	EXPECT_GE(mappingsMade, uint64_t(2 * kCycles)) << "the pipeline mapped no frames";
 	EXPECT_EQ(mappedAfter, mapped);
+	int64_t rssGrowth = int64_t(rssAfter) - int64_t(rss);
+#ifndef __SANITIZE_ADDRESS__
+	EXPECT_LT(rssGrowth, 4 << 20) << "RSS grew by " << mib(uint64_t(rssGrowth));
+#else
+	/* AddressSanitizer's quarantine holds freed memory: LeakSanitizer checks at exit. */
+	(void)rssGrowth;
+#endif
 	test::recordOutcome(std::to_string(kCycles) + " cycles PLAYING to NULL of one "
 						      "pipeline (vivid-001 to vkms)",
 			    std::to_string(frames) + " frames shown; open fds " +
 				    std::to_string(fds) + " before, " + std::to_string(fdsAfter) +
-				    " after; dma-buf mappings " + mib(mapped) + " before, " +
-				    mib(mappedAfter) + " after; RSS " + mib(rss) + " before, " +
-				    mib(rssAfter) + " after");
+				    " after; " + std::to_string(mappingsMade) +
+				    " CPU mappings made and undone, dma-buf mappings " +
+				    mib(mapped) + " before, " + mib(mappedAfter) + " after; RSS " +
+				    mib(rss) + " before, " + mib(rssAfter) + " after");
 }
 
 struct Sample

@@ -6,7 +6,8 @@
   check_json.py board INFO PLAN   inside the virtual board: info finds vivid-000/001, vimc,
                                   vkms, vgem, both heaps and udmabuf, and says vivid-001
                                   needs contiguous memory; plan for vivid-001 to vkms
-                                  chooses the CMA heap. Skips (77) without the board.
+                                  chooses the CMA heap. Skips (77) outside the board; inside it
+                                  (DMABRIDGE_BOARD=vboard) a missing device fails.
 Exits 1 with every mismatch listed.
 """
 import glob
@@ -25,8 +26,8 @@ CONSTRAINTS = {
     "alignment": {"stride": int, "offset": int, "size": int, "height": int,
                   "source": (str, type(None))},
 }
-HEAP = {"name": str, "path": str, "kernel-name": str, "contiguous": bool, "cached": bool,
-        "reason": str}
+HEAP = {"name": str, "path": str, "kernel-name": str, "kind": str, "contiguous": bool,
+        "cached": bool, "size": int, "reason": str}
 INFO = {
     "stack": [{"name": str, "version": str}],
     "devices": [{"kind": str, "node": str, "name": str, "driver": str, "detail": str,
@@ -153,7 +154,7 @@ def board(info, plan):
         return
     check(inventory, INFO, "info")
     names = {d["name"] for d in inventory["devices"]}
-    if "vivid-001" not in names:
+    if "vivid-001" not in names and os.environ.get("DMABRIDGE_BOARD") != "vboard":
         print("SKIP: not inside the virtual board (no vivid-001); run through tools/vboard")
         sys.exit(77)
     for wanted in ("vivid-000", "vivid-001", "vimc", "vkms", "vgem"):
@@ -162,8 +163,13 @@ def board(info, plan):
     heaps = {h["name"]: h for h in inventory["heaps"]}
     if not heaps.get("system") or heaps["system"]["contiguous"]:
         problems.append(f"info: no scattered system heap in {heaps}")
-    if not any(h["contiguous"] for h in heaps.values()):
-        problems.append(f"info: no contiguous (CMA) heap in {heaps}")
+    reserved = heaps.get("reserved")
+    if not reserved or reserved["kind"] != "CMA" or not reserved["contiguous"]:
+        problems.append(f"info: the cma= area 'reserved' is not a CMA heap: {reserved}")
+    elif "/sys/kernel/mm/cma/reserved" not in reserved["reason"]:
+        problems.append(f"info: 'reserved' not known through sysfs: {reserved['reason']}")
+    elif reserved["size"] != 128 << 20:
+        problems.append(f"info: 'reserved' is not the board's 128 MiB (cma=128M): {reserved}")
     if not inventory["udmabuf"]["available"]:
         problems.append(f"info: udmabuf not available: {inventory['udmabuf']['note']}")
     vivid1 = [q for d in inventory["devices"] if d["name"] == "vivid-001" for q in d["queues"]

@@ -3,7 +3,8 @@
  * dmabridge-plan on the board profiles: every board pipeline in pipelines/ names the plan
  * it expects ("# plan: ..."), and the planner's text for it is held in a golden file
  * under tests/tools/golden/. A change to the planner or a profile that changes a decision
- * must update them on purpose: DMABRIDGE_UPDATE_GOLDEN=1 rewrites them.
+ * must update them on purpose: DMABRIDGE_UPDATE_GOLDEN=1 rewrites them, and fails the run
+ * so that no run that refreshes them counts as a pass.
  * Also: the tools' errors for unknown boards, devices and formats, and bad arguments.
  */
 #include <cstdio>
@@ -89,7 +90,13 @@ TEST(BoardPlans, MatchTheGoldenFiles)
 		fs::path golden = fs::path(DMABRIDGE_SOURCE_ROOT) / "tests" / "tools" / "golden" /
 				  (p.board + "-" + p.script + ".txt");
 		if (update) {
+			/* Never a pass: a run that refreshes the files can't also vouch for them.
+			 */
+			bool changed = readFile(golden) != ran.output;
 			std::ofstream(golden) << ran.output;
+			ADD_FAILURE() << golden << (changed ? " rewritten" : " unchanged")
+				      << " (DMABRIDGE_UPDATE_GOLDEN): review the files, commit "
+					 "them, and run without it";
 			continue;
 		}
 		EXPECT_EQ(ran.output, readFile(golden))

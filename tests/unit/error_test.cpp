@@ -35,6 +35,28 @@ TEST(Result, HoldsValueOrError)
 	EXPECT_FALSE(failed.ok());
 }
 
+/*
+ * The library never throws: reading the value of a failed Result is a programming error
+ * that ends the process, naming the error, rather than an exception through the API.
+ */
+TEST(Result, AccessorsDoNotThrow)
+{
+	Result<int> bad(Error(ENOENT, "no such heap"));
+	EXPECT_TRUE(noexcept(bad.value()));
+	EXPECT_TRUE(noexcept(*bad));
+	EXPECT_TRUE(noexcept(bad.operator->()));
+	EXPECT_TRUE(noexcept(bad.error()));
+	Result<int> good(1);
+	EXPECT_TRUE(noexcept(good.error()));
+	EXPECT_EQ(good.error().code(), 0) << "a good result's error is no error";
+}
+
+TEST(ResultDeathTest, ValueOfAnErrorEndsTheProcessNamingTheError)
+{
+	Result<int> bad(Error(ENOENT, "no such heap"));
+	EXPECT_DEATH((void)bad.value(), "value of a failed Result: no such heap");
+}
+
 TEST(DmaBuf, RejectsAnFdThatIsNotADmaBuf)
 {
 	UniqueFd memfd(::memfd_create("not-a-dmabuf", MFD_CLOEXEC));

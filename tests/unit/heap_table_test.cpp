@@ -49,21 +49,16 @@ protected:
 TEST(HeapTable, KnownNames)
 {
 	for (const char *name : { "linux,cma", "reserved", "default_cma_region" }) {
-		internal::KnownHeap heap = internal::classifyHeap(name);
-		EXPECT_TRUE(heap.contiguous) << name;
-		EXPECT_TRUE(heap.cached) << name;
+		std::optional<internal::KnownHeap> heap = internal::knownHeap(name);
+		ASSERT_TRUE(heap) << name;
+		EXPECT_TRUE(heap->contiguous) << name;
+		EXPECT_TRUE(heap->cached) << name;
 	}
-	EXPECT_FALSE(internal::classifyHeap("system").contiguous);
-	EXPECT_TRUE(internal::classifyHeap("system").cached);
-	EXPECT_FALSE(internal::classifyHeap("system-uncached").contiguous);
-	EXPECT_FALSE(internal::classifyHeap("system-uncached").cached);
-}
-
-TEST(HeapTable, UnknownNamesAreCmaAreas)
-{
-	internal::KnownHeap heap = internal::classifyHeap("video-cma@38000000");
-	EXPECT_TRUE(heap.contiguous);
-	EXPECT_NE(std::string(heap.reason).find("CMA"), std::string::npos);
+	EXPECT_FALSE(internal::knownHeap("system")->contiguous);
+	EXPECT_TRUE(internal::knownHeap("system")->cached);
+	EXPECT_FALSE(internal::knownHeap("system-uncached")->contiguous);
+	EXPECT_FALSE(internal::knownHeap("system-uncached")->cached);
+	EXPECT_FALSE(internal::knownHeap("video-cma@38000000")) << "the table knows its names only";
 }
 
 TEST_F(HeapDirectory, FollowsVendorLinks)
@@ -113,6 +108,73 @@ TEST_F(HeapDirectory, MissingKindNamesWhatWasFound)
 		  std::string::npos);
 	EXPECT_NE(cma.error().message().find("found: system"), std::string::npos)
 		<< cma.error().message();
+}
+
+/*
+ * A heap is known by what it is: a CMA area has a directory in /sys/kernel/mm/cma
+ * (CONFIG_CMA_SYSFS), the system heap is "system", anything else (a vendor carveout, a
+ * secure heap) is unknown and never chosen. The sysfs root is a directory of the test's.
+ */
+class HeapsAndSysfs : public HeapDirectory
+{
+protected:
+	void SetUp() override
+	{
+		HeapDirectory::SetUp();
+		sysfs_ = dir_ / "sys";
+		fs::create_directories(sysfs_);
+		ASSERT_EQ(::setenv("DMABRIDGE_SYSFS_ROOT", sysfs_.c_str(), 1), 0);
+		heaps_ = dir_ / "dma_heap";
+		fs::create_directories(heaps_);
+	}
+	void TearDown() override
+	{
+		::unsetenv("DMABRIDGE_SYSFS_ROOT");
+		HeapDirectory::TearDown();
+	}
+	void heapNode(const std::string &name) { std::ofstream(heaps_ / name).put('\0'); }
+	void cmaArea(const std::string &name) { fs::create_directories(cmaDir() / name); }
+	fs::path cmaDir() const { return sysfs_ / "kernel" / "mm" / "cma"; }
+
+	fs::path sysfs_, heaps_;
+};
+
+TEST_F(HeapsAndSysfs, CmaAreaIsKnownBySysfs)
+{
+	cmaArea("reserved");
+	heapNode("system");
+	heapNode("reserved");
+	Result<HeapInfo> cma = findHeap(true, heaps_);
+	ASSERT_TRUE(cma.ok()) << cma.error().describe();
+	EXPECT_EQ(cma->name, "reserved");
+	EXPECT_NE(cma->reason.find("kernel/mm/cma/reserved"), std::string::npos) << cma->reason;
+}
+
+TEST_F(HeapsAndSysfs, HeapThatIsNoCmaAreaIsNeverTakenForOne)
+{
+	cmaArea("reserved");
+	heapNode("system");
+	heapNode("secure_video"); /* a vendor's heap: not in /sys/kernel/mm/cma */
+	Result<HeapInfo> cma = findHeap(true, heaps_);
+	ASSERT_FALSE(cma.ok()) << "took " << cma->name << " for a CMA area: " << cma->reason;
+	EXPECT_NE(cma.error().message().find("secure_video"), std::string::npos)
+		<< cma.error().message();
+	Result<HeapInfo> system = findHeap(false, heaps_);
+	ASSERT_TRUE(system.ok());
+	EXPECT_EQ(system->name, "system");
+}
+
+TEST_F(HeapsAndSysfs, WithoutCmaSysfsUnknownNamesStayUnknown)
+{
+	/* No /sys/kernel/mm/cma: the name table decides, and knows only its names. */
+	heapNode("system");
+	heapNode("video-cma@38000000");
+	EXPECT_FALSE(findHeap(true, heaps_).ok()) << "an unknown name was taken for CMA";
+	heapNode("linux,cma");
+	Result<HeapInfo> cma = findHeap(true, heaps_);
+	ASSERT_TRUE(cma.ok());
+	EXPECT_EQ(cma->name, "linux,cma");
+	EXPECT_NE(cma->reason.find("name table"), std::string::npos) << cma->reason;
 }
 
 TEST(Heap, MissingDirectoryGivesNoHeaps)

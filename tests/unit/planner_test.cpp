@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The planner's decisions, from constraints written as the probes and the quirk table
- * produce them. The device tests check the same decisions on the virtual board's real
- * drivers; these cover the boards the quirk table knows and the corner cases.
+ * The planner's decisions, from constraints in the shapes the probes and the quirk table
+ * produce (a device no probe could describe is named hypothetical). The device tests
+ * check the same decisions on the virtual board's real drivers; these cover the boards
+ * the quirk table knows and the corner cases.
  */
 #include <gtest/gtest.h>
 
@@ -11,50 +12,118 @@
 #include <dmabridge/plan.h>
 #include <dmabridge/quirks.h>
 
+#include "device/contiguity.h"
+#include "device/sysfs.h"
+
 using namespace dmabridge;
 
 namespace {
 
 HeapInfo heap(const std::string &name, bool contiguous)
 {
-	return { name, "/dev/dma_heap/" + name,
-		 name, contiguous,
-		 true, contiguous ? "a CMA area" : "scattered pages" };
+	return { name,
+		 "/dev/dma_heap/" + name,
+		 name,
+		 contiguous,
+		 true,
+		 contiguous ? "a CMA area" : "scattered pages",
+		 contiguous ? HeapKind::Cma : HeapKind::System };
 }
 
 const std::vector<HeapInfo> kBoardHeaps = { heap("reserved", true), heap("system", false) };
 
-DeviceConstraints capture(const std::string &name, bool contiguous)
+/* What sysfs says of a platform device without an iommu_group, as the probes put it. */
+Derived<bool> noIommu(const std::string &device)
+{
+	return { false, "sysfs: no iommu_group for /sys/devices/platform/" + device };
+}
+
+/*
+ * A V4L2 capture queue as V4l2Device::probe() describes it: contiguity from its REQBUFS
+ * capabilities (a vb2-dma-contig queue can't take user pointers), the IOMMU from sysfs,
+ * then the quirk table.
+ */
+DeviceConstraints capture(const std::string &name, bool dmaContig,
+			  const std::string &driver = "vivid",
+			  Derived<bool> iommu = noIommu("vivid.0"))
 {
 	DeviceConstraints device;
 	device.name = name;
 	device.node = "/dev/video0";
 	device.role = "V4L2 capture";
+	device.driver = driver;
 	device.formats = { { DRM_FORMAT_XRGB8888, {} },
 			   { DRM_FORMAT_NV12, {} },
 			   { DRM_FORMAT_YUYV, {} } };
-	device.contiguous = { contiguous, contiguous ? "its queue can't take user pointers"
-						     : "its queue takes user pointers" };
-	device.iommu = { false, "sysfs: no iommu_group" };
 	device.canExport = true;
-	device.exportsContiguous = { contiguous, "vb2-dma-contig" };
+	device.contiguous = internal::v4l2Contiguity(dmaContig ? 0x1d : 0x1f);
+	device.exportsContiguous = device.contiguous;
+	device.iommu = std::move(iommu);
+	device.coherent = { false, "V4L2 reports no coherency: CPU access syncs" };
+	applyQuirks(device);
 	return device;
 }
 
-DeviceConstraints display(const std::string &name, const std::string &driver = "vkms")
+/*
+ * A KMS display as DrmDevice::probe() describes it: its primary plane's formats, the
+ * IOMMU from sysfs, contiguous memory assumed without one, then the quirk table.
+ */
+DeviceConstraints display(const std::string &name, const std::string &driver, Derived<bool> iommu)
 {
 	DeviceConstraints device;
 	device.name = name;
 	device.node = "/dev/dri/card1";
-	device.role = "KMS plane";
+	device.role = "KMS primary plane 31";
 	device.driver = driver;
 	device.formats = { { DRM_FORMAT_XRGB8888, {} }, { DRM_FORMAT_RGB565, {} } };
-	device.contiguous = { false, "GEM shmem helpers map scattered pages" };
-	device.iommu = { false, "sysfs: no iommu_group" };
-	device.alignment.value.stride = 64;
 	device.canExport = true;
+	device.iommu = std::move(iommu);
+	device.contiguous = internal::drmContiguity(device.iommu);
+	device.exportsContiguous = device.contiguous;
+	device.coherent = { false, "DRM reports no coherency: CPU access syncs" };
 	applyQuirks(device);
 	return device;
+}
+
+/* vkms on the virtual board. */
+DeviceConstraints vkms()
+{
+	return display("vkms", "vkms", noIommu("vkms"));
+}
+
+/*
+ * No probe or quirk of this project gives a display a stride alignment: a scanout engine
+ * that fetches whole 64-byte lines is hypothetical, and named so.
+ */
+DeviceConstraints hypotheticalDisplay()
+{
+	DeviceConstraints device = vkms();
+	device.name = "hypothetical-display";
+	device.driver = "hypothetical";
+	device.alignment = { { 64, 1, 1, 1 }, "hypothetical: it fetches whole 64-byte lines" };
+	return device;
+}
+
+/* vivid-001 as probed with DMABRIDGE_ASSUME_SCATTER_GATHER=vivid-001: it looks scatter-gather
+ * capable, though its queue is vb2-dma-contig. */
+DeviceConstraints vivid001Overridden()
+{
+	DeviceConstraints device = capture("vivid-001", true);
+	::setenv("DMABRIDGE_ASSUME_SCATTER_GATHER", "vivid-000,vivid-001", 1);
+	bool overridden = applyScatterGatherOverride(device);
+	::unsetenv("DMABRIDGE_ASSUME_SCATTER_GATHER");
+	EXPECT_TRUE(overridden);
+	return device;
+}
+
+/* RK3399's display as read from a sysfs tree of its shape (tests/unit/sysfs/rk3399). */
+Derived<bool> rk3399DisplayIommu()
+{
+	std::string root = std::string(DMABRIDGE_TEST_DATA) + "/sysfs/rk3399";
+	::setenv("DMABRIDGE_SYSFS_ROOT", root.c_str(), 1);
+	Derived<bool> iommu = internal::iommuOf(internal::sysfsDeviceOf("drm", "/dev/dri/card0"));
+	::unsetenv("DMABRIDGE_SYSFS_ROOT");
+	return iommu;
 }
 
 PlanRequest request(DeviceConstraints producer, std::vector<DeviceConstraints> consumers,
@@ -71,8 +140,7 @@ bool says(const Plan &plan, const std::string &text)
 
 TEST(Planner, ScatterGatherDevicesGetTheSystemHeap)
 {
-	Result<Plan> plan =
-		Planner().plan(request(capture("vivid-000", false), { display("vkms") }));
+	Result<Plan> plan = Planner().plan(request(capture("vivid-000", false), { vkms() }));
 	ASSERT_TRUE(plan.ok()) << plan.error().describe();
 	EXPECT_EQ(plan->allocator, AllocatorKind::Heap);
 	EXPECT_EQ(plan->heap.name, "system");
@@ -85,30 +153,33 @@ TEST(Planner, ScatterGatherDevicesGetTheSystemHeap)
 
 TEST(Planner, ContiguousCaptureGetsTheCmaHeap)
 {
-	Result<Plan> plan =
-		Planner().plan(request(capture("vivid-001", true), { display("vkms") }));
+	Result<Plan> plan = Planner().plan(request(capture("vivid-001", true), { vkms() }));
 	ASSERT_TRUE(plan.ok()) << plan.error().describe();
 	EXPECT_EQ(plan->heap.name, "reserved");
 	EXPECT_TRUE(plan->contiguous);
 	EXPECT_TRUE(says(*plan, "vivid-001 needs physically contiguous memory (its queue can't "
-				"take user pointers; sysfs: no iommu_group)"))
+				"take user pointers (REQBUFS capabilities 0x1d lack "
+				"SUPPORTS_USERPTR), the mark of vb2-dma-contig; sysfs: no "
+				"iommu_group for /sys/devices/platform/vivid.0)"))
 		<< plan->explain();
 	EXPECT_TRUE(says(*plan, "contiguous heap 'reserved'")) << plan->explain();
 }
 
 TEST(Planner, StrideAlignedForEveryDevice)
 {
-	Result<Plan> plan = Planner().plan(request(capture("vivid-000", false), { display("vkms") },
+	Result<Plan> plan = Planner().plan(request(capture("vivid-000", false),
+						   { vkms(), hypotheticalDisplay() },
 						   DRM_FORMAT_XRGB8888, 1366, 768));
 	ASSERT_TRUE(plan.ok());
 	EXPECT_EQ(plan->layout.planes[0].stride, 5504u) << "1366 x 4 = 5464, aligned to 64";
-	EXPECT_TRUE(says(*plan, "lines aligned to 64 bytes for vkms")) << plan->explain();
+	EXPECT_TRUE(says(*plan, "lines aligned to 64 bytes for hypothetical-display"))
+		<< plan->explain();
 }
 
 TEST(Planner, FormatTheDisplayRefusesMeansACopy)
 {
-	Result<Plan> plan = Planner().plan(
-		request(capture("vivid-000", false), { display("vkms") }, DRM_FORMAT_NV12));
+	Result<Plan> plan =
+		Planner().plan(request(capture("vivid-000", false), { vkms() }, DRM_FORMAT_NV12));
 	ASSERT_TRUE(plan.ok()) << plan.error().describe();
 	EXPECT_TRUE(plan->copy);
 	EXPECT_EQ(plan->copyReason, "vkms does not take NV12 (it takes XRGB8888, RGB565)");
@@ -165,15 +236,15 @@ TEST(Planner, ContiguousCaptureIntoOwnMemoryGpuIsACopy)
 
 TEST(Planner, LearnsContiguityFromEfault)
 {
-	DeviceConstraints unknown = capture("vivid-001", false); /* the probe got it wrong */
+	DeviceConstraints unknown = vivid001Overridden();
 	Planner planner;
-	ASSERT_EQ(planner.plan(request(unknown, { display("vkms") }))->heap.name, "system");
+	ASSERT_EQ(planner.plan(request(unknown, { vkms() }))->heap.name, "system");
 
 	std::string learned = planner.learnFromImportFailure("vivid-001", true, false, EFAULT);
 	EXPECT_NE(learned.find("vivid-001 refused a buffer of scattered pages (EFAULT)"),
 		  std::string::npos)
 		<< learned;
-	Result<Plan> replanned = planner.plan(request(unknown, { display("vkms") }));
+	Result<Plan> replanned = planner.plan(request(unknown, { vkms() }));
 	ASSERT_TRUE(replanned.ok());
 	EXPECT_EQ(replanned->heap.name, "reserved");
 	EXPECT_TRUE(says(*replanned, "learned: it refused a scattered buffer with EFAULT"))
@@ -186,9 +257,72 @@ TEST(Planner, LearnsContiguityFromEfault)
 	EXPECT_EQ(planner.learnFromImportFailure("vkms", true, false, ENOMEM), "");
 }
 
+/*
+ * A board with only a CMA heap: buffers come from it although no device needs contiguous
+ * memory. When the kernel refuses them with EFAULT, that says nothing about contiguity
+ * (the buffers were contiguous): nothing is learned and the plan is tried as it was.
+ */
+TEST(PlannerReplan, RefusedContiguousBuffersTeachNothingAboutContiguity)
+{
+	PlanRequest r = request(capture("vivid-000", false), { vkms() });
+	r.heaps = { heap("reserved", true) };
+	Planner planner;
+	int attempts = 0;
+	Result<CarriedOutPlan> done =
+		planner.planAndCarryOut(r, [&](const Plan &plan, bool &) -> Status {
+			EXPECT_EQ(plan.heap.name, "reserved");
+			if (attempts++ == 0)
+				return Error::fromErrno(EFAULT,
+							"vivid-000 (/dev/video0): VIDIOC_QBUF");
+			return {};
+		});
+	ASSERT_TRUE(done.ok()) << done.error().describe();
+	EXPECT_EQ(attempts, 2);
+	EXPECT_EQ(done->learned.find("scattered"), std::string::npos) << done->learned;
+	EXPECT_NE(done->learned.find("the kernel refused the planned buffers"), std::string::npos)
+		<< done->learned;
+	EXPECT_FALSE(planner.withLearned(capture("vivid-000", false)).contiguous.value);
+}
+
+/* Scattered buffers refused with EFAULT: the device needs contiguous memory, and gets it. */
+TEST(PlannerReplan, RefusedScatteredBuffersAreReplannedContiguous)
+{
+	PlanRequest r = request(vivid001Overridden(), { vkms() });
+	std::vector<std::string> heaps;
+	Result<CarriedOutPlan> done =
+		Planner().planAndCarryOut(r, [&](const Plan &plan, bool &) -> Status {
+			heaps.push_back(plan.heap.name);
+			if (!plan.heap.contiguous)
+				return Error::fromErrno(EFAULT,
+							"vivid-001 (/dev/video1): VIDIOC_QBUF");
+			return {};
+		});
+	ASSERT_TRUE(done.ok()) << done.error().describe();
+	EXPECT_EQ(heaps, (std::vector<std::string>{ "system", "reserved" }));
+	EXPECT_NE(done->learned.find("vivid-001 refused a buffer of scattered pages (EFAULT)"),
+		  std::string::npos)
+		<< done->learned;
+	EXPECT_TRUE(says(done->plan, "learned: it refused a scattered buffer with EFAULT"))
+		<< done->plan.explain();
+}
+
+TEST(PlannerReplan, RefusedTwiceGivesBothReasons)
+{
+	PlanRequest r = request(capture("vivid-000", false), { vkms() });
+	int attempts = 0;
+	Result<CarriedOutPlan> done =
+		Planner().planAndCarryOut(r, [&](const Plan &, bool &) -> Status {
+			return Error(EINVAL, attempts++ ? "second refusal" : "first refusal");
+		});
+	ASSERT_FALSE(done.ok());
+	EXPECT_EQ(done.error().message(),
+		  "the kernel refused the planned buffers (first refusal (EINVAL)); then, "
+		  "re-planned: second refusal");
+}
+
 TEST(Planner, NoCmaHeapFallsBackToProducerExport)
 {
-	PlanRequest r = request(capture("vivid-001", true), { display("vkms") });
+	PlanRequest r = request(capture("vivid-001", true), { vkms() });
 	r.heaps = { heap("system", false) };
 	Result<Plan> plan = Planner().plan(r);
 	ASSERT_TRUE(plan.ok()) << plan.error().describe();
@@ -200,7 +334,7 @@ TEST(Planner, NoHeapAndNoExportIsAnErrorWithARemedy)
 {
 	DeviceConstraints producer = capture("vivid-001", true);
 	producer.canExport = false;
-	PlanRequest r = request(producer, { display("vkms") });
+	PlanRequest r = request(producer, { vkms() });
 	r.heaps = { heap("system", false) };
 	Result<Plan> plan = Planner().plan(r);
 	ASSERT_FALSE(plan.ok());
@@ -211,12 +345,9 @@ TEST(Planner, NoHeapAndNoExportIsAnErrorWithARemedy)
 
 TEST(PlannerBoards, RaspberryPi4CaptureToDisplayUsesLowCma)
 {
-	DeviceConstraints unicam = capture("unicam", false);
-	unicam.driver = "unicam";
-	unicam.contiguous = {};
-	unicam.iommu = {};
-	applyQuirks(unicam);
-	Result<Plan> plan = Planner().plan(request(unicam, { display("vc4", "vc4") }));
+	DeviceConstraints unicam = capture("unicam", true, "unicam", noIommu("fe801000.csi"));
+	DeviceConstraints vc4 = display("vc4", "vc4", noIommu("gpu"));
+	Result<Plan> plan = Planner().plan(request(unicam, { vc4 }));
 	ASSERT_TRUE(plan.ok()) << plan.error().describe();
 	EXPECT_TRUE(plan->contiguous);
 	EXPECT_EQ(plan->heap.name, "reserved");
@@ -224,39 +355,39 @@ TEST(PlannerBoards, RaspberryPi4CaptureToDisplayUsesLowCma)
 	EXPECT_TRUE(says(*plan, "reaches only the first 1 GiB")) << plan->explain();
 }
 
+/*
+ * The ISP has an iommu_group of its own; the display's DRM device is the virtual
+ * display-subsystem, whose VOPs have theirs (read from the sysfs tree of that shape).
+ */
 TEST(PlannerBoards, Rk3399DevicesBehindIommusTakeTheSystemHeap)
 {
-	DeviceConstraints isp = capture("rkisp1", true);
-	isp.driver = "rkisp1";
-	isp.iommu = {};
-	applyQuirks(isp);
-	DeviceConstraints vop = display("vop", "rockchip");
-	vop.contiguous = { true, "GEM DMA helpers" };
-	vop.iommu = {}; /* no sysfs reading: the quirk table speaks for the board */
-	applyQuirks(vop);
+	DeviceConstraints isp =
+		capture("rkisp1", true, "rkisp1", { true, "sysfs: iommu_group 5 (type DMA)" });
+	DeviceConstraints vop = display("vop", "rockchip", rk3399DisplayIommu());
+	ASSERT_TRUE(vop.iommu.value) << vop.iommu.source;
 	Result<Plan> plan = Planner().plan(request(isp, { vop }));
 	ASSERT_TRUE(plan.ok()) << plan.error().describe();
 	EXPECT_FALSE(plan->contiguous);
 	EXPECT_EQ(plan->heap.name, "system");
 	EXPECT_TRUE(says(*plan, "rkisp1 is behind an IOMMU")) << plan->explain();
+	EXPECT_NE(vop.iommu.source.find("ff8f0000.vop"), std::string::npos) << vop.iommu.source;
 }
 
 TEST(PlannerBoards, QuirkNeverOverridesSysfs)
 {
-	DeviceConstraints vc4 = display("vc4");
-	vc4.driver = "vc4";
-	vc4.iommu = { true, "sysfs: iommu_group 3 (DMA translation)" }; /* a Pi 5 */
-	applyQuirks(vc4);
+	/* A Pi 5: the same vc4 driver, behind an IOMMU that sysfs shows. */
+	DeviceConstraints vc4 =
+		display("vc4", "vc4", { true, "sysfs: iommu_group 3 (type DMA-FQ)" });
 	EXPECT_TRUE(vc4.iommu.value);
 	EXPECT_FALSE(vc4.needsContiguousMemory());
 }
 
 TEST(PlannerBoards, Rk3399RgaNeeds32BitMemory)
 {
-	DeviceConstraints rga = capture("rga", false);
-	rga.driver = "rockchip-rga";
-	applyQuirks(rga);
-	Result<Plan> plan = Planner().plan(request(capture("rkisp1", false), { rga }));
+	DeviceConstraints isp =
+		capture("rkisp1", true, "rkisp1", { true, "sysfs: iommu_group 5 (type DMA)" });
+	DeviceConstraints rga = capture("rga", false, "rockchip-rga", noIommu("ff680000.rga"));
+	Result<Plan> plan = Planner().plan(request(isp, { rga }));
 	ASSERT_TRUE(plan.ok());
 	EXPECT_EQ(plan->addressLimit, 4ull << 30);
 	EXPECT_EQ(plan->heap.name, "reserved");

@@ -141,8 +141,12 @@ void writeConstraints(JsonWriter &json, const DeviceConstraints &d)
 
 std::string heapText(const HeapInfo &heap)
 {
-	return heap.path + ": " + (heap.contiguous ? "contiguous" : "scattered pages") + ", " +
-	       (heap.cached ? "cached" : "uncached") +
+	std::string what = !heap.usable()    ? "of unknown kind, never chosen"
+			   : heap.contiguous ? "contiguous"
+					     : "scattered pages";
+	if (heap.size)
+		what += ", " + std::to_string(heap.size >> 20) + " MiB";
+	return heap.path + ": " + what + ", " + (heap.cached ? "cached" : "uncached") +
 	       (heap.kernelName.empty() ? "" : " (the kernel's " + heap.kernelName + ")") +
 	       (heap.reason.empty() ? "" : "  [" + heap.reason + "]");
 }
@@ -153,8 +157,10 @@ void writeHeap(JsonWriter &json, const HeapInfo &heap)
 		.field("name", heap.name)
 		.field("path", heap.path)
 		.field("kernel-name", heap.kernelName)
+		.field("kind", std::string(heapKindName(heap.kind)))
 		.field("contiguous", heap.contiguous)
 		.field("cached", heap.cached)
+		.field("size", heap.size)
 		.field("reason", heap.reason)
 		.endObject();
 }

@@ -3,7 +3,8 @@
  * dmabridge-libcamera-kms: the pattern for a camera application without GStreamer.
  *
  * 1. libcamera configures the camera; its format, size and stride become a Layout.
- * 2. The planner, given the camera and the display, decides where the buffers live; the
+ * 2. The planner, given the camera (as its V4L2 video nodes describe it: libcamera says
+ *    nothing of memory) and the display, decides where the buffers live; the
  *    library allocates them (a dma-buf heap or a DRM device's dumb buffers), and they go
  *    to libcamera as external FrameBuffers: no FrameBufferAllocator, no copy to get them
  *    where the display can read them.
@@ -26,6 +27,7 @@
 #include <libcamera/libcamera.h>
 
 #include <dmabridge/allocator.h>
+#include <dmabridge/camera.h>
 #include <dmabridge/drm.h>
 #include <dmabridge/frame_copy.h>
 #include <dmabridge/heap.h>
@@ -120,12 +122,24 @@ int main(int argc, char **argv)
 		return fail(stream.toString() + ": " + layout.error().describe());
 	std::cout << "camera: " << camera->id() << ", " << layout->describe() << "\n";
 
-	/* The plan. libcamera says nothing of memory: the camera is taken as mapping any. */
+	/*
+	 * The plan. libcamera says nothing of memory: the camera's constraints are its video
+	 * nodes' (a unicam or ISI camera needs contiguous memory, vimc's doesn't).
+	 */
+	Result<DeviceConstraints> found = cameraConstraints(camera->id());
 	DeviceConstraints producer;
-	producer.name = camera->id();
-	producer.role = "libcamera camera";
-	producer.formats = { { fourcc, {} } };
-	producer.contiguous = { false, "libcamera exposes no memory constraints" };
+	if (found) {
+		producer = std::move(*found);
+	} else {
+		producer.name = camera->id();
+		producer.role = "libcamera camera";
+		producer.contiguous = { true, "its video nodes were not found (" +
+						      found.error().describe() +
+						      "): contiguous memory suits any camera" };
+	}
+	producer.formats = { { fourcc, {} } }; /* what libcamera configured, whichever node */
+	std::cout << "camera memory: " << (producer.needsContiguousMemory() ? "contiguous" : "any")
+		  << " (" << producer.contiguous.source << ")\n";
 	Result<Plan> plan = Planner().plan({ producer,
 					     { *displayConstraints },
 					     fourcc,

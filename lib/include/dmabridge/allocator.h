@@ -18,6 +18,8 @@ struct AllocatedBuffers
 	Layout layout;
 	/* What allocation did that the plan didn't say (another heap), in words; or empty. */
 	std::string note;
+	/* The buffers are physically contiguous: they came from a CMA heap. */
+	bool contiguous = false;
 };
 
 /*

@@ -129,6 +129,7 @@ struct Counters
 	uint64_t syncCalls = 0;   /* DMA_BUF_IOCTL_SYNC ioctls issued (START and END) */
 	uint64_t cpuMappings = 0; /* CpuAccess scopes opened */
 	uint64_t allocations = 0; /* dma-bufs allocated by the library */
+	uint64_t eglImages = 0;   /* EGL images alive now (made and not yet destroyed) */
 };
 Counters counters();
 

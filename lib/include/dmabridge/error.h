@@ -31,28 +31,48 @@ private:
 	std::string message_;
 };
 
+/*
+ * Reading the value of a failed Result is a bug in the caller: the process ends with the
+ * error's description rather than an exception crossing the API.
+ */
+[[noreturn]] void failUncheckedResult(const Error &error) noexcept;
+/* The Error a good Result or Status reports: code 0, "no error". */
+const Error &noError() noexcept;
+
 template<typename T>
 class [[nodiscard]] Result
 {
 public:
 	Result(T value) : v_(std::move(value)) {}
-	Result(Error error) : v_(std::move(error)) { assert(std::get<Error>(v_).code() != 0); }
+	Result(Error error) : v_(std::move(error)) { assert(std::get_if<Error>(&v_)->code() != 0); }
 
-	bool ok() const { return std::holds_alternative<T>(v_); }
-	explicit operator bool() const { return ok(); }
+	bool ok() const noexcept { return std::holds_alternative<T>(v_); }
+	explicit operator bool() const noexcept { return ok(); }
 
-	T &value() & { return std::get<T>(v_); }
-	const T &value() const & { return std::get<T>(v_); }
-	T &&value() && { return std::get<T>(std::move(v_)); }
-	T *operator->() { return &value(); }
-	const T *operator->() const { return &value(); }
-	T &operator*() & { return value(); }
-	const T &operator*() const & { return value(); }
-	T &&operator*() && { return std::move(*this).value(); }
+	T &value() &noexcept { return *checked(); }
+	const T &value() const &noexcept { return *const_cast<Result *>(this)->checked(); }
+	T &&value() &&noexcept { return std::move(*checked()); }
+	T *operator->() noexcept { return checked(); }
+	const T *operator->() const noexcept { return const_cast<Result *>(this)->checked(); }
+	T &operator*() &noexcept { return value(); }
+	const T &operator*() const &noexcept { return value(); }
+	T &&operator*() &&noexcept { return std::move(*this).value(); }
 
-	const Error &error() const { return std::get<Error>(v_); }
+	const Error &error() const noexcept
+	{
+		const Error *error = std::get_if<Error>(&v_);
+		return error ? *error : noError();
+	}
 
 private:
+	T *checked() noexcept
+	{
+		T *value = std::get_if<T>(&v_);
+		if (!value)
+			failUncheckedResult(*std::get_if<Error>(&v_));
+		return value;
+	}
+
 	std::variant<T, Error> v_;
 };
 

@@ -31,8 +31,9 @@ uint64_t differingPixels(std::span<const uint8_t> a, const Layout &la, std::span
 			 const Layout &lb);
 
 /*
- * Distinct colours on every 16th line of a mapped RGB frame (alpha and X ignored): a
- * blank frame has one. How a pixel comparison proves the frame was a picture.
+ * Distinct colours on every 16th line of a mapped RGB frame (alpha and X ignored); 0 when
+ * it can't be read. A blank frame has one: a writeback equal to a blank frame proves
+ * nothing, so a comparison checks this too.
  */
 uint64_t distinctColours(std::span<const uint8_t> frame, const Layout &layout);
 

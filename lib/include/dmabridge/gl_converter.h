@@ -23,9 +23,10 @@ enum class YuvEncoding
  * Converts and scales frames on the GPU: the source dma-buf is sampled as EGL images
  * (RGB whole; YUV plane by plane as R8, GR88 or packed RGBA, converted in the shader),
  * the destination dma-buf (an RGB format) is imported as an EGL image and rendered into.
- * Images are cached by buffer identity: a pool of N buffers costs N imports. The context
- * is current only inside convert() and the destructor, so a streaming thread may convert
- * and another tear down.
+ * Images are cached by buffer identity: a pool of N buffers costs N imports; release()
+ * drops those of a buffer that went. The converter owns its EGL device, so no GL object
+ * outlives the context it was made in. The context is current only inside convert(),
+ * release() and the destructor, so a streaming thread may convert and another tear down.
  */
 class GlConverter
 {
@@ -34,7 +35,9 @@ public:
 	GlConverter(GlConverter &&) noexcept;
 	GlConverter &operator=(GlConverter &&) noexcept;
 
-	static Result<GlConverter> create(const EglDevice &device);
+	static Result<GlConverter> create(EglDevice device);
+
+	const EglDevice &device() const;
 
 	/* Whether it can read format as a source, and render to it as a destination. */
 	static bool canRead(uint32_t fourcc);
@@ -46,7 +49,9 @@ public:
 		       YuvEncoding encoding = YuvEncoding::Bt601);
 
 	uint64_t imports() const;
-	/* Drops cached images of a buffer that went away. */
+	/* EGL images held now: one per sampled plane of each source, one per destination. */
+	size_t images() const;
+	/* Drops the cached images of a buffer that went away, with the context current. */
 	void release(const BufferIdentity &identity);
 
 	struct State;

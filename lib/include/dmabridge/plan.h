@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ struct PlanRequest
 	unsigned bufferCount = 4;
 	/* The heaps there are to allocate from (listHeaps()). */
 	std::vector<HeapInfo> heaps;
+	/* Why bufferCount buffers, in words, for the explanation; may be empty. */
+	std::string bufferCountReason;
 };
 
 /*
@@ -46,7 +49,10 @@ struct Plan
 	Alignment alignment;     /* what the layout satisfies */
 	uint64_t bufferSize = 0; /* bytes of each allocation */
 	unsigned bufferCount = 0;
-	bool contiguous = false;   /* physically contiguous memory was needed */
+	bool contiguous = false; /* physically contiguous memory was needed */
+	/* What the allocator hands out is physically contiguous (a CMA heap, or a producer
+	 * that exports contiguous buffers), needed or not. */
+	bool buffersContiguous = false;
 	uint64_t addressLimit = 0; /* memory must lie below this (0: anywhere) */
 	/* Why a CMA heap: who needs contiguous (or low) memory and how the library knows. */
 	std::string cmaReason;
@@ -60,6 +66,14 @@ struct Plan
 
 	std::vector<std::string> explanation;
 	std::string explain() const;
+};
+
+/* A plan that was carried out, and what the kernel's refusal of an earlier one taught. */
+struct CarriedOutPlan
+{
+	Plan plan;
+	/* Why the first plan was given up, in words; empty when it was carried out at once. */
+	std::string learned;
 };
 
 /*
@@ -79,6 +93,19 @@ public:
 	 */
 	std::string learnFromImportFailure(const std::string &device, bool v4l2,
 					   bool bufferWasContiguous, int err);
+
+	/*
+	 * Plans for request and hands the plan to carryOut (allocate, import, queue), which
+	 * says whether the buffers it used were physically contiguous: it is told what the
+	 * plan's allocator hands out, and corrects that when the allocation differed (a CMA
+	 * heap that ran out, and the system heap's pages instead). When the kernel refuses
+	 * the buffers, learns what the refusal teaches about the producer (a V4L2 device):
+	 * only scattered buffers refused say it needs contiguous memory. Then plans once
+	 * more; when that fails too, the error gives both reasons.
+	 */
+	using CarryOut = std::function<Status(const Plan &plan, bool &buffersContiguous)>;
+	Result<CarriedOutPlan> planAndCarryOut(const PlanRequest &request,
+					       const CarryOut &carryOut);
 
 	/* The device as the planner sees it: probed constraints plus what it learned. */
 	DeviceConstraints withLearned(DeviceConstraints device) const;

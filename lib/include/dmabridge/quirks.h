@@ -14,4 +14,13 @@ namespace dmabridge {
  */
 unsigned applyQuirks(DeviceConstraints &device);
 
+/*
+ * For tests of the re-planning only: DMABRIDGE_ASSUME_SCATTER_GATHER lists device names
+ * (comma-separated) whose probe is overridden to say they take scattered pages. A device
+ * that really needs contiguous memory (vivid-001, on vb2-dma-contig without an IOMMU) then
+ * gets scattered buffers planned, the kernel refuses them for the real reason (EFAULT),
+ * and the planner has to learn. Returns whether the device was overridden.
+ */
+bool applyScatterGatherOverride(DeviceConstraints &device);
+
 } /* namespace dmabridge */

@@ -46,7 +46,8 @@ struct V4l2Dequeued
 	unsigned index = 0;
 	uint32_t bytesUsed = 0; /* of the first plane */
 	uint32_t sequence = 0;
-	bool error = false; /* V4L2_BUF_FLAG_ERROR: the contents are not a good frame */
+	uint64_t timestampNs = 0; /* when the driver captured it (its clock, usually monotonic) */
+	bool error = false;       /* V4L2_BUF_FLAG_ERROR: the contents are not a good frame */
 };
 
 /* A frame size a queue takes: one size (min == max) or a range with steps. */
@@ -55,6 +56,17 @@ struct V4l2FrameSize
 	uint32_t minWidth, maxWidth, stepWidth;
 	uint32_t minHeight, maxHeight, stepHeight;
 	bool discrete() const { return minWidth == maxWidth && minHeight == maxHeight; }
+};
+
+/* Seconds per frame a queue takes at one size: one interval (min == max) or a range. */
+struct V4l2FrameInterval
+{
+	uint32_t minNumerator, minDenominator; /* the shortest interval: the fastest rate */
+	uint32_t maxNumerator, maxDenominator;
+	bool discrete() const
+	{
+		return minNumerator == maxNumerator && minDenominator == maxDenominator;
+	}
 };
 
 /*
@@ -99,6 +111,12 @@ public:
 
 	/* VIDIOC_ENUM_FRAMESIZES for a format (DRM fourcc); empty when the driver lists none. */
 	std::vector<V4l2FrameSize> frameSizes(V4l2Direction direction, uint32_t fourcc) const;
+	/*
+	 * VIDIOC_ENUM_FRAMEINTERVALS for a format (DRM fourcc) at a size, in the driver's
+	 * order; empty when the driver lists none (then the rate can't be chosen).
+	 */
+	std::vector<V4l2FrameInterval> frameIntervals(uint32_t fourcc, uint32_t width,
+						      uint32_t height) const;
 	/* Seconds per frame as numerator/denominator (VIDIOC_G_PARM); 0/1 when unknown. */
 	std::pair<uint32_t, uint32_t> frameInterval(V4l2Direction direction) const;
 	/* VIDIOC_S_PARM: asks for seconds per frame; returns the interval the driver chose. */

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Known dma-buf heap names and what they hand out. Mainline Linux has two heap drivers:
- * "system" (scattered pages) and the CMA heap, named after its CMA area: "linux,cma"
- * from a device tree's shared-dma-pool, "reserved" from the cma= kernel argument, and
- * "default_cma_region" since Linux 6.17. Vendors add more, often as udev links
+ * Known dma-buf heap names and what they hand out: what listHeaps() falls back on when
+ * the kernel doesn't list its CMA areas in /sys/kernel/mm/cma (CONFIG_CMA_SYSFS off).
+ * Mainline Linux has two heap drivers: "system" (scattered pages) and the CMA heap, named
+ * after its CMA area: "linux,cma" from a device tree's shared-dma-pool, "reserved" from
+ * the cma= kernel argument, and "default_cma_region" since Linux 6.17 (drivers/dma-buf/
+ * heaps/cma_heap.c, kernel/dma/contiguous.c). Vendors add more, often as udev links
  * (Raspberry Pi OS's vidbuf_cached points at linux,cma on a Pi 4 and at system on a Pi 5),
  * so links are followed before this table is read.
  */
@@ -32,15 +34,13 @@ constexpr std::array kKnownHeaps = {
 
 } /* namespace */
 
-KnownHeap classifyHeap(std::string_view kernelName)
+std::optional<KnownHeap> knownHeap(std::string_view kernelName)
 {
 	for (const KnownHeap &heap : kKnownHeaps) {
 		if (heap.name == kernelName)
 			return heap;
 	}
-	/* Only the CMA heap driver creates heaps under other names, one per CMA area. */
-	return { kernelName, true, true,
-		 "heaps other than 'system' are CMA areas in mainline Linux" };
+	return std::nullopt;
 }
 
 } /* namespace dmabridge::internal */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 namespace dmabridge::internal {
@@ -13,6 +14,7 @@ struct KnownHeap
 	std::string_view reason;
 };
 
-KnownHeap classifyHeap(std::string_view kernelName);
+/* The table's entry for a heap name; none for names it doesn't know. */
+std::optional<KnownHeap> knownHeap(std::string_view kernelName);
 
 } /* namespace dmabridge::internal */

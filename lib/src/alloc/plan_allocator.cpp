@@ -77,6 +77,7 @@ Result<AllocatedBuffers> allocateBuffers(const Plan &plan, std::string_view name
 		Result<std::vector<DmaBuf>> buffers = allocateFrom(plan.heap, plan, name);
 		if (buffers) {
 			result.buffers = std::move(*buffers);
+			result.contiguous = plan.heap.contiguous;
 			return result;
 		}
 		if (plan.heap.contiguous && buffers.error().code() == ENOMEM)

@@ -15,6 +15,8 @@
 #include <dmabridge/quirks.h>
 
 #include "../internal/counters.h"
+#include "../internal/directory.h"
+#include "contiguity.h"
 #include "drm_properties.h"
 #include "node_access.h"
 #include "sysfs.h"
@@ -24,11 +26,10 @@ namespace dmabridge {
 std::vector<std::string> DrmDevice::nodes()
 {
 	std::vector<std::string> paths;
-	std::error_code ec;
-	for (const auto &entry : std::filesystem::directory_iterator("/dev/dri", ec)) {
+	internal::forEachEntry("/dev/dri", [&](const std::filesystem::directory_entry &entry) {
 		if (entry.path().filename().string().rfind("card", 0) == 0)
 			paths.push_back(entry.path().string());
-	}
+	});
 	std::sort(paths.begin(), paths.end());
 	return paths;
 }
@@ -176,12 +177,7 @@ Result<DeviceConstraints> DrmDevice::probe() const
 
 	device.iommu = internal::iommuOf(internal::sysfsDeviceOf("drm", path_));
 	/* DRM has no UAPI for contiguity: assume the safe answer unless the table knows. */
-	device.contiguous = {
-		!device.iommu.value,
-		device.iommu.value ? "DRM does not say; behind an IOMMU any pages are fine"
-				   : "DRM does not say; a display without an IOMMU is assumed to "
-				     "scan out contiguous memory (GEM DMA helpers)"
-	};
+	device.contiguous = internal::drmContiguity(device.iommu);
 	device.exportsContiguous = device.contiguous;
 	device.coherent = { false, "DRM reports no coherency: CPU access syncs" };
 	applyQuirks(device);

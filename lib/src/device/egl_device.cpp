@@ -20,6 +20,7 @@
 #include <dmabridge/modifier.h>
 #include <dmabridge/quirks.h>
 
+#include "../internal/counters.h"
 #include "sysfs.h"
 
 namespace dmabridge {
@@ -291,6 +292,7 @@ Result<EglImage> EglDevice::createImage(const int32_t *attributes, const std::st
 		return Error(EINVAL, "EGL on " + state_->drmNode + " (" + state_->renderer +
 					     "): eglCreateImage of " + what + " failed (" +
 					     eglErrorName(eglGetError()) + ")");
+	internal::countEglImage(+1);
 	EglImage result;
 	result.display_ = state_->display;
 	result.image_ = image;
@@ -435,8 +437,10 @@ void EglImage::reset()
 		GLuint texture = texture_;
 		glDeleteTextures(1, &texture);
 	}
-	if (image_ && destroy_)
+	if (image_ && destroy_) {
 		destroy_(display_, image_);
+		internal::countEglImage(-1);
+	}
 	image_ = nullptr;
 	texture_ = 0;
 }

@@ -8,12 +8,21 @@
 namespace dmabridge::internal {
 
 /*
+ * A path under sysfs: /sys/<relative>, or under DMABRIDGE_SYSFS_ROOT when it is set, so
+ * that trees in the shape of other boards (tests/unit/sysfs) are read by the same code.
+ */
+std::string sysfsPath(const std::string &relative);
+
+/*
  * Whether the device at a sysfs device directory sits behind an IOMMU that translates:
- * an iommu_group link whose group type is not "identity". The source names what was read.
+ * an iommu_group link whose group type is not "identity". A device without one whose
+ * device-tree node lists "ports" (a virtual display-subsystem made of components, as on
+ * RK3399 and i.MX8) is behind an IOMMU when each component is. The source names what was
+ * read.
  */
 Derived<bool> iommuOf(const std::string &sysfsDevice);
 
-/* The device directory behind a class node: /sys/class/<cls>/<node>/device, resolved. */
+/* The device directory behind a class node: <sysfs>/class/<cls>/<node>/device, resolved. */
 std::string sysfsDeviceOf(const std::string &cls, const std::string &node);
 
 } /* namespace dmabridge::internal */

@@ -17,7 +17,9 @@
 #include <dmabridge/quirks.h>
 #include <dmabridge/v4l2.h>
 
+#include "../internal/directory.h"
 #include "../internal/ioctl.h"
+#include "contiguity.h"
 #include "node_access.h"
 #include "sysfs.h"
 
@@ -70,12 +72,11 @@ V4l2Device::~V4l2Device()
 std::vector<std::string> V4l2Device::nodes()
 {
 	std::vector<std::string> paths;
-	std::error_code ec;
-	for (const auto &entry : std::filesystem::directory_iterator("/dev", ec)) {
+	internal::forEachEntry("/dev", [&](const std::filesystem::directory_entry &entry) {
 		std::string name = entry.path().filename().string();
 		if (name.rfind("video", 0) == 0)
 			paths.push_back(entry.path().string());
-	}
+	});
 	std::sort(paths.begin(), paths.end(), [](const std::string &a, const std::string &b) {
 		return a.size() != b.size() ? a.size() < b.size() : a < b;
 	});
@@ -203,20 +204,12 @@ Result<DeviceConstraints> V4l2Device::probe(V4l2Direction direction)
 	uint32_t bufCaps = request.capabilities;
 	device.canImport = bufCaps & V4L2_BUF_CAP_SUPPORTS_DMABUF;
 	device.canExport = bufCaps & V4L2_BUF_CAP_SUPPORTS_MMAP;
-	if (bufCaps & V4L2_BUF_CAP_SUPPORTS_USERPTR)
-		device.contiguous = { false,
-				      "its queue takes user pointers (REQBUFS capabilities " +
-					      hex(bufCaps) + "), so it maps scattered pages" };
-	else
-		device.contiguous = { true, "its queue can't take user pointers (REQBUFS "
-					    "capabilities " +
-						    hex(bufCaps) +
-						    " lack SUPPORTS_USERPTR), the mark of "
-						    "vb2-dma-contig" };
+	device.contiguous = internal::v4l2Contiguity(bufCaps);
 	device.exportsContiguous = device.contiguous;
 	device.iommu = internal::iommuOf(internal::sysfsDeviceOf("video4linux", path_));
 	device.coherent = { false, "V4L2 reports no coherency: CPU access syncs" };
 	applyQuirks(device);
+	applyScatterGatherOverride(device);
 	return device;
 }
 
@@ -306,6 +299,34 @@ std::vector<V4l2FrameSize> V4l2Device::frameSizes(V4l2Direction direction, uint3
 		break;
 	}
 	return sizes;
+}
+
+std::vector<V4l2FrameInterval> V4l2Device::frameIntervals(uint32_t fourcc, uint32_t width,
+							  uint32_t height) const
+{
+	std::vector<V4l2FrameInterval> intervals;
+	const FormatInfo *info = formatFromDrm(fourcc);
+	if (!info)
+		return intervals;
+	struct v4l2_frmivalenum interval = {};
+	interval.pixel_format = info->v4l2;
+	interval.width = width;
+	interval.height = height;
+	for (interval.index = 0; ioctl(VIDIOC_ENUM_FRAMEINTERVALS, &interval) == 0;
+	     interval.index++) {
+		if (interval.type == V4L2_FRMIVAL_TYPE_DISCRETE) {
+			const struct v4l2_fract &d = interval.discrete;
+			if (d.numerator && d.denominator)
+				intervals.push_back(
+					{ d.numerator, d.denominator, d.numerator, d.denominator });
+			continue;
+		}
+		const auto &range = interval.stepwise;
+		intervals.push_back({ range.min.numerator, range.min.denominator,
+				      range.max.numerator, range.max.denominator });
+		break;
+	}
+	return intervals;
 }
 
 std::pair<uint32_t, uint32_t> V4l2Device::frameInterval(V4l2Direction direction) const

@@ -179,6 +179,8 @@ Result<V4l2Dequeued> V4l2Device::dequeue(V4l2Direction direction, V4l2Memory mem
 	result.index = buffer.index;
 	result.bytesUsed = multiPlanar() ? planes[0].bytesused : buffer.bytesused;
 	result.sequence = buffer.sequence;
+	result.timestampNs = uint64_t(buffer.timestamp.tv_sec) * 1000000000ull +
+			     uint64_t(buffer.timestamp.tv_usec) * 1000ull;
 	result.error = buffer.flags & V4L2_BUF_FLAG_ERROR;
 	return result;
 }

@@ -159,7 +159,8 @@ struct Target
 
 struct GlConverter::State
 {
-	const EglDevice *device = nullptr;
+	/* First, so that it goes last: every GL object below needs its context. */
+	EglDevice device;
 	std::map<uint32_t, GLuint> programs; /* by source fourcc */
 	std::unordered_map<BufferIdentity, std::vector<EglImage>> sources;
 	std::unordered_map<BufferIdentity, Target> targets;
@@ -167,17 +168,17 @@ struct GlConverter::State
 
 	~State()
 	{
-		if (device)
-			(void)device->makeCurrent();
+		(void)device.makeCurrent();
 		sources.clear();
 		for (auto &[identity, target] : targets)
 			glDeleteFramebuffers(1, &target.framebuffer);
 		for (auto &[fourcc, program] : programs)
 			glDeleteProgram(program);
 		targets.clear();
-		if (device)
-			device->releaseCurrent();
+		device.releaseCurrent();
 	}
+
+	explicit State(EglDevice egl) : device(std::move(egl)) {}
 
 	Result<GLuint> program(const SourceFormat &format)
 	{
@@ -220,7 +221,7 @@ struct GlConverter::State
 			return &found->second;
 		std::vector<EglImage> images;
 		auto importPlane = [&](unsigned plane, uint32_t as) -> Status {
-			Result<EglImage> image = device->importPlane(
+			Result<EglImage> image = device.importPlane(
 				buffers[layout.planes[plane].buffer], layout, plane, as);
 			if (!image)
 				return image.error();
@@ -230,7 +231,7 @@ struct GlConverter::State
 		Status status;
 		switch (format.kind) {
 		case SourceKind::Rgb: {
-			Result<EglImage> image = device->importFrame(buffers, layout);
+			Result<EglImage> image = device.importFrame(buffers, layout);
 			if (!image)
 				return image.error();
 			images.push_back(std::move(*image));
@@ -270,7 +271,7 @@ struct GlConverter::State
 		auto found = targets.find(buffer.identity());
 		if (found != targets.end())
 			return &found->second;
-		Result<EglImage> image = device->importFrame({ &buffer, 1 }, layout);
+		Result<EglImage> image = device.importFrame({ &buffer, 1 }, layout);
 		if (!image)
 			return image.error();
 		Target t;
@@ -296,11 +297,22 @@ GlConverter::~GlConverter() = default;
 GlConverter::GlConverter(GlConverter &&) noexcept = default;
 GlConverter &GlConverter::operator=(GlConverter &&) noexcept = default;
 
-Result<GlConverter> GlConverter::create(const EglDevice &device)
+Result<GlConverter> GlConverter::create(EglDevice device)
 {
-	auto state = std::make_unique<State>();
-	state->device = &device;
-	return GlConverter(std::move(state));
+	return GlConverter(std::make_unique<State>(std::move(device)));
+}
+
+const EglDevice &GlConverter::device() const
+{
+	return state_->device;
+}
+
+size_t GlConverter::images() const
+{
+	size_t count = state_->targets.size();
+	for (const auto &[identity, planes] : state_->sources)
+		count += planes.size();
+	return count;
 }
 
 bool GlConverter::canRead(uint32_t fourcc)
@@ -321,12 +333,20 @@ uint64_t GlConverter::imports() const
 
 void GlConverter::release(const BufferIdentity &identity)
 {
-	state_->sources.erase(identity);
+	auto source = state_->sources.find(identity);
 	auto target = state_->targets.find(identity);
+	if (source == state_->sources.end() && target == state_->targets.end())
+		return;
+	/* Images and framebuffers are the context's objects: deleted with it current. */
+	if (Status current = state_->device.makeCurrent(); !current)
+		return;
+	if (source != state_->sources.end())
+		state_->sources.erase(source);
 	if (target != state_->targets.end()) {
 		glDeleteFramebuffers(1, &target->second.framebuffer);
 		state_->targets.erase(target);
 	}
+	state_->device.releaseCurrent();
 }
 
 Status GlConverter::convert(std::span<const DmaBuf> source, const Layout &sourceLayout,
@@ -339,7 +359,7 @@ Status GlConverter::convert(std::span<const DmaBuf> source, const Layout &source
 	if (!canWrite(destinationLayout.fourcc))
 		return Error(EINVAL, "the GPU converter cannot render into " +
 					     destinationLayout.describe());
-	if (Status current = state_->device->makeCurrent(); !current)
+	if (Status current = state_->device.makeCurrent(); !current)
 		return current;
 
 	Result<GLuint> program = state_->program(*format);
@@ -378,7 +398,7 @@ Status GlConverter::convert(std::span<const DmaBuf> source, const Layout &source
 	/* The consumer may read the buffer as soon as this returns. */
 	glFinish();
 	GLenum error = glGetError();
-	state_->device->releaseCurrent();
+	state_->device.releaseCurrent();
 	if (error != GL_NO_ERROR)
 		return Error(EIO, "GPU conversion of " + sourceLayout.describe() + " into " +
 					  destinationLayout.describe() + " failed (GL error " +

@@ -6,5 +6,7 @@ namespace dmabridge::internal {
 void countSyncCall();
 void countCpuMapping();
 void countAllocation();
+/* +1 when an EGL image is made, -1 when it is destroyed. */
+void countEglImage(int change);
 
 } /* namespace dmabridge::internal */

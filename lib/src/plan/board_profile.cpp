@@ -16,6 +16,7 @@
 #include <dmabridge/format.h>
 #include <dmabridge/modifier.h>
 
+#include "../internal/directory.h"
 #include "../internal/text.h"
 
 #ifndef DMABRIDGE_BOARDS_INSTALLED
@@ -206,6 +207,8 @@ Status Parser::heapAttribute(HeapInfo &heap, std::string_view key, std::string_v
 		if (source.empty())
 			return fail("'" + std::string(key) + "' needs its source after a ';'");
 		(key == "contiguous" ? heap.contiguous : heap.cached) = *flag;
+		if (key == "contiguous") /* a profile's heap is the system heap or a CMA area */
+			heap.kind = *flag ? HeapKind::Cma : HeapKind::System;
 		heap.reason += (heap.reason.empty() ? "" : "; ") + std::string(source);
 		return {};
 	}
@@ -383,10 +386,10 @@ std::vector<std::string> boardProfileIds()
 {
 	std::vector<std::string> ids;
 	for (const auto &dir : profileDirs()) {
-		std::error_code ec;
-		for (const auto &entry : std::filesystem::directory_iterator(dir, ec))
+		internal::forEachEntry(dir, [&](const std::filesystem::directory_entry &entry) {
 			if (entry.path().extension() == ".board")
 				ids.push_back(entry.path().stem().string());
+		});
 	}
 	std::sort(ids.begin(), ids.end());
 	ids.erase(std::unique(ids.begin(), ids.end()), ids.end());

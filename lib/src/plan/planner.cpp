@@ -85,11 +85,23 @@ uint64_t alignUp(uint64_t value, uint64_t alignment)
 
 const HeapInfo *pickHeap(const std::vector<HeapInfo> &heaps, bool contiguous)
 {
-	/* listHeaps() sorts cached heaps first: CPU reads of uncached memory are slow. */
+	/* listHeaps() sorts cached heaps first: CPU reads of uncached memory are slow. A heap
+	 * of unknown kind (a vendor's carveout) is never chosen: who can reach it is unknown. */
 	for (const HeapInfo &heap : heaps)
-		if (heap.contiguous == contiguous)
+		if (heap.usable() && heap.contiguous == contiguous)
 			return &heap;
 	return nullptr;
+}
+
+/* The heaps no plan takes, being of a kind the library doesn't know, and why. */
+std::string unusedHeaps(const std::vector<HeapInfo> &heaps)
+{
+	std::string text;
+	for (const HeapInfo &heap : heaps)
+		if (!heap.usable())
+			text += (text.empty() ? "" : " ") + std::string("The heap '") + heap.name +
+				"' is not used: " + heap.reason + ".";
+	return text;
 }
 
 /* What every device of a plan needs of its memory, and who needs it. */
@@ -379,11 +391,16 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 		}
 		plan.allocator = AllocatorKind::DrmDumb;
 		plan.allocatingDevice = gpu.memoryOnlyFrom.value;
-		plan.explanation.push_back(gpu.name + " can only use buffers allocated by " +
-					   gpu.memoryOnlyFrom.value + " (" +
-					   gpu.memoryOnlyFrom.source + "), so " +
-					   gpu.memoryOnlyFrom.value +
-					   " allocates dumb buffers and the others import them.");
+		std::vector<const DeviceConstraints *> importers;
+		for (const DeviceConstraints &device : devices)
+			if (&device != &gpu)
+				importers.push_back(&device);
+		plan.explanation.push_back(
+			gpu.name + " can only use buffers allocated by " +
+			gpu.memoryOnlyFrom.value + " (" + gpu.memoryOnlyFrom.source + "), so " +
+			gpu.memoryOnlyFrom.value + " allocates dumb buffers and " +
+			joinNames(importers) +
+			(importers.size() > 1 ? " import them." : " imports them."));
 	} else if (!needs.cannotImport.empty() &&
 		   (needs.cannotImport.size() > 1 || needs.cannotImport.front() != &producer)) {
 		return copyPlan(*this, request,
@@ -425,6 +442,7 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 		if (producerImports && heap) {
 			plan.allocator = AllocatorKind::Heap;
 			plan.heap = *heap;
+			plan.buffersContiguous = heap->contiguous;
 			plan.allocatingDevice = heap->name;
 			plan.explanation.push_back(
 				std::string("Buffers come from the ") +
@@ -435,6 +453,7 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 			   (heap = pickHeap(request.heaps, true))) {
 			plan.allocator = AllocatorKind::Heap;
 			plan.heap = *heap;
+			plan.buffersContiguous = heap->contiguous;
 			plan.allocatingDevice = heap->name;
 			plan.explanation.push_back(
 				"There is no scatter-gather heap, so buffers come "
@@ -444,6 +463,7 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 			   (!wantContiguous || producer.exportsContiguous.value)) {
 			plan.allocator = AllocatorKind::ProducerExport;
 			plan.allocatingDevice = producer.name;
+			plan.buffersContiguous = producer.exportsContiguous.value;
 			std::string why = producerImports
 						  ? std::string("there is no ") +
 							    (wantContiguous ? "contiguous (CMA)"
@@ -465,14 +485,18 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 			else
 				remedies.push_back("enable the system dma-buf heap "
 						   "(CONFIG_DMABUF_HEAPS_SYSTEM)");
+			std::string unused = unusedHeaps(request.heaps);
 			return Error(ENOENT,
 				     std::string("no allocator suits ") + joinNames(all) +
 					     ": there is no " +
 					     (wantContiguous ? "contiguous (CMA)" : "dma-buf") +
 					     " heap and " + producer.name +
 					     " cannot export suitable buffers; " +
-					     remedies.front());
+					     remedies.front() +
+					     (unused.empty() ? "" : ". " + unused));
 		}
+		if (std::string unused = unusedHeaps(request.heaps); !unused.empty())
+			plan.explanation.push_back(unused);
 	}
 
 	/* 4. The layout. */
@@ -495,8 +519,10 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 	if (!aligning.empty())
 		layoutSentence += ", lines aligned to " + std::to_string(alignment.stride) +
 				  " bytes for " + joinNames(aligning);
-	plan.explanation.push_back(layoutSentence + "; " + std::to_string(plan.bufferCount) +
-				   " buffers of " + std::to_string(plan.bufferSize) + " bytes.");
+	plan.explanation.push_back(
+		layoutSentence + "; " + std::to_string(plan.bufferCount) + " buffers " +
+		(request.bufferCountReason.empty() ? "" : "(" + request.bufferCountReason + ") ") +
+		"of " + std::to_string(plan.bufferSize) + " bytes.");
 
 	plan.cpuCached = plan.allocator != AllocatorKind::Heap || plan.heap.cached;
 	plan.explanation.push_back(

@@ -6,7 +6,9 @@
  * one on a Raspberry Pi 5 and not on a Pi 4.
  */
 #include <array>
+#include <cstdlib>
 #include <optional>
+#include <sstream>
 
 #include <dmabridge/quirks.h>
 
@@ -90,6 +92,20 @@ unsigned applyQuirks(DeviceConstraints &device)
 		device.alignment.source = source;
 	}
 	return 1;
+}
+
+bool applyScatterGatherOverride(DeviceConstraints &device)
+{
+	const char *names = std::getenv("DMABRIDGE_ASSUME_SCATTER_GATHER");
+	std::istringstream list(names ? names : "");
+	for (std::string name; std::getline(list, name, ',');) {
+		if (name != device.name)
+			continue;
+		device.contiguous = { false, "DMABRIDGE_ASSUME_SCATTER_GATHER names it: its probe "
+					     "is overridden to take scattered pages (for tests)" };
+		return true;
+	}
+	return false;
 }
 
 } /* namespace dmabridge */
