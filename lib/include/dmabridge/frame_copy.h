@@ -24,7 +24,9 @@ Result<uint64_t> copyPixels(std::span<const uint8_t> source, const Layout &from,
 /*
  * Pixels of two mapped RGB frames of one format and size that differ in colour (alpha and
  * X ignored); UINT64_MAX when they can't be compared. How a test or an application proves
- * that a display (read back through writeback) showed a frame.
+ * that a display (read back through writeback) showed a frame. RGB565 against XRGB8888
+ * (what a display's writeback gives of an RGB565 frame) compares the colours widened to
+ * 8 bits, allowing the display's rounding of one step.
  */
 uint64_t differingPixels(std::span<const uint8_t> a, const Layout &la, std::span<const uint8_t> b,
 			 const Layout &lb);

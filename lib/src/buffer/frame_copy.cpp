@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <algorithm>
+#include <array>
+#include <cstdlib>
 #include <cstring>
 
 #include <drm_fourcc.h>
@@ -79,22 +81,58 @@ Result<uint64_t> copyPixels(std::span<const uint8_t> source, const Layout &from,
 	return bytes;
 }
 
+namespace {
+
+/* A pixel's colour as 8-bit R, G, B: RGB565 widened as displays widen it (c * 255 / max). */
+std::array<int, 3> rgbAt(const uint8_t *pixel, uint32_t fourcc)
+{
+	if (fourcc == DRM_FORMAT_RGB565) {
+		unsigned value = pixel[0] | pixel[1] << 8;
+		auto widen = [](unsigned c, unsigned max) {
+			return int((c * 255 + max / 2) / max);
+		};
+		return { widen(value >> 11, 31), widen((value >> 5) & 0x3f, 63),
+			 widen(value & 0x1f, 31) };
+	}
+	return { pixel[2], pixel[1], pixel[0] }; /* XRGB8888: B, G, R, X in memory */
+}
+
+bool rgb565AgainstXrgb(const Layout &la, const Layout &lb)
+{
+	return (la.fourcc == DRM_FORMAT_RGB565 && lb.fourcc == DRM_FORMAT_XRGB8888) ||
+	       (la.fourcc == DRM_FORMAT_XRGB8888 && lb.fourcc == DRM_FORMAT_RGB565);
+}
+
+} /* namespace */
+
 uint64_t differingPixels(std::span<const uint8_t> a, const Layout &la, std::span<const uint8_t> b,
 			 const Layout &lb)
 {
 	const FormatInfo *info = la.format();
-	if (!info || info->yuv || la.fourcc != lb.fourcc || la.width != lb.width ||
+	/* A display widens RGB565 for its writeback: compared in 8 bits, rounding aside. */
+	bool widened = rgb565AgainstXrgb(la, lb);
+	if (!info || info->yuv || (la.fourcc != lb.fourcc && !widened) || la.width != lb.width ||
 	    la.height != lb.height || a.size() < la.bufferSize(0) || b.size() < lb.bufferSize(0))
 		return UINT64_MAX;
-	unsigned bpp = info->bytesPerPixel[0], colour = bpp == 4 ? 3 : bpp;
+	unsigned bppA = info->bytesPerPixel[0], bppB = lb.format()->bytesPerPixel[0];
+	unsigned colour = bppA == 4 ? 3 : bppA;
 	uint64_t differing = 0;
 	for (uint32_t y = 0; y < la.height; y++) {
 		const uint8_t *lineA =
 			a.data() + la.planes[0].offset + uint64_t(y) * la.planes[0].stride;
 		const uint8_t *lineB =
 			b.data() + lb.planes[0].offset + uint64_t(y) * lb.planes[0].stride;
-		for (uint32_t x = 0; x < la.width; x++)
-			differing += std::memcmp(lineA + bpp * x, lineB + bpp * x, colour) != 0;
+		for (uint32_t x = 0; x < la.width; x++) {
+			if (!widened) {
+				differing += std::memcmp(lineA + bppA * x, lineB + bppB * x,
+							 colour) != 0;
+				continue;
+			}
+			std::array<int, 3> ca = rgbAt(lineA + bppA * x, la.fourcc),
+					   cb = rgbAt(lineB + bppB * x, lb.fourcc);
+			differing += std::abs(ca[0] - cb[0]) > 1 || std::abs(ca[1] - cb[1]) > 1 ||
+				     std::abs(ca[2] - cb[2]) > 1;
+		}
 	}
 	return differing;
 }
