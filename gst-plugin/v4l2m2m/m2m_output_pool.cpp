@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * When no dma-buf the output queue could import can be planned (no heap suits it, or
+ * output-io-mode=export), upstream is offered the queue's own buffers (MMAP, exported)
+ * as a pool: it draws into them, and the element queues each by its index, found by the
+ * dma-buf's inode. Nothing is imported and nothing copied.
+ */
+#include "../common/dmabuf_memory.h"
+#include "m2m_private.h"
+
+namespace {
+
+struct ExportPoolImpl
+{
+	std::shared_ptr<dmabridge::V4l2M2m> m2m;
+	dmabridge::gst::ElementStats *stats = nullptr;
+	dmabridge::Layout layout; /* the driver's, at the size of the caps */
+	unsigned next = 0;
+};
+
+} /* namespace */
+
+struct GstDmabridgeM2mExportPool
+{
+	GstBufferPool parent;
+	ExportPoolImpl *impl;
+};
+
+struct GstDmabridgeM2mExportPoolClass
+{
+	GstBufferPoolClass parent_class;
+};
+
+G_DEFINE_TYPE(GstDmabridgeM2mExportPool, gst_dmabridge_m2m_export_pool, GST_TYPE_BUFFER_POOL)
+
+static const gchar **exportPoolOptions(GstBufferPool *)
+{
+	static const gchar *options[] = { GST_BUFFER_POOL_OPTION_VIDEO_META, nullptr };
+	return options;
+}
+
+static GstFlowReturn exportPoolAlloc(GstBufferPool *pool, GstBuffer **out,
+				     GstBufferPoolAcquireParams *)
+{
+	ExportPoolImpl *impl = reinterpret_cast<GstDmabridgeM2mExportPool *>(pool)->impl;
+	std::vector<std::vector<dmabridge::DmaBuf>> own = impl->m2m->outputBuffers();
+	if (impl->next >= own.size()) {
+		GST_ERROR_OBJECT(pool, "%s has %zu output buffers, all handed out",
+				 impl->m2m->label().c_str(), own.size());
+		return GST_FLOW_ERROR;
+	}
+	GstBuffer *buffer = gst_buffer_new();
+	for (const dmabridge::DmaBuf &dmabuf : own[impl->next++])
+		gst_buffer_append_memory(buffer, dmabridge::gst::wrapDmaBuf(dmabuf));
+	dmabridge::gst::addVideoMeta(buffer, impl->layout);
+	*out = buffer;
+	return GST_FLOW_OK;
+}
+
+/* Every activation hands the same buffers out again, from the first. */
+static gboolean exportPoolStart(GstBufferPool *pool)
+{
+	reinterpret_cast<GstDmabridgeM2mExportPool *>(pool)->impl->next = 0;
+	return GST_BUFFER_POOL_CLASS(gst_dmabridge_m2m_export_pool_parent_class)->start(pool);
+}
+
+static void exportPoolFinalize(GObject *object)
+{
+	delete reinterpret_cast<GstDmabridgeM2mExportPool *>(object)->impl;
+	G_OBJECT_CLASS(gst_dmabridge_m2m_export_pool_parent_class)->finalize(object);
+}
+
+static void gst_dmabridge_m2m_export_pool_class_init(GstDmabridgeM2mExportPoolClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = exportPoolFinalize;
+	GstBufferPoolClass *pool = GST_BUFFER_POOL_CLASS(klass);
+	pool->get_options = exportPoolOptions;
+	pool->alloc_buffer = exportPoolAlloc;
+	pool->start = exportPoolStart;
+}
+
+static void gst_dmabridge_m2m_export_pool_init(GstDmabridgeM2mExportPool *pool)
+{
+	pool->impl = new ExportPoolImpl();
+}
+
+namespace dmabridge::gst::m2m {
+
+GstBufferPool *newExportPool(const std::shared_ptr<V4l2M2m> &m2m, GstCaps *caps,
+			     ElementStats *stats)
+{
+	auto *pool = static_cast<GstDmabridgeM2mExportPool *>(
+		g_object_new(gst_dmabridge_m2m_export_pool_get_type(), nullptr));
+	gst_object_ref_sink(pool);
+	pool->impl->m2m = m2m;
+	pool->impl->stats = stats;
+	pool->impl->layout = m2m->outputLayout();
+	GstVideoInfo info;
+	if (caps && gst_video_info_from_caps(&info, caps)) {
+		pool->impl->layout.width = uint32_t(info.width);
+		pool->impl->layout.height = uint32_t(info.height);
+	}
+	guint count = guint(m2m->outputBuffers().size());
+	GstStructure *config = gst_buffer_pool_get_config(GST_BUFFER_POOL(pool));
+	gst_buffer_pool_config_set_params(config, caps, guint(m2m->outputLayout().bufferSize(0)),
+					  count, count);
+	gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+	gst_buffer_pool_set_config(GST_BUFFER_POOL(pool), config);
+	return GST_BUFFER_POOL(pool);
+}
+
+} /* namespace dmabridge::gst::m2m */
