@@ -95,6 +95,7 @@ static GstStructure *extraStats(const Element &e)
 {
 	return gst_structure_new("extra", "coded-copies", G_TYPE_UINT64, guint64(e.codedCopies),
 				 "coded-bytes-copied", G_TYPE_UINT64, guint64(e.codedBytesCopied),
+				 "coded-sync-calls", G_TYPE_UINT64, guint64(e.codedSyncCalls),
 				 "source-changes", G_TYPE_UINT64, guint64(e.sourceChanges),
 				 "device", G_TYPE_STRING, e.m2m ? e.m2m->label().c_str() : "",
 				 nullptr);
@@ -131,7 +132,7 @@ static GstStateChangeReturn changeState(GstElement *element, GstStateChange tran
 		break;
 	case GST_STATE_CHANGE_READY_TO_PAUSED:
 		e.stats.reset();
-		e.codedCopies = e.codedBytesCopied = e.sourceChanges = 0;
+		e.codedCopies = e.codedBytesCopied = e.codedSyncCalls = e.sourceChanges = 0;
 		e.copyReason.clear();
 		e.flushing = false;
 		e.wake = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));

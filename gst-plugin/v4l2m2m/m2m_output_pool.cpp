@@ -5,6 +5,8 @@
  * as a pool: it draws into them, and the element queues each by its index, found by the
  * dma-buf's inode. Nothing is imported and nothing copied.
  */
+#include <algorithm>
+
 #include "../common/dmabuf_memory.h"
 #include "m2m_private.h"
 
@@ -14,8 +16,8 @@ struct ExportPoolImpl
 {
 	std::shared_ptr<dmabridge::V4l2M2m> m2m;
 	dmabridge::gst::ElementStats *stats = nullptr;
-	dmabridge::Layout layout; /* the driver's, at the size of the caps */
-	unsigned next = 0;
+	dmabridge::Layout layout;  /* the driver's, at the size of the caps */
+	std::vector<bool> wrapped; /* by index: a GstBuffer of the pool holds it */
 };
 
 } /* namespace */
@@ -39,29 +41,59 @@ static const gchar **exportPoolOptions(GstBufferPool *)
 	return options;
 }
 
+static GQuark indexQuark()
+{
+	static GQuark quark = g_quark_from_static_string("dmabridge-m2m-output-index");
+	return quark;
+}
+
+/* Each of the queue's buffers in one GstBuffer at a time, whatever upstream reconfigures. */
 static GstFlowReturn exportPoolAlloc(GstBufferPool *pool, GstBuffer **out,
 				     GstBufferPoolAcquireParams *)
 {
 	ExportPoolImpl *impl = reinterpret_cast<GstDmabridgeM2mExportPool *>(pool)->impl;
 	std::vector<std::vector<dmabridge::DmaBuf>> own = impl->m2m->outputBuffers();
-	if (impl->next >= own.size()) {
+	impl->wrapped.resize(own.size(), false);
+	auto free = std::find(impl->wrapped.begin(), impl->wrapped.end(), false);
+	if (free == impl->wrapped.end()) {
 		GST_ERROR_OBJECT(pool, "%s has %zu output buffers, all handed out",
 				 impl->m2m->label().c_str(), own.size());
 		return GST_FLOW_ERROR;
 	}
+	size_t index = size_t(free - impl->wrapped.begin());
+	*free = true;
 	GstBuffer *buffer = gst_buffer_new();
-	for (const dmabridge::DmaBuf &dmabuf : own[impl->next++])
+	for (const dmabridge::DmaBuf &dmabuf : own[index])
 		gst_buffer_append_memory(buffer, dmabridge::gst::wrapDmaBuf(dmabuf));
 	dmabridge::gst::addVideoMeta(buffer, impl->layout);
+	gst_mini_object_set_qdata(GST_MINI_OBJECT(buffer), indexQuark(),
+				  GUINT_TO_POINTER(index + 1), nullptr);
 	*out = buffer;
 	return GST_FLOW_OK;
 }
 
-/* Every activation hands the same buffers out again, from the first. */
-static gboolean exportPoolStart(GstBufferPool *pool)
+static void exportPoolFree(GstBufferPool *pool, GstBuffer *buffer)
 {
-	reinterpret_cast<GstDmabridgeM2mExportPool *>(pool)->impl->next = 0;
-	return GST_BUFFER_POOL_CLASS(gst_dmabridge_m2m_export_pool_parent_class)->start(pool);
+	ExportPoolImpl *impl = reinterpret_cast<GstDmabridgeM2mExportPool *>(pool)->impl;
+	guint index =
+		GPOINTER_TO_UINT(gst_mini_object_get_qdata(GST_MINI_OBJECT(buffer), indexQuark()));
+	if (index && index <= impl->wrapped.size())
+		impl->wrapped[index - 1] = false;
+	GST_BUFFER_POOL_CLASS(gst_dmabridge_m2m_export_pool_parent_class)
+		->free_buffer(pool, buffer);
+}
+
+/* Exactly as many buffers as the queue has: upstream may ask for another count. */
+static gboolean exportPoolSetConfig(GstBufferPool *pool, GstStructure *config)
+{
+	ExportPoolImpl *impl = reinterpret_cast<GstDmabridgeM2mExportPool *>(pool)->impl;
+	GstCaps *caps = nullptr;
+	guint size = 0;
+	gst_buffer_pool_config_get_params(config, &caps, &size, nullptr, nullptr);
+	guint count = guint(impl->m2m->outputBuffers().size());
+	gst_buffer_pool_config_set_params(config, caps, size, count, count);
+	return GST_BUFFER_POOL_CLASS(gst_dmabridge_m2m_export_pool_parent_class)
+		->set_config(pool, config);
 }
 
 static void exportPoolFinalize(GObject *object)
@@ -76,7 +108,8 @@ static void gst_dmabridge_m2m_export_pool_class_init(GstDmabridgeM2mExportPoolCl
 	GstBufferPoolClass *pool = GST_BUFFER_POOL_CLASS(klass);
 	pool->get_options = exportPoolOptions;
 	pool->alloc_buffer = exportPoolAlloc;
-	pool->start = exportPoolStart;
+	pool->free_buffer = exportPoolFree;
+	pool->set_config = exportPoolSetConfig;
 }
 
 static void gst_dmabridge_m2m_export_pool_init(GstDmabridgeM2mExportPool *pool)

@@ -84,7 +84,7 @@ static GstBuffer *frameBuffer(Element &e, const M2mFrame &frame)
 	const std::vector<GstMemory *> &memories = memoriesOf(e, frame);
 	GstBuffer *buffer = gst_buffer_new();
 	if (e.role == M2mRole::Encoder) {
-		gst_buffer_append_memory(buffer, gst_memory_share(memories[0], 0, frame.bytesUsed));
+		gst_buffer_append_memory(buffer, shareDmaBuf(memories[0], frame.bytesUsed));
 		return buffer;
 	}
 	for (GstMemory *memory : memories)
@@ -186,7 +186,7 @@ static GstFlowReturn queueCoded(GstDmabridgeV4l2M2m *self, GstBuffer *buffer, ui
 {
 	Element &e = impl(self);
 	/* An encoder's dma-buf is read inside the sync scope, anything else through a map. */
-	BufferRead read(buffer, &e.stats.syncCalls);
+	BufferRead read(buffer, &e.codedSyncCalls);
 	std::span<const uint8_t> data = read.payload();
 	if (data.empty() && gst_buffer_get_size(buffer))
 		return GST_FLOW_ERROR;
@@ -202,7 +202,7 @@ static GstFlowReturn queueCoded(GstDmabridgeV4l2M2m *self, GstBuffer *buffer, ui
 				std::memcpy(target.data(), data.data() + offset, copied);
 				return uint32_t(copied);
 			},
-			timestamp, &e.stats.syncCalls);
+			timestamp, &e.codedSyncCalls);
 		if (!queued) {
 			GST_ELEMENT_ERROR(self, RESOURCE, WRITE,
 					  ("%s", queued.error().describe().c_str()), (nullptr));
@@ -330,7 +330,15 @@ GstFlowReturn chain(GstDmabridgeV4l2M2m *self, GstBuffer *buffer)
 	if (ret != GST_FLOW_OK)
 		return ret;
 	/* What the device finished meanwhile goes out now, without waiting. */
-	return stepAndPush(self, 0, nullptr);
+	ret = stepAndPush(self, 0, nullptr);
+	/*
+	 * Upstream draws into the output queue's own buffers: leave it one, or it waits for
+	 * a buffer while this thread waits for its next frame.
+	 */
+	size_t own = e.exportPool ? e.m2m->outputBuffers().size() : 0;
+	while (ret == GST_FLOW_OK && own && e.m2m->outputInFlight() + 1 >= own)
+		ret = stepAndPush(self, kDeviceTimeoutMs, nullptr);
+	return ret;
 }
 
 GstFlowReturn drain(GstDmabridgeV4l2M2m *self)
