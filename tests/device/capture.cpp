@@ -8,6 +8,8 @@
 
 #include <dmabridge/frame_copy.h>
 
+#include "../../lib/src/device/kernel_text.h"
+
 namespace dmabridge::test {
 
 Result<DmaBuf> heapBuffer(bool contiguous, size_t size, const char *name)
@@ -72,6 +74,22 @@ size_t openFdCount()
 	std::error_code ec;
 	auto entries = std::filesystem::directory_iterator("/proc/self/fd", ec);
 	return size_t(std::distance(begin(entries), end(entries)));
+}
+
+uint64_t rssBytes()
+{
+	return internal::meminfoBytes(internal::readTextFile("/proc/self/status"), "VmRSS")
+		.value_or(0);
+}
+
+long dmaBufObjects()
+{
+	/* The last line: "Total 12 objects, 49152000 bytes". */
+	std::string text = internal::readTextFile("/sys/kernel/debug/dma_buf/bufinfo");
+	size_t total = text.rfind("Total ");
+	if (total == std::string::npos)
+		return -1;
+	return std::strtol(text.c_str() + total + 6, nullptr, 10);
 }
 
 } /* namespace dmabridge::test */

@@ -32,4 +32,10 @@ size_t differingPixels(const DmaBuf &a, const Layout &la, const DmaBuf &b, const
 /* Number of open file descriptors of this process. */
 size_t openFdCount();
 
+/* This process's resident memory, from /proc/self/status. */
+uint64_t rssBytes();
+
+/* dma-bufs alive in the whole system, from debugfs; -1 when it isn't mounted. */
+long dmaBufObjects();
+
 } /* namespace dmabridge::test */

@@ -15,7 +15,6 @@
 
 #include <dmabridge/v4l2.h>
 
-#include "../../lib/src/device/kernel_text.h"
 #include "../../tools/common/pipeline_run.h"
 #include "../device/board.h"
 #include "../device/capture.h"
@@ -40,23 +39,6 @@ uint64_t dmaBufMappedBytes()
 		bytes += end - start;
 	}
 	return bytes;
-}
-
-uint64_t rssBytes()
-{
-	return internal::meminfoBytes(internal::readTextFile("/proc/self/status"), "VmRSS")
-		.value_or(0);
-}
-
-/* dma-bufs alive in the whole system, from debugfs; -1 when it isn't mounted. */
-long dmaBufObjects()
-{
-	/* The last line: "Total 12 objects, 49152000 bytes". */
-	std::string text = internal::readTextFile("/sys/kernel/debug/dma_buf/bufinfo");
-	size_t total = text.rfind("Total ");
-	if (total == std::string::npos)
-		return -1;
-	return std::strtol(text.c_str() + total + 6, nullptr, 10);
 }
 
 std::string mib(uint64_t bytes)
@@ -98,12 +80,12 @@ TEST(LongRuns, PlayingToNullFiftyTimes)
 			/* The first cycle loads what stays loaded (GStreamer's, libdrm's). */
 			fds = test::openFdCount();
 			mapped = dmaBufMappedBytes();
-			rss = rssBytes();
+			rss = test::rssBytes();
 		}
 	}
 	uint64_t frames = shown;
 	size_t fdsAfter = test::openFdCount();
-	uint64_t mappedAfter = dmaBufMappedBytes(), rssAfter = rssBytes();
+	uint64_t mappedAfter = dmaBufMappedBytes(), rssAfter = test::rssBytes();
 	gst_object_unref(bus);
 	gst_object_unref(pipeline);
 	ASSERT_TRUE(failure.empty()) << failure;
@@ -152,8 +134,9 @@ TEST(LongRuns, Soak)
 			shown = &tools::countBuffers(pipeline, "sink");
 			sampler = std::thread([&] {
 				while (!stop) {
-					samples.push_back({ *shown, test::openFdCount(), rssBytes(),
-							    dmaBufObjects() });
+					samples.push_back({ *shown, test::openFdCount(),
+							    test::rssBytes(),
+							    test::dmaBufObjects() });
 					std::this_thread::sleep_for(500ms);
 				}
 			});

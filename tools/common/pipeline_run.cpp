@@ -136,12 +136,15 @@ PipelineRun runFor(const std::string &description, int seconds)
 }
 
 PipelineRun runPipeline(const std::string &description, int timeoutSeconds,
-			const std::function<void(GstElement *)> &onPlaying)
+			const std::function<void(GstElement *)> &onPlaying,
+			const std::function<void(GstElement *)> &beforePlaying)
 {
 	PipelineRun run;
 	GstElement *pipeline = parse(description, run);
 	if (!pipeline)
 		return run;
+	if (beforePlaying)
+		beforePlaying(pipeline);
 	GstBus *bus = gst_element_get_bus(pipeline);
 	gst_element_set_state(pipeline, GST_STATE_PLAYING);
 	if (onPlaying)

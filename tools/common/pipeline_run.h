@@ -35,10 +35,12 @@ struct PipelineRun
 
 /*
  * Parses description, plays it to EOS (or error, or timeout), then sets it to NULL.
- * onPlaying, if given, runs once the pipeline was set to PLAYING (to feed an appsrc).
+ * onPlaying, if given, runs once the pipeline was set to PLAYING (to feed an appsrc);
+ * beforePlaying before that (to put probes on pads before the first buffer).
  */
 PipelineRun runPipeline(const std::string &description, int timeoutSeconds = 120,
-			const std::function<void(GstElement *)> &onPlaying = {});
+			const std::function<void(GstElement *)> &onPlaying = {},
+			const std::function<void(GstElement *)> &beforePlaying = {});
 
 /*
  * A count of the buffers that reach the sink pad of the element named element, kept up
