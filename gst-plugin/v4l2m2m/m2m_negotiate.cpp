@@ -459,17 +459,25 @@ GstFlowReturn configureDecodedOutput(GstDmabridgeV4l2M2m *self)
 		return GST_FLOW_NOT_NEGOTIATED;
 	}
 	e.visible = visible;
-	gst_video_info_set_format(&e.out, gstFormat(driver->fourcc), visible.width, visible.height);
-	e.out.fps_n = e.fpsN;
-	e.out.fps_d = e.fpsD;
-	GstCaps *caps = gst_video_info_to_caps(&e.out);
-	/* Dma-buf memory when downstream takes it (it is, either way). */
-	GstCaps *dmabuf = gst_caps_copy(caps);
-	gst_caps_set_features(dmabuf, 0,
-			      gst_caps_features_new(GST_CAPS_FEATURE_MEMORY_DMABUF, nullptr));
-	if (gst_pad_peer_query_accept_caps(self->srcpad, dmabuf))
-		std::swap(caps, dmabuf);
-	gst_caps_unref(dmabuf);
+	/* The caps helper writes them (dma-buf memory first): what downstream takes first. */
+	GstCaps *ours =
+		capsFor({ { driver->fourcc, {} } },
+			{ { visible.width, visible.height, visible.width, visible.height } });
+	GstCaps *caps = gst_pad_peer_query_caps(self->srcpad, ours);
+	gst_caps_unref(ours);
+	if (gst_caps_is_empty(caps)) {
+		gst_caps_unref(caps);
+		GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
+				  ("downstream takes no %s %ux%u", driver->describe().c_str(),
+				   visible.width, visible.height),
+				  (nullptr));
+		return GST_FLOW_NOT_NEGOTIATED;
+	}
+	caps = gst_caps_truncate(caps);
+	gst_structure_fixate_field_nearest_fraction(gst_caps_get_structure(caps, 0), "framerate",
+						    e.fpsN, e.fpsD);
+	caps = gst_caps_fixate(caps);
+	gst_video_info_from_caps(&e.out, caps);
 	e.sourceChanges++;
 	GST_INFO_OBJECT(self, "decoding %ux%u (visible %ux%u at %u,%u) as %s", driver->width,
 			driver->height, visible.width, visible.height, visible.left, visible.top,
