@@ -254,6 +254,33 @@ TEST(M2mCodec, CameraThroughEncoderAndDecoderToTheDisplay)
 		    compared.minPsnr, (unsigned long)compared.compared, compared.maxSwappedPsnr);
 }
 
+/*
+ * The decoder's capture buffers planned for the GPU: Mesa's software driver uses only
+ * memory of its own DRM device, so the decoder writes into that device's dumb buffers,
+ * which the GPU converter samples as they are.
+ */
+TEST(M2mCodec, DecoderWritesIntoMemoryTheGpuCanUse)
+{
+	DMABRIDGE_REQUIRE_DEVICE(haveDevice("stateful-decoder"), "vicodec");
+	constexpr unsigned kFrames = 10;
+	std::vector<test::RgbFrame> references = barFrames(kFrames, 640, 480);
+	SinkFrames shown;
+	PipelineRun run = runPipeline(bars(kFrames, 640, 480) +
+					      " ! dmabridgev4l2enc ! dmabridgev4l2dec name=dec ! "
+					      "dmabridgeglconvert name=gl "
+					      "! video/x-raw,format=BGRx ! " +
+					      test::kSink,
+				      300, {}, [&](GstElement *p) { shown.attach(p, "sink"); });
+	test::expectDisplayed(run, kFrames);
+	for (const char *element : { "dec", "gl", "sink" })
+		test::expectZeroCopy(run.stats.at(element), element);
+	const tools::Stats &dec = run.stats.at("dec");
+	EXPECT_NE(dec.explanation.find("llvmpipe can only use buffers allocated by /dev/dri/"),
+		  std::string::npos)
+		<< dec.explanation;
+	expectFramesMatch(shown.frames, references);
+}
+
 struct Sample
 {
 	uint64_t frames;
