@@ -6,6 +6,7 @@
 #include "glconvert/gl_convert.h"
 #include "kmssink/kms_sink.h"
 #include "testsrc/test_src.h"
+#include "v4l2m2m/m2m_element.h"
 #include "v4l2src/v4l2_src.h"
 
 static gboolean plugin_init(GstPlugin *plugin)
@@ -19,7 +20,13 @@ static gboolean plugin_init(GstPlugin *plugin)
 	       gst_element_register(plugin, "dmabridgev4l2src", GST_RANK_NONE,
 				    gst_dmabridge_v4l2_src_get_type()) &&
 	       gst_element_register(plugin, "dmabridgetestsrc", GST_RANK_NONE,
-				    gst_dmabridge_test_src_get_type());
+				    gst_dmabridge_test_src_get_type()) &&
+	       gst_element_register(plugin, "dmabridgev4l2convert", GST_RANK_NONE,
+				    gst_dmabridge_v4l2_convert_get_type()) &&
+	       gst_element_register(plugin, "dmabridgev4l2dec", GST_RANK_NONE,
+				    gst_dmabridge_v4l2_dec_get_type()) &&
+	       gst_element_register(plugin, "dmabridgev4l2enc", GST_RANK_NONE,
+				    gst_dmabridge_v4l2_enc_get_type());
 }
 
 #define PACKAGE "dmabridge"

@@ -49,6 +49,16 @@ const DmaBuf *dmaBufOf(GstMemory *memory)
 	return made;
 }
 
+GstMemory *shareDmaBuf(GstMemory *memory, gsize size)
+{
+	GstMemory *part = gst_memory_share(memory, 0, gssize(size));
+	if (const DmaBuf *known = dmaBufOf(memory))
+		gst_mini_object_set_qdata(
+			GST_MINI_OBJECT(part), dmaBufQuark(), new DmaBuf(*known),
+			[](gpointer data) { delete static_cast<DmaBuf *>(data); });
+	return part;
+}
+
 std::vector<DmaBuf> dmaBufsOf(GstBuffer *buffer)
 {
 	std::vector<DmaBuf> buffers;

@@ -22,6 +22,12 @@ GstMemory *wrapDmaBuf(const DmaBuf &buffer);
  */
 const DmaBuf *dmaBufOf(GstMemory *memory);
 
+/*
+ * The first size bytes of a dma-buf memory, as a memory that carries the same DmaBuf: a
+ * payload (a compressed frame) without a new fd for each frame.
+ */
+GstMemory *shareDmaBuf(GstMemory *memory, gsize size);
+
 /* All the buffer's memories are dma-bufs: their DmaBufs in order, else empty. */
 std::vector<DmaBuf> dmaBufsOf(GstBuffer *buffer);
 

@@ -313,8 +313,8 @@ static gboolean src_negotiate(GstBaseSrc *base)
 	}
 	GstQuery *query = gst_query_new_allocation(caps, TRUE);
 	gst_caps_unref(caps);
-	bool toGstGl =
-		gst_pad_peer_query(GST_BASE_SRC_PAD(base), query) && answeredByGstGlOnly(base, query);
+	bool toGstGl = gst_pad_peer_query(GST_BASE_SRC_PAD(base), query) &&
+		       answeredByGstGlOnly(base, query);
 	gst_query_unref(query);
 	if (!toGstGl)
 		return TRUE;
@@ -360,31 +360,30 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 			     listHeaps(),
 			     countReason };
 	std::string explanation;
-	Result<CarriedOutPlan> done =
-		s.planner.planAndCarryOut(request, [&](const Plan &planned, bool &contiguous) {
-			Plan plan = planned;
-			if (s.ioMode == IoMode::Export)
-				plan.allocator = AllocatorKind::ProducerExport;
-			explanation = plan.explain();
-			if (!described)
-				explanation = std::string("No consumer described itself in the "
-							  "allocation query") +
-					      (consumers.empty()
-						       ? ". "
-						       : "; planned for " + consumers[0].label() +
-								 ", found downstream. ") +
-					      explanation;
-			GST_INFO_OBJECT(base, "plan: %s", explanation.c_str());
-			std::string note;
-			Status status = carryOut(s, plan, note, contiguous);
-			if (!status) {
-				GST_WARNING_OBJECT(base, "%s; re-planning once",
-						   status.error().describe().c_str());
-			} else if (!note.empty()) {
-				explanation += " " + note;
-			}
-			return status;
-		});
+	Result<CarriedOutPlan> done = s.planner.planAndCarryOut(request, [&](const Plan &planned,
+									     bool &contiguous) {
+		Plan plan = planned;
+		if (s.ioMode == IoMode::Export)
+			plan.allocator = AllocatorKind::ProducerExport;
+		explanation = plan.explain();
+		if (!described)
+			explanation = std::string("No consumer described itself in the "
+						  "allocation query") +
+				      (consumers.empty() ? ". "
+							 : "; planned for " + consumers[0].label() +
+								   ", found downstream. ") +
+				      explanation;
+		GST_INFO_OBJECT(base, "plan: %s", explanation.c_str());
+		std::string note;
+		Status status = carryOut(s, plan, note, contiguous);
+		if (!status) {
+			GST_WARNING_OBJECT(base, "%s; re-planning once",
+					   status.error().describe().c_str());
+		} else if (!note.empty()) {
+			explanation += " " + note;
+		}
+		return status;
+	});
 	if (!done) {
 		GST_ELEMENT_ERROR(base, RESOURCE, SETTINGS, ("%s", done.error().describe().c_str()),
 				  (nullptr));

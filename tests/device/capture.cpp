@@ -87,6 +87,12 @@ size_t openFdCount()
 	return size_t(std::distance(begin(entries), end(entries)));
 }
 
+uint64_t rssBytes()
+{
+	return internal::meminfoBytes(internal::readTextFile("/proc/self/status"), "VmRSS")
+		.value_or(0);
+}
+
 long liveDmaBufs()
 {
 	/* The last line: "Total 12 objects, 49152000 bytes". */

@@ -38,6 +38,9 @@ size_t untouchedBytes(const DmaBuf &buffer, size_t size);
 /* Number of open file descriptors of this process. */
 size_t openFdCount();
 
+/* This process's resident memory, from /proc/self/status. */
+uint64_t rssBytes();
+
 /* dma-bufs alive in the whole system, from debugfs's bufinfo; -1 when it isn't mounted. */
 long liveDmaBufs();
 

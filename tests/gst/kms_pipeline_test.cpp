@@ -11,9 +11,13 @@
 #include "../../tools/common/pipeline_run.h"
 #include "../device/board.h"
 #include "../device/capture.h"
+#include "pipeline_checks.h"
 #include "shown.h"
 
 using namespace dmabridge;
+using test::expectDisplayed;
+using test::expectZeroCopy;
+using test::kSink;
 using tools::PipelineRun;
 using tools::runPipeline;
 
@@ -26,26 +30,6 @@ std::string videoNode(const std::string &name)
 {
 	Result<V4l2Device> device = V4l2Device::openByName(name);
 	return device ? device->path() : std::string();
-}
-
-/* Correctness, not real time: the emulated board is slow, so the sink must not drop. */
-const char *kSink = "dmabridgekmssink name=sink driver-name=vkms readback=true sync=false";
-
-/* The display showed the last frame exactly, and it was a picture, not a blank. */
-void expectDisplayed(const PipelineRun &run, uint64_t frames)
-{
-	ASSERT_TRUE(run.finished) << run.error;
-	const tools::Stats &sink = run.stats.at("sink");
-	ASSERT_TRUE(sink.present) << "no dmabridge-stats from the sink";
-	EXPECT_EQ(sink["frames"], frames);
-	test::expectShownRight(sink);
-}
-
-void expectZeroCopy(const tools::Stats &stats, const std::string &who)
-{
-	EXPECT_EQ(stats["copies"], 0u) << who << ": " << stats.explanation;
-	EXPECT_EQ(stats["bytes-copied"], 0u) << who;
-	EXPECT_EQ(stats["sync-calls"], 0u) << who << " touched frames with the CPU";
 }
 
 class VividToKms : public ::testing::TestWithParam<const char *>

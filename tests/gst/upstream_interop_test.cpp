@@ -136,8 +136,8 @@ PipelineRun runIntoUpstreamKmssink(const std::string &description, SeenBuffers &
 {
 	failure = "never checked: the pipeline did not reach EOS";
 	return tools::runPipeline(
-		description + " ! " + kEitherMemory + " ! " + kUpstreamSink, 120,
-		{}, [&](GstElement *pipeline) { watchBuffers(pipeline, "sink", seen); },
+		description + " ! " + kEitherMemory + " ! " + kUpstreamSink, 120, {},
+		[&](GstElement *pipeline) { watchBuffers(pipeline, "sink", seen); },
 		[&](GstElement *pipeline) {
 			failure.clear();
 			std::string caps = sinkCaps(pipeline);

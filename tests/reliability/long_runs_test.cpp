@@ -17,7 +17,6 @@
 #include <dmabridge/dmabuf.h>
 #include <dmabridge/v4l2.h>
 
-#include "../../lib/src/device/kernel_text.h"
 #include "../../tools/common/pipeline_run.h"
 #include "../device/board.h"
 #include "../device/capture.h"
@@ -42,12 +41,6 @@ uint64_t dmaBufMappedBytes()
 		bytes += end - start;
 	}
 	return bytes;
-}
-
-uint64_t rssBytes()
-{
-	return internal::meminfoBytes(internal::readTextFile("/proc/self/status"), "VmRSS")
-		.value_or(0);
 }
 
 std::string mib(uint64_t bytes)
@@ -92,14 +85,14 @@ TEST(LongRuns, PlayingToNullFiftyTimes)
 			/* The first cycle loads what stays loaded (GStreamer's, libdrm's). */
 			fds = test::openFdCount();
 			mapped = dmaBufMappedBytes();
-			rss = rssBytes();
+			rss = test::rssBytes();
 			mappings = counters().cpuMappings;
 		}
 	}
 	uint64_t mappingsMade = counters().cpuMappings - mappings;
 	uint64_t frames = shown;
 	size_t fdsAfter = test::openFdCount();
-	uint64_t mappedAfter = dmaBufMappedBytes(), rssAfter = rssBytes();
+	uint64_t mappedAfter = dmaBufMappedBytes(), rssAfter = test::rssBytes();
 	gst_object_unref(bus);
 	gst_object_unref(pipeline);
 	ASSERT_TRUE(failure.empty()) << failure;
@@ -157,7 +150,8 @@ TEST(LongRuns, Soak)
 			shown = &tools::countBuffers(pipeline, "sink");
 			sampler = std::thread([&] {
 				while (!stop) {
-					samples.push_back({ *shown, test::openFdCount(), rssBytes(),
+					samples.push_back({ *shown, test::openFdCount(),
+							    test::rssBytes(),
 							    test::liveDmaBufs() });
 					std::this_thread::sleep_for(500ms);
 				}

@@ -4,7 +4,8 @@
   check_json.py host INFO PLAN    schema of info (whatever this machine has) and of plan
                                   for every board profile's devices
   check_json.py board INFO PLAN   inside the virtual board: info finds vivid-000/001, vimc,
-                                  vkms, vgem, both heaps and udmabuf, and says vivid-001
+                                  vkms, vgem, both heaps and udmabuf, vim2m and vicodec's
+                                  codecs as m2m devices with both queues, and says vivid-001
                                   needs contiguous memory; plan for vivid-001 to vkms
                                   chooses the CMA heap. Skips (77) outside the board; inside it
                                   (DMABRIDGE_BOARD=vboard) a missing device fails.
@@ -32,7 +33,8 @@ INFO = {
     "stack": [{"name": str, "version": str}],
     "devices": [{"kind": str, "node": str, "name": str, "driver": str, "detail": str,
                  "queues": [CONSTRAINTS], "planes": [{"id": int, "type": str, "formats": str}],
-                 "notes": [str]}],
+                 "notes": [str],
+                 "m2m": ({"role": str, "coded-formats": [str]}, type(None))}],
     "heaps": [HEAP],
     "udmabuf": {"available": bool, "note": str},
     "unopened": [{"node": str, "reason": str}],
@@ -179,6 +181,14 @@ def board(info, plan):
     elif "REQBUFS" not in vivid1[0]["contiguous"]["source"]:
         problems.append(f"info: vivid-001's contiguity has no source: {vivid1[0]['contiguous']}")
     check_stack(inventory["stack"])
+    # The m2m devices, each with both queues' constraints.
+    for name, role, coded in (("vim2m", "converter", []), ("vicodec", "decoder", ["FWHT"]),
+                              ("vicodec", "encoder", ["FWHT"])):
+        found = [d for d in inventory["devices"] if d["name"] == name and d["m2m"]
+                 and d["m2m"]["role"] == role and d["m2m"]["coded-formats"] == coded]
+        roles = sorted(q["role"] for q in found[0]["queues"]) if found else []
+        if roles != ["V4L2 capture", "V4L2 output"]:
+            problems.append(f"info: no {name} {role} with both queues: {found}")
     vkms = [d for d in inventory["devices"] if d["name"] == "vkms" and d["kind"] == "DRM"]
     if not vkms or not any(p["type"] == "primary" for p in vkms[0]["planes"]):
         problems.append(f"info: vkms has no primary plane listed: {vkms}")

@@ -152,7 +152,9 @@ INSTANTIATE_TEST_SUITE_P(
 			 "rk3399, rpi4, rpi5)" },
 		Failing{ "--board rpi4 --producer imx219 --consumer vc4 --format NV12 --size "
 			 "64x64",
-			 1, "board rpi4 has no device 'imx219' (it has unicam, vc4, v3d)" },
+			 1,
+			 "board rpi4 has no device 'imx219' (it has unicam, vc4, v3d, "
+			 "bcm2835-codec-decode, bcm2835-codec-encode)" },
 		Failing{ "--board rpi4 --producer unicam --consumer vc4 --format NV99 --size "
 			 "64x64",
 			 1, "unknown format 'NV99'" },

@@ -95,10 +95,23 @@ TEST(FrameCompare, TwoRgbOrdersOfOnePicture)
 	EXPECT_EQ(differingPixels(shown, abgr, read, xrgb), 0u);
 	read[4 * 5 + 1] ^= 1;
 	EXPECT_EQ(differingPixels(shown, abgr, read, xrgb), 1u);
-	Layout rgb565 = *computeLayout(DRM_FORMAT_RGB565, 4, 2);
-	std::vector<uint8_t> other = frame(rgb565);
-	EXPECT_EQ(differingPixels(other, rgb565, read, xrgb), UINT64_MAX)
-		<< "16-bit RGB is compared with its own format only";
+	Layout nv12 = *computeLayout(DRM_FORMAT_NV12, 4, 2);
+	std::vector<uint8_t> yuv = frame(nv12);
+	EXPECT_EQ(differingPixels(yuv, nv12, read, xrgb), UINT64_MAX) << "YUV is not compared";
+}
+
+/* What vkms's writeback gives of an RGB565 frame: each colour widened to 8 bits. */
+TEST(FrameCopy, Rgb565ComparesWithItsWritebackInXrgb8888)
+{
+	Layout shown = *computeLayout(DRM_FORMAT_RGB565, 3, 1);
+	Layout written = *computeLayout(DRM_FORMAT_XRGB8888, 3, 1);
+	/* Red 31, green 63, blue 0; then r=1, g=1, b=1; then black. */
+	std::vector<uint8_t> rgb565 = { 0xe0, 0xff, 0x21, 0x08, 0x00, 0x00 };
+	std::vector<uint8_t> xrgb = { 0, 255, 255, 0xff, 8, 4, 8, 0xff, 0, 0, 0, 0xff };
+	EXPECT_EQ(differingPixels(rgb565, shown, xrgb, written), 0u);
+	EXPECT_EQ(differingPixels(xrgb, written, rgb565, shown), 0u);
+	xrgb[4] = 11; /* blue 1 widens to 8: 11 is another colour */
+	EXPECT_EQ(differingPixels(rgb565, shown, xrgb, written), 1u);
 }
 
 } /* namespace */

@@ -293,7 +293,8 @@ std::string Report::microTable() const
 std::string Report::summary() const
 {
 	return "\nRatios of CPU per frame:\n\n" + ratios() + "\nGoals:\n\n" + goals() +
-	       "\nMicro-benchmark:\n\n" + microTable();
+	       "\nMicro-benchmark:\n\n" + microTable() +
+	       (m2m.empty() ? "" : "\nDecoding:\n\n" + m2mTable(m2m));
 }
 
 std::string Report::markdown(const std::string &path, const std::string &raw) const
@@ -332,6 +333,8 @@ std::string Report::markdown(const std::string &path, const std::string &raw) co
 		text += row(config, result) + "\n";
 	text += "\n## Ratios of CPU per frame\n\n" + ratios() + "\n## Goals\n\n" + goals() +
 		"\n## Sync and allocation micro-benchmark\n\n" + microTable();
+	if (!m2m.empty())
+		text += "\n## Decoding: V4L2 memory-to-memory\n\n" + m2mTable(m2m);
 	std::ifstream notes(std::string(DMABRIDGE_SOURCE_ROOT) + "/tools/bench/notes.md");
 	if (notes) {
 		text += "\n";

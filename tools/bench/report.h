@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "m2m.h"
 #include "micro.h"
 
 namespace dmabridge::bench {
@@ -52,6 +53,7 @@ public:
 	/* date, machine, kernel, gstreamer, formats (why YUV runs are left out, if they are) */
 	std::map<std::string, std::string> meta;
 	std::vector<MicroResult> micro;
+	std::vector<M2mResult> m2m;
 
 private:
 	std::vector<std::pair<Config, RunResult>> runs_;

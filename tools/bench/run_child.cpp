@@ -30,8 +30,8 @@ struct Measure
 	rusage start{}, end{};
 	std::map<std::string, uint64_t> startCalls, endCalls;
 	/* Upstream's copies so far, and at the first and last measured frame. */
-	std::atomic<uint64_t> copyBytes{ 0 };
-	uint64_t startCopyBytes = 0, endCopyBytes = 0;
+	std::atomic<uint64_t> copyBytes{ 0 }, copies{ 0 };
+	uint64_t startCopyBytes = 0, endCopyBytes = 0, startCopies = 0, endCopies = 0;
 };
 
 Measure *measure = nullptr;
@@ -48,15 +48,20 @@ GstPadProbeReturn onFrame(GstPad *, GstPadProbeInfo *, gpointer)
 		measure->start = now;
 		measure->startCalls = syscallCounts();
 		measure->startCopyBytes = measure->copyBytes;
+		measure->startCopies = measure->copies;
 	} else {
 		measure->end = now;
 		measure->endCalls = syscallCounts();
 		measure->endCopyBytes = measure->copyBytes;
+		measure->endCopies = measure->copies;
 	}
 	return GST_PAD_PROBE_OK;
 }
 
-/* Upstream's copies: GST_PERFORMANCE "copy plane N, w:BYTES h:LINES" per plane copied. */
+/*
+ * Upstream's copies: GST_PERFORMANCE "copy plane N, w:BYTES h:LINES" per plane copied;
+ * plane 0 of each is one frame copied.
+ */
 void onLog(GstDebugCategory *category, GstDebugLevel, const gchar *, const gchar *, gint, GObject *,
 	   GstDebugMessage *message, gpointer)
 {
@@ -68,6 +73,8 @@ void onLog(GstDebugCategory *category, GstDebugLevel, const gchar *, const gchar
 	unsigned w = 0, h = 0;
 	if (size && std::sscanf(size, "w:%u h:%u", &w, &h) == 2)
 		measure->copyBytes += uint64_t(w) * h;
+	if (plane && std::strncmp(plane, "copy plane 0", 12) == 0)
+		measure->copies++;
 }
 
 double microseconds(const timeval &t)
@@ -111,8 +118,9 @@ int runChild(const std::string &description, unsigned warmup)
 	}
 	std::printf("framebuffers-added %" PRIu64 "\n", syscallCounts()["DRM_IOCTL_MODE_ADDFB2"]);
 	if (measured)
-		std::printf("performance-bytes %" PRIu64 "\n",
-			    state.endCopyBytes - state.startCopyBytes);
+		std::printf("performance-bytes %" PRIu64 "\nperformance-copies %" PRIu64 "\n",
+			    state.endCopyBytes - state.startCopyBytes,
+			    state.endCopies - state.startCopies);
 	for (const auto &[element, stats] : run.stats)
 		for (const auto &[field, value] : stats.numbers)
 			std::printf("stats %s.%s=%" PRIu64 "\n", element.c_str(), field.c_str(),

@@ -36,8 +36,8 @@ struct PipelineRun
 /*
  * Parses description, plays it to EOS (or error, or timeout), then sets it to NULL.
  * onPlaying, if given, runs once the pipeline was set to PLAYING (to feed an appsrc);
- * beforePlaying before that (to add pad probes before any query crosses); onEos at EOS,
- * while the sinks still hold their last frame (to see what a display shows).
+ * beforePlaying before that (to put probes on pads before the first buffer); onEos at
+ * EOS, while the sinks still hold their last frame (to see what a display shows).
  */
 PipelineRun runPipeline(const std::string &description, int timeoutSeconds = 120,
 			const std::function<void(GstElement *)> &onPlaying = {},

@@ -27,6 +27,19 @@ std::string planeText(const DrmPlane &plane)
 	       "): " + formatNames(plane.formats);
 }
 
+/* Which way a codec codes: "of FWHT (output queue, compressed in)". */
+std::string m2mFormats(const InventoryDevice &device)
+{
+	if (device.codedFormats.empty())
+		return ": raw frames in, raw frames out";
+	std::string names;
+	for (const std::string &name : device.codedFormats)
+		names += (names.empty() ? "" : ", ") + name;
+	return " of " + names +
+	       (device.m2mRole == "decoder" ? " (its output queue reads them)"
+					    : " (its capture queue writes them)");
+}
+
 void printText(const Inventory &inventory)
 {
 	std::printf("software stack\n");
@@ -43,6 +56,9 @@ void printText(const Inventory &inventory)
 			std::printf("  %s  %s  (driver %s%s%s)\n", device.name.c_str(),
 				    device.node.c_str(), device.driver.c_str(),
 				    device.detail.empty() ? "" : ", ", device.detail.c_str());
+			if (!device.m2mRole.empty())
+				std::printf("    memory-to-memory %s%s\n", device.m2mRole.c_str(),
+					    m2mFormats(device).c_str());
 			for (const DeviceConstraints &queue : device.queues)
 				std::printf("    %s\n%s", queue.role.c_str(),
 					    constraintsText(queue, "      ").c_str());
@@ -93,7 +109,16 @@ void printJson(const Inventory &inventory)
 			json.beginObject().field("id", plane.id).field("type", plane.type);
 			json.field("formats", formatNames(plane.formats)).endObject();
 		}
-		json.endArray().field("notes", device.notes).endObject();
+		json.endArray().field("notes", device.notes);
+		json.key("m2m");
+		if (device.m2mRole.empty())
+			json.null();
+		else
+			json.beginObject()
+				.field("role", device.m2mRole)
+				.field("coded-formats", device.codedFormats)
+				.endObject();
+		json.endObject();
 	}
 	json.endArray().key("heaps").beginArray();
 	for (const HeapInfo &heap : inventory.heaps)

@@ -23,9 +23,11 @@ Result<uint64_t> copyPixels(std::span<const uint8_t> source, const Layout &from,
 
 /*
  * Pixels of two mapped RGB frames of one size that differ in colour (alpha and X
- * ignored): of one format, or of two 8-bit RGB orders (ABGR8888 shown, XRGB8888 read
- * back); UINT64_MAX when they can't be compared. How a test or an application proves
- * that a display (read back through writeback) showed a frame.
+ * ignored); UINT64_MAX when they can't be compared. How a test or an application proves
+ * that a display (read back through writeback) showed a frame. Frames of one format
+ * compare byte for byte; 8-bit RGB of two byte orders (ABGR8888 shown, XRGB8888 read
+ * back) channel by channel; RGB565 against 8-bit RGB (what a display's writeback gives of
+ * an RGB565 frame) with the colours widened to 8 bits, allowing a rounding of one step.
  */
 uint64_t differingPixels(std::span<const uint8_t> a, const Layout &la, std::span<const uint8_t> b,
 			 const Layout &lb);

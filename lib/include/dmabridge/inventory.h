@@ -25,6 +25,10 @@ struct InventoryDevice
 	std::vector<DeviceConstraints> queues;
 	std::vector<DrmPlane> planes;
 	std::vector<std::string> notes; /* a queue it could not probe, and why */
+	/* A V4L2 memory-to-memory device: "converter", "decoder" or "encoder"; else empty. */
+	std::string m2mRole;
+	/* What its compressed queue reads or writes ("FWHT", "H264"). */
+	std::vector<std::string> codedFormats;
 };
 
 /* A node that could not be opened or probed, and why (permission, not a video node). */

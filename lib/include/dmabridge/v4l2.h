@@ -46,8 +46,46 @@ struct V4l2Dequeued
 	unsigned index = 0;
 	uint32_t bytesUsed = 0; /* of the first plane */
 	uint32_t sequence = 0;
-	uint64_t timestampNs = 0; /* when the driver captured it (its clock, usually monotonic) */
-	bool error = false;       /* V4L2_BUF_FLAG_ERROR: the contents are not a good frame */
+	/* When the driver captured it (its clock, usually monotonic); an m2m device copies it
+	 * from the output buffer the frame came from. */
+	uint64_t timestampNs = 0;
+	bool error = false; /* V4L2_BUF_FLAG_ERROR: the contents are not a good frame */
+	/* V4L2_BUF_FLAG_LAST: a codec's last buffer before a drain or a resolution change. */
+	bool last = false;
+};
+
+/* A rectangle of a frame: a crop (what is read) or compose (what is written) selection. */
+struct V4l2Rect
+{
+	uint32_t left = 0, top = 0, width = 0, height = 0;
+	bool operator==(const V4l2Rect &) const = default;
+};
+
+/* A queue's format as the driver has it (VIDIOC_G_FMT), compressed or raw. */
+struct V4l2Format
+{
+	uint32_t pixelformat = 0; /* V4L2_PIX_FMT_* */
+	uint32_t width = 0, height = 0;
+	uint32_t bytesPerLine = 0; /* of the first plane; 0 for compressed formats */
+	uint32_t sizeImage = 0;    /* bytes a buffer (its first plane) must hold */
+};
+
+/* What poll() found on a device: done buffers on either queue, an event, or an error. */
+struct V4l2Ready
+{
+	bool capture = false;
+	bool output = false;
+	bool event = false;
+	bool error = false; /* POLLERR: neither queue is streaming with buffers queued */
+};
+
+/* The events a codec queues (VIDIOC_DQEVENT). */
+enum class V4l2Event
+{
+	None,
+	SourceChange, /* the stream's resolution or format changed (stateful decoders) */
+	EndOfStream,  /* the last buffer of a drain was dequeued */
+	Other
 };
 
 /* A frame size a queue takes: one size (min == max) or a range with steps. */
@@ -127,22 +165,39 @@ public:
 
 	/*
 	 * Sets the format from a planned layout (fourcc, size, strides) and returns the
-	 * layout the driver settled on, which may have larger strides.
+	 * layout the driver settled on, which may have larger strides; with orLarger, also a
+	 * larger size (codecs round frames up to whole blocks).
 	 */
-	Result<Layout> setFormat(V4l2Direction direction, const Layout &layout);
+	Result<Layout> setFormat(V4l2Direction direction, const Layout &layout,
+				 bool orLarger = false);
 
 	/* REQBUFS; returns the number of buffers granted (0 frees them). */
 	Result<unsigned> requestBuffers(V4l2Direction direction, V4l2Memory memory, unsigned count);
-	/* Queues buffer index backed by dma-bufs (one per layout buffer). */
+	/*
+	 * Queues buffer index backed by dma-bufs (one per layout buffer). timestamp (in
+	 * microseconds) travels with it through an m2m device to the buffer it produces.
+	 */
 	Status queueDmaBuf(V4l2Direction direction, unsigned index, std::span<const DmaBuf> buffers,
-			   const Layout &layout, uint32_t bytesUsed = 0);
-	Status queueMmap(V4l2Direction direction, unsigned index, uint32_t bytesUsed = 0);
+			   const Layout &layout, uint32_t bytesUsed = 0, uint64_t timestamp = 0);
+	/* Queues one dma-buf holding bytesUsed bytes of a compressed stream. */
+	Status queueDmaBuf(V4l2Direction direction, unsigned index, const DmaBuf &buffer,
+			   uint32_t bytesUsed, uint64_t timestamp = 0);
+	Status queueMmap(V4l2Direction direction, unsigned index, uint32_t bytesUsed = 0,
+			 uint64_t timestamp = 0);
 	/*
 	 * Waits up to timeoutMs for a buffer; ETIMEDOUT when none came, ECANCELED when wakeFd
 	 * (an eventfd or pipe, optional) became readable first.
 	 */
 	Result<V4l2Dequeued> dequeue(V4l2Direction direction, V4l2Memory memory, int timeoutMs,
 				     int wakeFd = -1);
+	/*
+	 * DQBUF of a buffer poll() found done: EAGAIN when there is none, EPIPE once a codec's
+	 * last buffer was dequeued (until its capture queue restarts).
+	 */
+	Result<V4l2Dequeued> dequeueReady(V4l2Direction direction, V4l2Memory memory);
+	/* Waits up to timeoutMs (-1: no limit) for either queue or an event; ECANCELED as
+	 * dequeue() when wakeFd became readable. */
+	Result<V4l2Ready> poll(int timeoutMs, int wakeFd = -1) const;
 	/* VIDIOC_EXPBUF of every plane of an MMAP buffer, close-on-exec. */
 	Result<std::vector<DmaBuf>> exportBuffer(V4l2Direction direction, unsigned index);
 	Status streamOn(V4l2Direction direction);
@@ -150,6 +205,29 @@ public:
 
 	/* The V4L2 control by id (vivid's test controls among them). */
 	Status setControl(uint32_t id, int32_t value);
+
+	/* Codecs (lib/src/device/v4l2_codec.cpp). */
+	/* Compressed formats (V4L2 fourccs) the queue lists: what codecs are found by. */
+	std::vector<uint32_t> codedFormats(V4l2Direction direction) const;
+	/* VIDIOC_G_FMT as the driver has it, whatever the format. */
+	Result<V4l2Format> format(V4l2Direction direction) const;
+	/*
+	 * Sets a compressed format with the frame size it is expected at (0x0: unknown, the
+	 * stream will say) and returns what the driver settled on: sizeImage is the bytes a
+	 * buffer must hold. bufferSize asks for larger buffers (0: the driver's choice).
+	 */
+	Result<V4l2Format> setCodedFormat(V4l2Direction direction, uint32_t pixelformat,
+					  uint32_t width, uint32_t height, uint32_t bufferSize = 0);
+	/* VIDIOC_G_SELECTION and VIDIOC_S_SELECTION (V4L2_SEL_TGT_CROP, _COMPOSE...). */
+	Result<V4l2Rect> selection(V4l2Direction direction, uint32_t target) const;
+	Result<V4l2Rect> setSelection(V4l2Direction direction, uint32_t target,
+				      const V4l2Rect &rect);
+	Status subscribeEvent(uint32_t type);
+	/* The next event the device queued; None when there is none. */
+	Result<V4l2Event> dequeueEvent();
+	/* VIDIOC_DECODER_CMD and VIDIOC_ENCODER_CMD (V4L2_DEC_CMD_STOP, _START...). */
+	Status decoderCommand(uint32_t command);
+	Status encoderCommand(uint32_t command);
 
 private:
 	V4l2Device() = default;

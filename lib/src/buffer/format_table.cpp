@@ -71,6 +71,12 @@ const FormatInfo *formatFromDrm(uint32_t fourcc)
 
 const FormatInfo *formatFromV4l2(uint32_t pixelformat, bool *multiPlanar)
 {
+	/*
+	 * V4L2's deprecated BGR32 has XBGR32's bytes (B, G, R, then alpha or padding); codecs
+	 * such as vicodec still pick it first for 32-bit RGB streams.
+	 */
+	if (pixelformat == V4L2_PIX_FMT_BGR32)
+		pixelformat = V4L2_PIX_FMT_XBGR32;
 	const FormatInfo *format = findFormat([=](const FormatInfo &f) {
 		return pixelformat && (f.v4l2 == pixelformat || f.v4l2Multi == pixelformat);
 	});

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <algorithm>
+#include <array>
+#include <cstdlib>
 #include <cstring>
 #include <set>
 
@@ -102,15 +104,42 @@ Result<uint64_t> copyPixels(std::span<const uint8_t> source, const Layout &from,
 	return bytes;
 }
 
+namespace {
+
+/* A pixel's colour as 8-bit R, G, B: RGB565 widened as displays widen it (c * 255 / max). */
+std::array<int, 3> rgbAt(const uint8_t *pixel, uint32_t fourcc)
+{
+	if (fourcc == DRM_FORMAT_RGB565) {
+		unsigned value = pixel[0] | pixel[1] << 8;
+		auto widen = [](unsigned c, unsigned max) {
+			return int((c * 255 + max / 2) / max);
+		};
+		return { widen(value >> 11, 31), widen((value >> 5) & 0x3f, 63),
+			 widen(value & 0x1f, 31) };
+	}
+	const RgbBytes *order = rgbBytes(fourcc);
+	return { pixel[order->red], pixel[order->green], pixel[order->blue] };
+}
+
+/* Formats whose pixels rgbAt() reads. */
+bool comparable(uint32_t fourcc)
+{
+	return fourcc == DRM_FORMAT_RGB565 || rgbBytes(fourcc);
+}
+
+} /* namespace */
+
 uint64_t differingPixels(std::span<const uint8_t> a, const Layout &la, std::span<const uint8_t> b,
 			 const Layout &lb)
 {
 	const FormatInfo *infoA = la.format(), *infoB = lb.format();
-	const RgbBytes *rgbA = rgbBytes(la.fourcc), *rgbB = rgbBytes(lb.fourcc);
 	bool sameFormat = la.fourcc == lb.fourcc && infoA && !infoA->yuv;
-	if ((!sameFormat && (!rgbA || !rgbB)) || la.width != lb.width || la.height != lb.height ||
+	bool converted = !sameFormat && comparable(la.fourcc) && comparable(lb.fourcc);
+	if ((!sameFormat && !converted) || la.width != lb.width || la.height != lb.height ||
 	    a.size() < la.bufferSize(0) || b.size() < lb.bufferSize(0))
 		return UINT64_MAX;
+	/* A display widens RGB565 for its writeback and may round by one step. */
+	int tolerance = la.fourcc == DRM_FORMAT_RGB565 || lb.fourcc == DRM_FORMAT_RGB565;
 	unsigned bppA = infoA->bytesPerPixel[0], bppB = infoB->bytesPerPixel[0];
 	unsigned colour = bppA == 4 ? 3 : bppA;
 	uint64_t differing = 0;
@@ -121,10 +150,14 @@ uint64_t differingPixels(std::span<const uint8_t> a, const Layout &la, std::span
 			b.data() + lb.planes[0].offset + uint64_t(y) * lb.planes[0].stride;
 		for (uint32_t x = 0; x < la.width; x++) {
 			const uint8_t *pa = lineA + bppA * x, *pb = lineB + bppB * x;
-			differing += sameFormat ? std::memcmp(pa, pb, colour) != 0
-						: pa[rgbA->red] != pb[rgbB->red] ||
-							  pa[rgbA->green] != pb[rgbB->green] ||
-							  pa[rgbA->blue] != pb[rgbB->blue];
+			if (sameFormat) {
+				differing += std::memcmp(pa, pb, colour) != 0;
+				continue;
+			}
+			std::array<int, 3> ca = rgbAt(pa, la.fourcc), cb = rgbAt(pb, lb.fourcc);
+			differing += std::abs(ca[0] - cb[0]) > tolerance ||
+				     std::abs(ca[1] - cb[1]) > tolerance ||
+				     std::abs(ca[2] - cb[2]) > tolerance;
 		}
 	}
 	return differing;

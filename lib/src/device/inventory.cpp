@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <dmabridge/coded_format.h>
 #include <dmabridge/egl.h>
 #include <dmabridge/inventory.h>
 #include <dmabridge/unique_fd.h>
@@ -24,6 +25,24 @@ std::string sysfsName(const std::string &node)
 	std::string name;
 	std::getline(file, name);
 	return name;
+}
+
+/*
+ * A device with both queues is memory-to-memory; its compressed queue, if any, says
+ * which way it codes (V4l2M2m decides the same way, on a device it opens directly).
+ */
+void describeM2m(V4l2Device &device, InventoryDevice &entry)
+{
+	if (!device.hasCapture() || !device.hasOutput())
+		return;
+	std::vector<uint32_t> reads = device.codedFormats(V4l2Direction::Output);
+	std::vector<uint32_t> writes = device.codedFormats(V4l2Direction::Capture);
+	entry.m2mRole = !reads.empty() ? "decoder" : !writes.empty() ? "encoder" : "converter";
+	for (uint32_t format : reads.empty() ? writes : reads) {
+		const CodedFormat *known = codedFormatFromV4l2(format);
+		entry.codedFormats.push_back(known ? std::string(known->name)
+						   : fourccToString(format));
+	}
 }
 
 void addV4l2(Inventory &inventory)
@@ -43,8 +62,10 @@ void addV4l2(Inventory &inventory)
 			continue;
 		}
 		InventoryDevice entry{
-			"V4L2", node, device.name(), device.driver(), device.card(), {}, {}, {}
+			"V4L2", node, device.name(), device.driver(), device.card(), {}, {}, {},
+			{},     {}
 		};
+		describeM2m(device, entry);
 		if (std::string sysfs = sysfsName(node); !sysfs.empty() && sysfs != device.card())
 			entry.detail =
 				"card \"" + device.card() + "\", sysfs name \"" + sysfs + "\"";
@@ -75,8 +96,9 @@ void addDrmAndEgl(Inventory &inventory)
 			inventory.unopened.push_back({ node, opened.error().describe() });
 			continue;
 		}
-		InventoryDevice entry{ "DRM", node, opened->driver(), opened->driver(), {}, {},
-				       {},    {} };
+		InventoryDevice entry{
+			"DRM", node, opened->driver(), opened->driver(), {}, {}, {}, {}, {}, {}
+		};
 		entry.detail =
 			opened->hasModesetting() ? "modesetting" : "no modesetting (GEM only)";
 		if (Result<DeviceConstraints> probed = opened->probe(); probed)
@@ -102,6 +124,8 @@ void addDrmAndEgl(Inventory &inventory)
 				     sampler->name,
 				     sampler->driver,
 				     display->renderer() + ", " + display->glVersion(),
+				     {},
+				     {},
 				     {},
 				     {},
 				     {} };

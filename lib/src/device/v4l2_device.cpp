@@ -213,7 +213,7 @@ Result<DeviceConstraints> V4l2Device::probe(V4l2Direction direction)
 	return device;
 }
 
-Result<Layout> V4l2Device::setFormat(V4l2Direction direction, const Layout &layout)
+Result<Layout> V4l2Device::setFormat(V4l2Direction direction, const Layout &layout, bool orLarger)
 {
 	const FormatInfo *info = layout.format();
 	if (!info)
@@ -269,7 +269,8 @@ Result<Layout> V4l2Device::setFormat(V4l2Direction direction, const Layout &layo
 	if (gotFormat != pixelformat)
 		return Error(EINVAL, label() + " does not take " + std::string(info->name) +
 					     " (it chose " + fourccToString(gotFormat) + ")");
-	if (width != layout.width || height != layout.height)
+	bool larger = orLarger && width >= layout.width && height >= layout.height;
+	if ((width != layout.width || height != layout.height) && !larger)
 		return Error(EINVAL, label() + " does not take " + std::to_string(layout.width) +
 					     "x" + std::to_string(layout.height) + " (it chose " +
 					     std::to_string(width) + "x" + std::to_string(height) +

@@ -25,6 +25,11 @@ const char *directionName(V4l2Direction direction)
 	return direction == V4l2Direction::Capture ? "capture" : "output";
 }
 
+struct timeval toTimeval(uint64_t microseconds)
+{
+	return { time_t(microseconds / 1000000), suseconds_t(microseconds % 1000000) };
+}
+
 } /* namespace */
 
 Result<unsigned> V4l2Device::requestBuffers(V4l2Direction direction, V4l2Memory memory,
@@ -47,7 +52,7 @@ Result<unsigned> V4l2Device::requestBuffers(V4l2Direction direction, V4l2Memory 
 
 Status V4l2Device::queueDmaBuf(V4l2Direction direction, unsigned index,
 			       std::span<const DmaBuf> buffers, const Layout &layout,
-			       uint32_t bytesUsed)
+			       uint32_t bytesUsed, uint64_t timestamp)
 {
 	unsigned planes = planesPerBuffer_[direction == V4l2Direction::Capture ? 0 : 1];
 	if (buffers.size() < planes)
@@ -79,11 +84,15 @@ Status V4l2Device::queueDmaBuf(V4l2Direction direction, unsigned index,
 	buffer.type = bufferType(direction);
 	buffer.memory = V4L2_MEMORY_DMABUF;
 	buffer.field = V4L2_FIELD_NONE;
+	buffer.timestamp = toTimeval(timestamp);
 	if (multiPlanar()) {
 		for (unsigned b = 0; b < planes; b++) {
 			v4l2Planes[b].m.fd = buffers[b].fd().get();
 			v4l2Planes[b].length = uint32_t(buffers[b].size());
-			v4l2Planes[b].bytesused = bytesUsed ? uint32_t(layout.bufferSize(b)) : 0;
+			v4l2Planes[b].bytesused =
+				!bytesUsed ? 0
+					   : (planes == 1 ? bytesUsed
+							  : uint32_t(layout.bufferSize(b)));
 		}
 		buffer.m.planes = v4l2Planes;
 		buffer.length = planes;
@@ -114,7 +123,20 @@ Status V4l2Device::queueDmaBuf(V4l2Direction direction, unsigned index,
 	return fail(err, what);
 }
 
-Status V4l2Device::queueMmap(V4l2Direction direction, unsigned index, uint32_t bytesUsed)
+Status V4l2Device::queueDmaBuf(V4l2Direction direction, unsigned index, const DmaBuf &buffer,
+			       uint32_t bytesUsed, uint64_t timestamp)
+{
+	if (buffer.size() < bytesUsed)
+		return Error(EINVAL, label() + ": " + std::to_string(bytesUsed) +
+					     " bytes do not fit a dma-buf of " +
+					     std::to_string(buffer.size()));
+	Layout bytes;
+	bytes.buffers = 1;
+	return queueDmaBuf(direction, index, { &buffer, 1 }, bytes, bytesUsed, timestamp);
+}
+
+Status V4l2Device::queueMmap(V4l2Direction direction, unsigned index, uint32_t bytesUsed,
+			     uint64_t timestamp)
 {
 	struct v4l2_plane planes[VIDEO_MAX_PLANES] = {};
 	struct v4l2_buffer buffer = {};
@@ -123,6 +145,7 @@ Status V4l2Device::queueMmap(V4l2Direction direction, unsigned index, uint32_t b
 	buffer.memory = V4L2_MEMORY_MMAP;
 	buffer.field = V4L2_FIELD_NONE;
 	buffer.bytesused = bytesUsed;
+	buffer.timestamp = toTimeval(timestamp);
 	if (multiPlanar()) {
 		buffer.m.planes = planes;
 		buffer.length = planesPerBuffer_[direction == V4l2Direction::Capture ? 0 : 1];
@@ -162,7 +185,11 @@ Result<V4l2Dequeued> V4l2Device::dequeue(V4l2Direction direction, V4l2Memory mem
 		return Error(EIO, label() + ": the " + std::string(directionName(direction)) +
 					  " queue reported an error (not streaming?)");
 	}
+	return dequeueReady(direction, memory);
+}
 
+Result<V4l2Dequeued> V4l2Device::dequeueReady(V4l2Direction direction, V4l2Memory memory)
+{
 	struct v4l2_plane planes[VIDEO_MAX_PLANES] = {};
 	struct v4l2_buffer buffer = {};
 	buffer.type = bufferType(direction);
@@ -182,7 +209,30 @@ Result<V4l2Dequeued> V4l2Device::dequeue(V4l2Direction direction, V4l2Memory mem
 	result.timestampNs = uint64_t(buffer.timestamp.tv_sec) * 1000000000ull +
 			     uint64_t(buffer.timestamp.tv_usec) * 1000ull;
 	result.error = buffer.flags & V4L2_BUF_FLAG_ERROR;
+	result.last = buffer.flags & V4L2_BUF_FLAG_LAST;
 	return result;
+}
+
+Result<V4l2Ready> V4l2Device::poll(int timeoutMs, int wakeFd) const
+{
+	struct pollfd fds[2] = {
+		{ fd_.get(), short(POLLIN | POLLOUT | POLLPRI), 0 },
+		{ wakeFd, POLLIN, 0 },
+	};
+	int ready;
+	do {
+		ready = ::poll(fds, wakeFd >= 0 ? 2 : 1, timeoutMs);
+	} while (ready < 0 && errno == EINTR);
+	if (ready < 0)
+		return fail(errno, "poll");
+	if (ready > 0 && (fds[1].revents & POLLIN))
+		return Error(ECANCELED, label() + ": waiting was cancelled");
+	if (ready == 0)
+		return Error(ETIMEDOUT,
+			     label() + ": nothing within " + std::to_string(timeoutMs) + " ms");
+	short events = fds[0].revents;
+	return V4l2Ready{ bool(events & POLLIN), bool(events & POLLOUT), bool(events & POLLPRI),
+			  bool(events & POLLERR) };
 }
 
 Result<std::vector<DmaBuf>> V4l2Device::exportBuffer(V4l2Direction direction, unsigned index)

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Decoding into the display, ours against upstream's. Copies and bytes copied come from
+ * the same child runs as the camera rows (ours from dmabridge-stats, upstream's from
+ * GST_PERFORMANCE); instructions per frame from callgrind, as the difference between a
+ * long and a short run divided by the frames between them, so that start-up (plugin
+ * loading, caps negotiation, allocation) cancels out. Callgrind counts user space only:
+ * the coding itself happens in the kernel (vicodec) for both and is not in the figure,
+ * which is the point: what each pipeline costs around the same device.
+ */
+#include "m2m.h"
+
+#include <cstdio>
+#include <cstring>
+#include <sstream>
+
+#include <gst/gst.h>
+
+namespace dmabridge::bench {
+
+namespace {
+
+constexpr unsigned kShort = 20, kLong = 80, kTimed = 150;
+
+/*
+ * Both decoders are fed by our encoder, live: upstream's v4l2fwhtdec (1.22) decodes
+ * nothing from a file (filesrc or one frame per file with multifilesrc) on this board.
+ * The encoder's share is measured alone ("encoder only"), so what each decoder and its
+ * display cost is the difference.
+ */
+std::string pipeline(const std::string &name, unsigned frames)
+{
+	std::string source =
+		"videotestsrc num-buffers=" + std::to_string(frames) +
+		" pattern=smpte horizontal-speed=4 ! video/x-raw,format=BGRx,width=640,"
+		"height=480,framerate=30/1 ! dmabridgev4l2enc name=enc ! ";
+	if (name == "ours")
+		return source + "dmabridgev4l2dec name=dec ! dmabridgekmssink name=sink "
+				"driver-name=vkms sync=false";
+	if (name == "upstream")
+		return source +
+		       "v4l2fwhtdec name=dec ! video/x-raw,format=BGRx ! kmssink name=sink "
+		       "driver-name=vkms sync=false";
+	return source + "fakesink name=sink sync=false";
+}
+
+/* Runs command, returns its output (stdout and stderr). */
+std::string capture(const std::string &command)
+{
+	std::string output;
+	FILE *pipe = popen((command + " 2>&1").c_str(), "r");
+	char line[4096];
+	while (pipe && std::fgets(line, sizeof(line), pipe))
+		output += line;
+	if (pipe)
+		pclose(pipe);
+	return output;
+}
+
+/* A "key value" of the child's output, -1 when absent. */
+double value(const std::string &output, const std::string &key)
+{
+	std::istringstream lines(output);
+	for (std::string line; std::getline(lines, line);)
+		if (line.rfind(key + " ", 0) == 0)
+			return std::atof(line.c_str() + key.size() + 1);
+	return -1;
+}
+
+/* callgrind's "Collected : N" (instructions executed in user space). */
+double instructions(const std::string &self, const std::string &name, unsigned frames)
+{
+	std::string output = capture("timeout -k 10 1800 valgrind --tool=callgrind "
+				     "--callgrind-out-file=/dev/null " +
+				     self + " --child '" + pipeline(name, frames) + "' --warmup 1");
+	size_t at = output.find("Collected : ");
+	return at == std::string::npos ? -1 : std::atof(output.c_str() + at + 12);
+}
+
+M2mResult measure(const std::string &self, const std::string &name)
+{
+	M2mResult result{ name, "FWHT 640x480, " + std::to_string(kTimed) + " frames" };
+	if (name == "encoder only")
+		result.stream = "(what both rows above include)";
+	std::string output = capture("timeout -k 10 900 " + self + " --child '" +
+				     pipeline(name, kTimed) + "' --warmup 1");
+	double measured = value(output, "measured");
+	result.frames = value(output, "frames");
+	if (value(output, "finished") != 1 || measured <= 0) {
+		size_t at = output.find("error ");
+		result.error = at == std::string::npos ? "no frame" : output.substr(at + 6, 160);
+		return result;
+	}
+	result.cpuMsPerFrame =
+		(value(output, "user-us") + value(output, "system-us")) / 1000 / measured;
+	if (name != "upstream") {
+		double copies = 0, bytes = 0;
+		for (const char *element : { "enc", "dec", "sink" }) {
+			copies += std::max(
+				0.0, value(output, std::string("stats ") + element + ".copies"));
+			bytes += std::max(0.0, value(output, std::string("stats ") + element +
+								     ".bytes-copied"));
+		}
+		result.copiesPerFrame = copies / result.frames;
+		result.bytesCopiedPerFrame = bytes / result.frames;
+	} else {
+		result.copiesPerFrame = value(output, "performance-copies") / measured;
+		result.bytesCopiedPerFrame = value(output, "performance-bytes") / measured;
+	}
+	double shortRun = instructions(self, name, kShort),
+	       longRun = instructions(self, name, kLong);
+	if (shortRun > 0 && longRun > shortRun)
+		result.instructionsPerFrame = (longRun - shortRun) / (kLong - kShort);
+	return result;
+}
+
+std::string fixed(double number, int decimals)
+{
+	if (number < 0)
+		return "-";
+	char text[32];
+	std::snprintf(text, sizeof(text), "%.*f", decimals, number);
+	return text;
+}
+
+} /* namespace */
+
+std::vector<M2mResult> runM2m(const std::string &self, std::string &raw)
+{
+	std::vector<M2mResult> results;
+	for (const char *name : { "ours", "upstream", "encoder only" }) {
+		std::fprintf(stderr, "bench: decoding, %s...\n", name);
+		M2mResult result = measure(self, name);
+		char line[512];
+		std::snprintf(line, sizeof(line), "m2m\t%s\t%s\t%.0f\t%f\t%f\t%f\t%f\t%s\n",
+			      result.name.c_str(), result.stream.c_str(), result.frames,
+			      result.copiesPerFrame, result.bytesCopiedPerFrame,
+			      result.instructionsPerFrame, result.cpuMsPerFrame,
+			      result.error.c_str());
+		raw += line;
+		results.push_back(result);
+	}
+	return results;
+}
+
+bool readM2mLine(const std::string &line, M2mResult &result)
+{
+	std::vector<std::string> f;
+	std::stringstream stream(line);
+	for (std::string part; std::getline(stream, part, '\t');)
+		f.push_back(part);
+	if (f.size() < 8 || f[0] != "m2m")
+		return false;
+	result = { f[1],
+		   f[2],
+		   std::atof(f[3].c_str()),
+		   std::atof(f[4].c_str()),
+		   std::atof(f[5].c_str()),
+		   std::atof(f[6].c_str()),
+		   std::atof(f[7].c_str()),
+		   f.size() > 8 ? f[8] : "" };
+	return true;
+}
+
+std::string m2mTable(const std::vector<M2mResult> &results)
+{
+	std::string text =
+		"vicodec's FWHT decoded into vkms, 640x480, fed by our encoder from videotestsrc: "
+		"ours is `dmabridgev4l2dec ! dmabridgekmssink`, upstream's `v4l2fwhtdec ! "
+		"kmssink` (upstream's decoder decodes nothing from a file here, so both are fed "
+		"live; the encoder's share is the last row). Copies are of pictures (ours: "
+		"dmabridge-stats; upstream's: GST_PERFORMANCE), not of the compressed stream. "
+		"Instructions are user space only (callgrind, the difference between an 80-frame "
+		"and a 20-frame run, per frame): the coding itself is in the kernel for both.\n\n"
+		"| pipeline | stream | frames | copies/frame | bytes copied/frame | "
+		"instructions/frame | CPU ms/frame | result |\n|---|---|---|---|---|---|---|---|\n";
+	for (const M2mResult &r : results)
+		text += "| " + r.name + " | " + r.stream + " | " + fixed(r.frames, 0) + " | " +
+			fixed(r.copiesPerFrame, 2) + " | " + fixed(r.bytesCopiedPerFrame, 0) +
+			" | " + fixed(r.instructionsPerFrame, 0) + " | " +
+			fixed(r.cpuMsPerFrame, 2) + " | " +
+			(r.error.empty() ? "ok" : "fails: " + r.error) + " |\n";
+	return text;
+}
+
+} /* namespace dmabridge::bench */

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The decoding rows: a V4L2 stateful decoder (vicodec's FWHT) into the display, ours
+ * (dmabridgev4l2dec ! dmabridgekmssink) against upstream's (v4l2fwhtdec ! kmssink).
+ */
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dmabridge::bench {
+
+struct M2mResult
+{
+	std::string name;   /* "ours", "upstream" */
+	std::string stream; /* what was decoded: "FWHT 640x480" */
+	double frames = 0;
+	double copiesPerFrame = -1;
+	double bytesCopiedPerFrame = -1;
+	double instructionsPerFrame = -1; /* user space, from callgrind */
+	double cpuMsPerFrame = -1;
+	std::string error;
+};
+
+/*
+ * Runs each decoder pipeline (and the encoder feeding both, alone): once in a child
+ * process for CPU time and copies, and twice under callgrind (two lengths, so that
+ * start-up cancels out) for instructions per frame. self is this program, run with
+ * --child. Each result is also appended to raw.
+ */
+std::vector<M2mResult> runM2m(const std::string &self, std::string &raw);
+
+/* A raw line ("m2m\t...") back into a result; false when it isn't one. */
+bool readM2mLine(const std::string &line, M2mResult &result);
+
+/* The decoding section of BENCHMARKS.md. */
+std::string m2mTable(const std::vector<M2mResult> &results);
+
+} /* namespace dmabridge::bench */
