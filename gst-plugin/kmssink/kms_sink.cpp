@@ -233,13 +233,14 @@ static std::vector<gst::SizeRange> displaySizes(const KmsDisplay &display)
 	std::vector<gst::SizeRange> sizes;
 	for (const auto &[width, height] : modes)
 		sizes.push_back({ width, height, width, height });
-	for (const auto &[width, height] : modes) {
+	/* Not a structured binding: clang before 16 cannot capture one in a lambda. */
+	for (const std::pair<uint32_t, uint32_t> &mode : modes) {
 		bool smallest = std::none_of(modes.begin(), modes.end(), [&](const auto &other) {
-			return other != std::pair{ width, height } && other.first <= width &&
-			       other.second <= height;
+			return other != mode && other.first <= mode.first &&
+			       other.second <= mode.second;
 		});
-		if (smallest && width <= maxWidth && height <= maxHeight)
-			sizes.push_back({ width, height, maxWidth, maxHeight });
+		if (smallest && mode.first <= maxWidth && mode.second <= maxHeight)
+			sizes.push_back({ mode.first, mode.second, maxWidth, maxHeight });
 	}
 	return sizes;
 }
