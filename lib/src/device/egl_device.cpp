@@ -21,6 +21,7 @@
 #include <dmabridge/quirks.h>
 
 #include "../internal/counters.h"
+#include "../internal/log.h"
 #include "sysfs.h"
 
 namespace dmabridge {
@@ -288,10 +289,14 @@ Result<EglImage> EglDevice::createImage(const int32_t *attributes, const std::st
 {
 	EGLImageKHR image = state_->createImage(state_->display, EGL_NO_CONTEXT,
 						EGL_LINUX_DMA_BUF_EXT, nullptr, attributes);
-	if (image == EGL_NO_IMAGE_KHR)
-		return Error(EINVAL, "EGL on " + state_->drmNode + " (" + state_->renderer +
-					     "): eglCreateImage of " + what + " failed (" +
-					     eglErrorName(eglGetError()) + ")");
+	if (image == EGL_NO_IMAGE_KHR) {
+		Error refused(EINVAL, "EGL on " + state_->drmNode + " (" + state_->renderer +
+					      "): eglCreateImage of " + what + " failed (" +
+					      eglErrorName(eglGetError()) + ")");
+		internal::log(LogCategory::DeviceEgl, LogLevel::Warning,
+			      [&] { return "import refused: " + refused.describe(); });
+		return refused;
+	}
 	internal::countEglImage(+1);
 	EglImage result;
 	result.display_ = state_->display;

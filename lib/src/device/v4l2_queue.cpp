@@ -11,6 +11,8 @@
 #include <dmabridge/modifier.h>
 #include <dmabridge/v4l2.h>
 
+#include "../internal/log.h"
+
 namespace dmabridge {
 
 namespace {
@@ -120,7 +122,10 @@ Status V4l2Device::queueDmaBuf(V4l2Direction direction, unsigned index,
 	else if (err == EFAULT)
 		what += " (the queue could not map it into the kernel: its exporter offers no "
 			"vmap, as udmabuf in Linux 6.1)";
-	return fail(err, what);
+	Error refused = fail(err, what);
+	internal::log(LogCategory::DeviceV4l2, LogLevel::Warning,
+		      [&] { return "import refused: " + refused.describe(); });
+	return refused;
 }
 
 Status V4l2Device::queueDmaBuf(V4l2Direction direction, unsigned index, const DmaBuf &buffer,

@@ -19,6 +19,8 @@
 #include <dmabridge/modifier.h>
 #include <dmabridge/plan.h>
 
+#include "../internal/log.h"
+
 namespace dmabridge {
 
 namespace {
@@ -531,6 +533,8 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 			  "scope (DMA_BUF_IOCTL_SYNC), and no sync is issued when it doesn't."
 			: "CPU mappings are uncached: CPU reads are slow, so nothing should read "
 			  "frames back.");
+	internal::log(LogCategory::Plan, LogLevel::Info,
+		      [&] { return "for " + request.producer.name + ": " + plan.explain(); });
 	return plan;
 }
 

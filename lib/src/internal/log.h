@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <string>
+
+#include <dmabridge/log.h>
+
+namespace dmabridge::internal {
+
+bool logEnabled(LogCategory category, LogLevel level);
+void logMessage(LogCategory category, LogLevel level, const std::string &message);
+
+/* Logs what make() returns, building the message only when the level is enabled. */
+template<typename Make>
+void log(LogCategory category, LogLevel level, Make &&make)
+{
+	if (logEnabled(category, level))
+		logMessage(category, level, make());
+}
+
+} /* namespace dmabridge::internal */
