@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include <gst/gst.h>
@@ -25,10 +26,13 @@ GstBufferPool *newPlannedPool(const Plan &plan, ElementStats *stats, GstCaps *ca
 /*
  * Answers an ALLOCATION query from whatever is upstream: when it asks for a pool and a
  * zero-copy plan of count buffers for consumers exists, offers a pool of that plan.
+ * importer, when known, is the device upstream that will write into the pool's buffers
+ * (peer_devices.h: importerUpstream()): the plan is for it too.
  */
 void offerPlannedPool(GstElement *element, GstQuery *query,
 		      const std::vector<DeviceConstraints> &consumers, unsigned count,
-		      ElementStats *stats);
+		      ElementStats *stats,
+		      const std::optional<DeviceConstraints> &importer = std::nullopt);
 
 /* The plan a pool was made for, or null when the pool is not ours. */
 const Plan *planOf(GstBufferPool *pool);
