@@ -83,7 +83,9 @@ struct Rect
 
 /*
  * The part of a frame inside rect, as a layout of its own: the same lines from rect's
- * corner. For formats of one plane only; an error when rect is not inside the frame.
+ * corner, whole (stride by height, so the region validates as any layout). For formats
+ * of one plane only; an error when rect is not inside the frame, or when its last line
+ * would reach past the frame's (a region touching the bottom edge away from the left).
  */
 Result<Layout> regionOf(const Layout &layout, const Rect &rect);
 

@@ -234,7 +234,11 @@ Result<Layout> regionOf(const Layout &layout, const Rect &rect)
 	PlaneLayout &plane = region.planes[0];
 	unsigned bpp = info->bytesPerPixel[0];
 	plane.offset += uint64_t(rect.y) * plane.stride + uint64_t(rect.x) * bpp;
-	plane.size = uint64_t(plane.stride) * (rect.height - 1) + uint64_t(rect.width) * bpp;
+	/* Whole lines, as every layout has: the last one may not reach past the frame's end. */
+	plane.size = uint64_t(plane.stride) * rect.height;
+	if (plane.offset + plane.size > layout.planes[0].offset + layout.planes[0].size)
+		return Error(EINVAL, "the region " + rect.describe() + " of " + layout.describe() +
+					     " reaches past the frame's last line");
 	region.width = rect.width;
 	region.height = rect.height;
 	return region;
