@@ -19,6 +19,7 @@
 #include <dmabridge/v4l2.h>
 
 #include "../common/describe.h"
+#include "../common/driver_output.h"
 
 using namespace dmabridge;
 using namespace dmabridge::tools;
@@ -112,10 +113,17 @@ Result<DeviceConstraints> eglDevice(const std::string &spec)
 	if (!device)
 		return Error(device.error().code(),
 			     "no EGL display for '" + spec + "': " + device.error().message());
+	/* Mesa's loader prints to stderr when the device has no GPU driver: said in our words. */
+	CapturedStderr captured;
 	Result<EglDevice> egl = EglDevice::open(*device);
-	if (!egl)
-		return egl.error();
-	return egl->probe();
+	Result<DeviceConstraints> gpu = egl ? egl->probe() : Result<DeviceConstraints>(egl.error());
+	for (const std::string &driver : unloadedGpuDrivers(captured.finish()))
+		std::fprintf(stderr,
+			     "dmabridge-plan: note: Mesa could not load a GPU driver for %s (%s): "
+			     "EGL renders in software (%s)\n",
+			     driver.c_str(), device->path().c_str(),
+			     gpu ? gpu->driver.c_str() : "not at all");
+	return gpu;
 }
 
 /* A device of this machine; consumers are V4L2 output queues, producers capture ones. */
