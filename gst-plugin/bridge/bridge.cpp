@@ -206,7 +206,7 @@ static gboolean bridge_propose_allocation(GstBaseTransform *base, GstQuery *deci
 	gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
 
 	gst::offerPlannedPool(
-		GST_ELEMENT(base), query, downstream, 4, &b.stats,
+		GST_ELEMENT(base), query, downstream, 4, &b.stats, 2,
 		gst::importerUpstream(GST_BASE_TRANSFORM_SINK_PAD(base), b.producerDevice));
 	return TRUE;
 }

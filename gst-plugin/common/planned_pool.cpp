@@ -104,7 +104,8 @@ GstBufferPool *newPlannedPool(const Plan &plan, ElementStats *stats, GstCaps *ca
 
 void offerPlannedPool(GstElement *element, GstQuery *query,
 		      const std::vector<DeviceConstraints> &consumers, unsigned count,
-		      ElementStats *stats, const std::optional<DeviceConstraints> &importer)
+		      ElementStats *stats, unsigned held,
+		      const std::optional<DeviceConstraints> &importer)
 {
 	g_type_ensure(gst_dmabridge_pool_get_type());
 	GstCaps *caps = nullptr;
@@ -141,8 +142,8 @@ void offerPlannedPool(GstElement *element, GstQuery *query,
 	GST_INFO_OBJECT(element, "offering upstream a pool: %s", plan->explain().c_str());
 	if (stats)
 		stats->setPoolExplanation(plan->explain());
-	GstBufferPool *pool = newPlannedPool(*plan, stats, caps, 2, 0);
-	gst_query_add_allocation_pool(query, pool, guint(plan->bufferSize), 2, 0);
+	GstBufferPool *pool = newPlannedPool(*plan, stats, caps, held, 0);
+	gst_query_add_allocation_pool(query, pool, guint(plan->bufferSize), held, 0);
 	gst_object_unref(pool);
 }
 

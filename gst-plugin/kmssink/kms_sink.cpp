@@ -299,13 +299,14 @@ static std::vector<gst::SizeRange> displaySizes(const KmsDisplay &display)
 	std::vector<gst::SizeRange> sizes;
 	for (const auto &[width, height] : modes)
 		sizes.push_back({ width, height, width, height });
-	for (const auto &[width, height] : modes) {
+	/* Not a structured binding: clang before 16 cannot capture one in a lambda. */
+	for (const std::pair<uint32_t, uint32_t> &mode : modes) {
 		bool smallest = std::none_of(modes.begin(), modes.end(), [&](const auto &other) {
-			return other != std::pair{ width, height } && other.first <= width &&
-			       other.second <= height;
+			return other != mode && other.first <= mode.first &&
+			       other.second <= mode.second;
 		});
-		if (smallest && width <= maxWidth && height <= maxHeight)
-			sizes.push_back({ width, height, maxWidth, maxHeight });
+		if (smallest && mode.first <= maxWidth && mode.second <= maxHeight)
+			sizes.push_back({ mode.first, mode.second, maxWidth, maxHeight });
 	}
 	sizes.push_back({ 1, 1, maxWidth, maxHeight });
 	return sizes;
@@ -389,7 +390,7 @@ static gboolean sink_propose_allocation(GstBaseSink *base, GstQuery *query)
 	gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
 
 	/* An upstream element that imports into the pool (v4l2src) is planned for too. */
-	gst::offerPlannedPool(GST_ELEMENT(base), query, { s.constraints }, 3, &s.stats,
+	gst::offerPlannedPool(GST_ELEMENT(base), query, { s.constraints }, 3, &s.stats, 2,
 			      gst::importerUpstream(GST_BASE_SINK_PAD(base), s.producerDevice));
 	return TRUE;
 }
