@@ -362,7 +362,7 @@ struct UpstreamFwht
 	unsigned minor;
 	bool encoderRuns;
 	unsigned dropped; /* outputs at the start that are no input frame */
-	unsigned offset; /* input frame of the first output kept */
+	unsigned offset;  /* input frame of the first output kept */
 };
 
 constexpr UpstreamFwht kUpstreamFwht[] = {
@@ -404,9 +404,8 @@ TEST(M2mInterop, UpstreamEncodedFileIntoOurDecoder)
 	constexpr unsigned kFrames = 20;
 	std::string file = tempFile("upstream");
 	if (!upstream->encoderRuns) {
-		PipelineRun run = runPipeline(bars(kFrames, 640, 480) +
-						      " ! v4l2fwhtenc ! filesink location=" + file,
-					      60);
+		PipelineRun run = runPipeline(
+			bars(kFrames, 640, 480) + " ! v4l2fwhtenc ! filesink location=" + file, 60);
 		std::remove(file.c_str());
 		ASSERT_FALSE(run.finished) << "upstream's v4l2fwhtenc runs here now: measure it";
 		GTEST_SKIP() << "upstream's v4l2fwhtenc cannot run on this stack: " << run.error;
@@ -449,8 +448,7 @@ TEST(M2mInterop, OurEncoderIntoUpstreamDecoder)
 	expectFramesMatch(frames, references, upstream->offset);
 	std::printf("upstream v4l2fwhtdec: %zu frames compared, PSNR at least %.1f dB "
 		    "(nearest input frames: %s)\n",
-		    frames.size(), minPsnr(frames, references, upstream->offset),
-		    nearest.c_str());
+		    frames.size(), minPsnr(frames, references, upstream->offset), nearest.c_str());
 }
 
 /*

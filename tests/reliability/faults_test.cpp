@@ -302,16 +302,15 @@ TEST(SignalsDuring, CaptureLosesAndRepeatsNoFrame)
 	}
 	EXPECT_EQ(repeated, 0u);
 	EXPECT_GT(unsigned(signalsSeen), kFrames);
-	test::recordOutcome("SIGUSR1 every 1 ms (no SA_RESTART) while capturing " +
-				    std::to_string(kFrames) + " frames from vivid-000",
-			    std::to_string(signalsSeen) + " signals; " +
-				    std::to_string(sequences.size()) + " frames, sequence " +
-				    std::to_string(sequences.front()) + " to " +
-				    std::to_string(sequences.back()) + ": " +
-				    std::to_string(buffers.size() - drained.size()) +
-				    " buffers lost, " + std::to_string(repeated) +
-				    " repeated; the device dropped " + std::to_string(dropped) +
-				    " with its queue empty");
+	test::recordOutcome(
+		"SIGUSR1 every 1 ms (no SA_RESTART) while capturing " + std::to_string(kFrames) +
+			" frames from vivid-000",
+		std::to_string(signalsSeen) + " signals; " + std::to_string(sequences.size()) +
+			" frames, sequence " + std::to_string(sequences.front()) + " to " +
+			std::to_string(sequences.back()) + ": " +
+			std::to_string(buffers.size() - drained.size()) + " buffers lost, " +
+			std::to_string(repeated) + " repeated; the device dropped " +
+			std::to_string(dropped) + " with its queue empty");
 }
 
 } /* namespace */
