@@ -153,18 +153,21 @@ def check_stack(stack):
 
 
 def check_quiet(info):
-    """dmabridge-info prints its own words only: Mesa's loader complaining that vgem has no
-    GPU driver is logged at debug level (--debug), and said as a note on the EGL device."""
+    """dmabridge-info prints its own words only: what Mesa prints when vgem has no GPU
+    driver ("MESA-LOADER: failed to open vgem" in Mesa 22, "kmsro: driver missing" in
+    Mesa 25) is logged at debug level (--debug), and said as a note on the EGL device."""
     done = subprocess.run([info], capture_output=True, text=True, check=False)
     for stream, text in (("stdout", done.stdout), ("stderr", done.stderr)):
-        noise = [line for line in text.splitlines() if "MESA-LOADER" in line]
+        noise = [line for line in text.splitlines()
+                 if "MESA-LOADER" in line or "kmsro:" in line]
         if noise:
             problems.append(f"info: driver noise on its {stream}: {noise[:2]}")
     if "Mesa could not load a GPU driver for vgem (/dev/dri/" not in done.stdout:
         problems.append("info: says nothing of vgem's missing GPU driver: "
                         + done.stdout[done.stdout.find("EGL devices"):][:600])
     debug = subprocess.run([info, "--debug"], capture_output=True, text=True, check=False)
-    if "debug: MESA-LOADER: failed to open vgem" not in debug.stderr:
+    if not any(line.startswith("debug: ") and ("MESA-LOADER" in line or "kmsro:" in line)
+               for line in debug.stderr.splitlines()):
         problems.append(f"info --debug: Mesa's message not logged: {debug.stderr[:400]!r}")
 
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fcntl.h>
+#include <iterator>
 #include <sstream>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -43,20 +44,18 @@ std::string CapturedStderr::finish()
 	return text;
 }
 
-std::vector<std::string> unloadedGpuDrivers(const std::string &text)
+bool rendersInSoftware(const std::string &eglDriver)
 {
-	static const std::string marker = "MESA-LOADER: failed to open ";
-	std::vector<std::string> drivers;
-	for (size_t at = text.find(marker); at != std::string::npos;
-	     at = text.find(marker, at + 1)) {
-		size_t start = at + marker.size();
-		size_t end = text.find_first_of(": \n", start);
-		std::string driver = text.substr(start, end - start);
-		if (!driver.empty() &&
-		    std::find(drivers.begin(), drivers.end(), driver) == drivers.end())
-			drivers.push_back(driver);
-	}
-	return drivers;
+	static const char *const kSoftware[] = { "llvmpipe", "softpipe", "swrast", "kms_swrast" };
+	return std::any_of(std::begin(kSoftware), std::end(kSoftware),
+			   [&](const char *name) { return eglDriver.find(name) == 0; });
+}
+
+std::string softwareNote(const std::string &drmDriver, const std::string &node,
+			 const std::string &eglDriver)
+{
+	return "Mesa could not load a GPU driver for " + drmDriver + " (" + node +
+	       "): EGL renders in software (" + eglDriver + ")";
 }
 
 void printDebug(const std::string &text)

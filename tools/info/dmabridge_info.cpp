@@ -143,7 +143,7 @@ void printJson(const Inventory &inventory)
 
 /*
  * The inventory, with what drivers printed meanwhile kept off the output: a note on each
- * EGL device whose GPU driver Mesa could not load says it in our words instead.
+ * EGL device that renders in software says in our words that its GPU driver is missing.
  */
 Inventory quietInventory(bool debug)
 {
@@ -152,17 +152,12 @@ Inventory quietInventory(bool debug)
 	std::string printed = captured.finish();
 	if (debug)
 		printDebug(printed);
-	for (const std::string &driver : unloadedGpuDrivers(printed)) {
-		for (const InventoryDevice &drm : inventory.devices) {
-			if (drm.kind != "DRM" || drm.driver != driver)
-				continue;
-			for (InventoryDevice &egl : inventory.devices)
-				if (egl.kind == "EGL" && egl.node == drm.node)
-					egl.notes.push_back(
-						"Mesa could not load a GPU driver for " + driver +
-						" (" + drm.node + "): EGL renders in software (" +
-						egl.driver + ")");
-		}
+	for (InventoryDevice &egl : inventory.devices) {
+		if (egl.kind != "EGL" || !rendersInSoftware(egl.driver))
+			continue;
+		for (const InventoryDevice &drm : inventory.devices)
+			if (drm.kind == "DRM" && drm.node == egl.node)
+				egl.notes.push_back(softwareNote(drm.driver, drm.node, egl.driver));
 	}
 	return inventory;
 }

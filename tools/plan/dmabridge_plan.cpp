@@ -113,16 +113,14 @@ Result<DeviceConstraints> eglDevice(const std::string &spec)
 	if (!device)
 		return Error(device.error().code(),
 			     "no EGL display for '" + spec + "': " + device.error().message());
-	/* Mesa's loader prints to stderr when the device has no GPU driver: said in our words. */
+	/* Mesa prints to stderr when the device has no GPU driver: said in our words. */
 	CapturedStderr captured;
 	Result<EglDevice> egl = EglDevice::open(*device);
 	Result<DeviceConstraints> gpu = egl ? egl->probe() : Result<DeviceConstraints>(egl.error());
-	for (const std::string &driver : unloadedGpuDrivers(captured.finish()))
-		std::fprintf(stderr,
-			     "dmabridge-plan: note: Mesa could not load a GPU driver for %s (%s): "
-			     "EGL renders in software (%s)\n",
-			     driver.c_str(), device->path().c_str(),
-			     gpu ? gpu->driver.c_str() : "not at all");
+	captured.finish();
+	if (gpu && rendersInSoftware(gpu->driver))
+		std::fprintf(stderr, "dmabridge-plan: note: %s\n",
+			     softwareNote(device->driver(), device->path(), gpu->driver).c_str());
 	return gpu;
 }
 
