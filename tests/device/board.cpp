@@ -58,4 +58,9 @@ bool udmabufHasVmap()
 	return kernelRelease() >= 602;
 }
 
+bool vkmsPrimaryPositions()
+{
+	return kernelRelease() >= 612;
+}
+
 } /* namespace dmabridge::test */

@@ -49,12 +49,6 @@ std::string formatList(const DeviceConstraints &device)
 	return text.empty() ? "nothing known" : text;
 }
 
-std::string formatName(uint32_t fourcc)
-{
-	const FormatInfo *info = formatFromDrm(fourcc);
-	return info ? std::string(info->name) : fourccToString(fourcc);
-}
-
 std::string whyContiguous(const DeviceConstraints &device)
 {
 	std::string text =
