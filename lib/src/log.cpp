@@ -161,6 +161,12 @@ void logMessage(LogCategory category, LogLevel level, const std::string &message
 			     logCategoryName(category), message.c_str());
 }
 
+Error refusedImport(LogCategory category, Error error)
+{
+	log(category, LogLevel::Warning, [&] { return "import refused: " + error.describe(); });
+	return error;
+}
+
 } /* namespace internal */
 
 } /* namespace dmabridge */

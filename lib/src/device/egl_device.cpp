@@ -293,9 +293,7 @@ Result<EglImage> EglDevice::createImage(const int32_t *attributes, const std::st
 		Error refused(EINVAL, "EGL on " + state_->drmNode + " (" + state_->renderer +
 					      "): eglCreateImage of " + what + " failed (" +
 					      eglErrorName(eglGetError()) + ")");
-		internal::log(LogCategory::DeviceEgl, LogLevel::Warning,
-			      [&] { return "import refused: " + refused.describe(); });
-		return refused;
+		return internal::refusedImport(LogCategory::DeviceEgl, std::move(refused));
 	}
 	internal::countEglImage(+1);
 	EglImage result;

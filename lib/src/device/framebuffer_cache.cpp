@@ -18,9 +18,7 @@ namespace {
 /* The kernel refused a buffer: said in the log too, with the device and the reason. */
 Error refused(Error error)
 {
-	internal::log(LogCategory::DeviceDrm, LogLevel::Warning,
-		      [&] { return "import refused: " + error.describe(); });
-	return error;
+	return internal::refusedImport(LogCategory::DeviceDrm, std::move(error));
 }
 
 } /* namespace */

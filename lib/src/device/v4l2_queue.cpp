@@ -122,10 +122,7 @@ Status V4l2Device::queueDmaBuf(V4l2Direction direction, unsigned index,
 	else if (err == EFAULT)
 		what += " (the queue could not map it into the kernel: its exporter offers no "
 			"vmap, as udmabuf in Linux 6.1)";
-	Error refused = fail(err, what);
-	internal::log(LogCategory::DeviceV4l2, LogLevel::Warning,
-		      [&] { return "import refused: " + refused.describe(); });
-	return refused;
+	return internal::refusedImport(LogCategory::DeviceV4l2, fail(err, what));
 }
 
 Status V4l2Device::queueDmaBuf(V4l2Direction direction, unsigned index, const DmaBuf &buffer,

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include <dmabridge/error.h>
 #include <dmabridge/log.h>
 
 namespace dmabridge::internal {
@@ -17,5 +18,8 @@ void log(LogCategory category, LogLevel level, Make &&make)
 	if (logEnabled(category, level))
 		logMessage(category, level, make());
 }
+
+/* A device refused a buffer: logged as a warning with its reason, and returned. */
+Error refusedImport(LogCategory category, Error error);
 
 } /* namespace dmabridge::internal */
