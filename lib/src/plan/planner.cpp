@@ -83,12 +83,18 @@ uint64_t alignUp(uint64_t value, uint64_t alignment)
 	return (value + alignment - 1) / alignment * alignment;
 }
 
-const HeapInfo *pickHeap(const std::vector<HeapInfo> &heaps, bool contiguous)
+MemoryKind memoryOf(const HeapInfo &heap)
+{
+	return heap.kind == HeapKind::Cma ? MemoryKind::CmaHeap : MemoryKind::SystemHeap;
+}
+
+const HeapInfo *pickHeap(const std::vector<HeapInfo> &heaps, bool contiguous, MemoryKinds usable)
 {
 	/* listHeaps() sorts cached heaps first: CPU reads of uncached memory are slow. A heap
-	 * of unknown kind (a vendor's carveout) is never chosen: who can reach it is unknown. */
+	 * of unknown kind (a vendor's carveout) is never chosen: who can reach it is unknown.
+	 * Nor is one whose memory a device's driver was found unable to use. */
 	for (const HeapInfo &heap : heaps)
-		if (heap.usable() && heap.contiguous == contiguous)
+		if (heap.usable() && heap.contiguous == contiguous && usable.has(memoryOf(heap)))
 			return &heap;
 	return nullptr;
 }
@@ -112,6 +118,9 @@ struct MemoryNeeds
 	const DeviceConstraints *limitedBy = nullptr;
 	const DeviceConstraints *ownMemoryOnly = nullptr;
 	std::vector<const DeviceConstraints *> cannotImport;
+	/* The memory every device's driver can use, and the devices that narrow it. */
+	MemoryKinds usable = MemoryKinds::all();
+	std::vector<const DeviceConstraints *> usableNarrowedBy;
 };
 
 MemoryNeeds memoryNeeds(const std::vector<DeviceConstraints> &devices)
@@ -129,6 +138,10 @@ MemoryNeeds memoryNeeds(const std::vector<DeviceConstraints> &devices)
 			needs.ownMemoryOnly = &device;
 		if (!device.canImport)
 			needs.cannotImport.push_back(&device);
+		if (!device.usableMemory.value.isAll()) {
+			needs.usable = needs.usable & device.usableMemory.value;
+			needs.usableNarrowedBy.push_back(&device);
+		}
 	}
 	return needs;
 }
@@ -206,6 +219,17 @@ ModifierChoice chooseModifier(const std::vector<DeviceConstraints> &devices, uin
 			    modifierList(shared) + ", which only " + producer.name +
 			    " lays out, and it can't export buffers every device can use";
 	return choice;
+}
+
+/* "llvmpipe can use system heap and CMA heap (probed: ...)", for each narrowing device. */
+std::string usableSentence(const MemoryNeeds &needs)
+{
+	std::string text;
+	for (const DeviceConstraints *device : needs.usableNarrowedBy)
+		text += (text.empty() ? "" : " ") + device->name + " can use " +
+			device->usableMemory.value.describe() + " (" + device->usableMemory.source +
+			").";
+	return text;
 }
 
 /* A plan for the producer alone: the frames are then copied into the consumers' memory. */
@@ -437,8 +461,11 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 				"setting on boards with more memory).");
 		}
 
-		const HeapInfo *heap = pickHeap(request.heaps, wantContiguous);
+		if (!needs.usableNarrowedBy.empty())
+			plan.explanation.push_back(usableSentence(needs));
+		const HeapInfo *heap = pickHeap(request.heaps, wantContiguous, needs.usable);
 		bool producerImports = producer.canImport;
+		bool exportUsable = needs.usable.has(MemoryKind::V4l2Export);
 		if (producerImports && heap) {
 			plan.allocator = AllocatorKind::Heap;
 			plan.heap = *heap;
@@ -450,16 +477,20 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 				heap->name + "' (" + heap->reason + ") and " + joinNames(all) +
 				(all.size() > 1 ? " import them." : " imports them."));
 		} else if (producerImports && !wantContiguous &&
-			   (heap = pickHeap(request.heaps, true))) {
+			   (heap = pickHeap(request.heaps, true, needs.usable))) {
 			plan.allocator = AllocatorKind::Heap;
 			plan.heap = *heap;
 			plan.buffersContiguous = heap->contiguous;
 			plan.allocatingDevice = heap->name;
 			plan.explanation.push_back(
-				"There is no scatter-gather heap, so buffers come "
-				"from the contiguous heap '" +
-				heap->name + "', which suits every device too.");
-		} else if (producer.canExport &&
+				std::string(
+					pickHeap(request.heaps, false, MemoryKinds::all())
+						? "The scatter-gather heap's memory is not usable "
+						  "by every device"
+						: "There is no scatter-gather heap") +
+				", so buffers come from the contiguous heap '" + heap->name +
+				"', which suits every device too.");
+		} else if (producer.canExport && exportUsable &&
 			   (!wantContiguous || producer.exportsContiguous.value)) {
 			plan.allocator = AllocatorKind::ProducerExport;
 			plan.allocatingDevice = producer.name;
@@ -476,6 +507,13 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 				(wantContiguous ? " (" + producer.exportsContiguous.source + ")"
 						: "") +
 				".");
+		} else if (!needs.usableNarrowedBy.empty() && !request.consumers.empty()) {
+			std::string narrowed = usableSentence(needs);
+			narrowed.pop_back(); /* its full stop: the copy plan's sentence goes on */
+			return copyPlan(*this, request,
+					"no allocator here gives memory every device can use: " +
+						narrowed,
+					{});
 		} else {
 			std::vector<std::string> remedies;
 			if (wantContiguous)
