@@ -3,10 +3,13 @@
  * dmabridgekmssink: shows frames through atomic KMS.
  *
  * dma-buf input is imported once per distinct buffer (by inode) and shown as it is; the
- * framebuffer goes when the memory does. Other input, or a buffer the display refuses, is
- * copied once into a buffer of the display's own, counted and logged on GST_PERFORMANCE
- * with the reason. Upstream is offered a pool planned for the display, and the display's
- * constraints travel upstream in the allocation query. With readback=true, EOS captures
+ * framebuffer goes when the memory does. Each frame is a non-blocking commit with a
+ * page-flip event; a frame's sync_file (its writer's fence) is the plane's IN_FENCE_FD, so
+ * the kernel waits for it, not the CPU. A buffer goes back upstream when the frame after
+ * it is on screen; a fence that never signals ends in an error naming it. Other input, or a buffer
+ * the display refuses, is copied once into a buffer of the display's own, counted and logged on
+ * GST_PERFORMANCE with the reason. Upstream is offered a pool planned for the display, and the
+ * display's constraints travel upstream in the allocation query. With readback=true, EOS captures
  * what the CRTC output through the writeback connector and compares it with the last frame.
  */
 #include "kms_sink.h"
@@ -16,6 +19,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <poll.h>
+#include <thread>
 #include <tuple>
 
 #include <drm_fourcc.h>
@@ -34,6 +39,7 @@
 #include "../common/planned_pool.h"
 #include "../common/snapshot.h"
 #include "../common/stats.h"
+#include "../common/sync_file_meta.h"
 
 GST_DEBUG_CATEGORY_STATIC(kms_sink_debug);
 GST_DEBUG_CATEGORY_STATIC(performance);
@@ -89,11 +95,18 @@ struct SinkImpl
 	bool haveInfo = false;
 	gst::ElementStats stats;
 
-	GstBuffer *shown = nullptr;     /* on screen: kept until the next commit */
+	/* On screen: given back upstream once the next frame is (its page flip came). */
+	GstBuffer *shown = nullptr;
 	GstBuffer *prerolled = nullptr; /* shown by preroll, not yet rendered (no ref) */
 	bool postedAtEos = false;       /* stats (and readback) already posted at EOS */
 	std::vector<DmaBuf> shownBuffers;
 	Layout shownLayout;
+	/* Committed, waiting for its fence and the vblank: on screen at its page flip. */
+	GstBuffer *pending = nullptr;
+	std::vector<DmaBuf> pendingBuffers;
+	Layout pendingLayout;
+	guint fenceTimeout = 10000; /* ms a frame's fence and flip may take */
+	uint64_t fenced = 0;        /* frames committed with an IN_FENCE_FD */
 
 	/* The copy path: buffers of the display's own. */
 	std::vector<DmaBuf> copyBuffers;
@@ -117,7 +130,9 @@ enum
 	PROP_CONNECTOR_ID,
 	PROP_PLANE_ID,
 	PROP_READBACK,
-	PROP_SNAPSHOT_LOCATION
+	PROP_SNAPSHOT_LOCATION,
+	PROP_FENCE_TIMEOUT,
+	PROP_FLIPS
 };
 
 } /* namespace */
@@ -178,9 +193,99 @@ static void releaseShown(SinkImpl &s)
 		gst_buffer_unref(s.shown);
 	s.shown = nullptr;
 	s.shownBuffers.clear();
+	if (s.pending)
+		gst_buffer_unref(s.pending);
+	s.pending = nullptr;
+	s.pendingBuffers.clear();
+}
+
+/* Whether a sync_file has signalled (or there is none). */
+static bool signalled(int fence)
+{
+	struct pollfd pfd = { fence, POLLIN, 0 };
+	return fence < 0 || ::poll(&pfd, 1, 0) == 1;
+}
+
+/*
+ * Waits for the pending commit's page flip: then its frame is on screen and the one it
+ * replaced goes back upstream. An error says whether its fence never signalled.
+ */
+static Status settle(SinkImpl &s)
+{
+	if (!s.display || !s.display->flipPending())
+		return {};
+	Status flipped = s.display->waitForFlip(int(s.fenceTimeout));
+	if (!flipped) {
+		int fence = s.pending ? gst::syncFileOf(s.pending) : -1;
+		if (!signalled(fence))
+			return Error(ETIMEDOUT,
+				     s.display->label() +
+					     ": the frame's fence (its "
+					     "sync_file from upstream) did "
+					     "not signal within " +
+					     std::to_string(s.fenceTimeout) +
+					     " ms; the display keeps the frame before it");
+		return flipped;
+	}
+	if (s.shown)
+		gst_buffer_unref(s.shown);
+	s.shown = std::exchange(s.pending, nullptr);
+	s.shownBuffers = std::move(s.pendingBuffers);
+	s.pendingBuffers.clear();
+	s.shownLayout = s.pendingLayout;
+	return {};
+}
+
+/*
+ * A commit whose fence never signalled holds the CRTC: any later commit, and closing
+ * the device, would wait for it inside the kernel. A thread waits for it instead (the
+ * fence's owner may still signal it, as a GPU reset would), then turns the output off
+ * and lets the buffers go; the pipeline reaches NULL meanwhile.
+ */
+static void leaveStuckDisplay(SinkImpl &s)
+{
+	struct Stuck
+	{
+		KmsDisplay display;
+		DrmDevice drm;
+		std::shared_ptr<Importer> importer;
+		GstBuffer *shown, *pending;
+	};
+	/* The framebuffers go with it: removing one the commit holds would wait too. */
+	auto *stuck =
+		new Stuck{ std::move(*s.display), std::move(*s.drm), std::move(s.importer),
+			   std::exchange(s.shown, nullptr), std::exchange(s.pending, nullptr) };
+	GST_WARNING("%s: a commit waits for a fence that has not signalled; the output is "
+		    "turned off once it does",
+		    stuck->display.label().c_str());
+	std::thread([stuck] {
+		(void)stuck->display.waitForFlip(-1);
+		(void)stuck->display.disable();
+		for (GstBuffer *buffer : { stuck->shown, stuck->pending })
+			if (buffer)
+				gst_buffer_unref(buffer);
+		{
+			std::lock_guard<std::mutex> locker(stuck->importer->lock);
+			stuck->importer->cache.clear();
+		}
+		delete stuck;
+	}).detach();
+	s.display.reset();
+	s.drm.reset();
 }
 
 static GstStructure *readBack(GstBaseSink *base);
+
+/* Adds to extra (or to a new structure) what the commits did: flips seen, fences set. */
+static GstStructure *commitFacts(const SinkImpl &s, GstStructure *extra)
+{
+	if (!extra)
+		extra = gst_structure_new_empty("extra");
+	gst_structure_set(extra, "flips", G_TYPE_UINT64,
+			  guint64(s.display ? s.display->flips() : 0), "fences", G_TYPE_UINT64,
+			  guint64(s.fenced), nullptr);
+	return extra;
+}
 
 /*
  * On the way to NULL the stats go out at PAUSED to READY: GstBaseSink stops in READY to
@@ -193,7 +298,7 @@ static GstStateChangeReturn sink_change_state(GstElement *element, GstStateChang
 	if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
 		GstStructure *extra =
 			s.readback && !s.postedAtEos ? readBack(GST_BASE_SINK(element)) : nullptr;
-		s.stats.post(element, extra);
+		s.stats.post(element, commitFacts(s, extra));
 		s.postedAtEos = false;
 	}
 	return GST_ELEMENT_CLASS(gst_dmabridge_kms_sink_parent_class)
@@ -203,6 +308,10 @@ static GstStateChangeReturn sink_change_state(GstElement *element, GstStateChang
 static gboolean sink_stop(GstBaseSink *base)
 {
 	SinkImpl &s = *impl(base);
+	if (s.display && s.display->flipPending() &&
+	    (!signalled(s.pending ? gst::syncFileOf(s.pending) : -1) ||
+	     !s.display->waitForFlip(int(s.fenceTimeout))))
+		leaveStuckDisplay(s);
 	if (s.display)
 		(void)s.display->disable();
 	releaseShown(s);
@@ -269,6 +378,8 @@ static gboolean sink_propose_allocation(GstBaseSink *base, GstQuery *query)
 	gst::addConstraints(query, s.constraints);
 	gst::announceConstraints(GST_BASE_SINK_PAD(base), s.constraints);
 	gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
+	/* Frames may come with a sync_file: the display waits for it, not upstream. */
+	gst_query_add_allocation_meta(query, gst::syncFileMetaApiType(), nullptr);
 
 	gst::offerPlannedPool(GST_ELEMENT(base), query, { s.constraints }, 3, &s.stats);
 	return TRUE;
@@ -305,6 +416,14 @@ static Result<uint32_t> import(SinkImpl &s, GstMemory *owner, const std::vector<
 /* Copies the frame once into a display buffer; returns its index. */
 static Result<unsigned> copyFrame(SinkImpl &s, GstBuffer *buffer, const Layout &source)
 {
+	/* The CPU reads the frame: its writer must be done. */
+	int fence = gst::syncFileOf(buffer);
+	struct pollfd pfd = { fence, POLLIN, 0 };
+	while (fence >= 0 && ::poll(&pfd, 1, int(s.fenceTimeout)) < 0 && errno == EINTR)
+		;
+	if (!signalled(fence))
+		return Error(ETIMEDOUT, "the frame's fence did not signal within " +
+						std::to_string(s.fenceTimeout) + " ms");
 	if (s.copyBuffers.empty()) {
 		Result<Layout> wanted = computeLayout(source.fourcc, source.width, source.height);
 		if (!wanted)
@@ -354,9 +473,16 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 		return GST_FLOW_OK;
 	}
 
+	/* One commit at a time: the last one's frame reaches the screen first. */
+	if (Status settled = settle(s); !settled) {
+		GST_ELEMENT_ERROR(video, RESOURCE, WRITE,
+				  ("%s", settled.error().describe().c_str()), (nullptr));
+		return GST_FLOW_ERROR;
+	}
 	std::vector<DmaBuf> dmabufs = gst::dmaBufsOf(buffer);
 	std::string copyReason;
 	Status shown;
+	int fence = gst::syncFileOf(buffer);
 	GstMemory *memory = dmabufs.empty() ? nullptr : gst_buffer_peek_memory(buffer, 0);
 	auto *refused = memory ? static_cast<const char *>(gst_mini_object_get_qdata(
 					 GST_MINI_OBJECT(memory), refusedQuark()))
@@ -365,7 +491,8 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 		copyReason = refused;
 	} else if (memory) {
 		Result<uint32_t> fb = import(s, memory, dmabufs, *layout);
-		shown = fb ? s.display->show(*fb, *layout) : Status(fb.error());
+		shown = fb ? s.display->showWhenReady(*fb, *layout, fence) : Status(fb.error());
+		s.fenced += shown && fence >= 0;
 		if (shown && s.explained != "") {
 			s.stats.setExplanation(
 				"zero-copy: " + s.constraints.name +
@@ -399,7 +526,7 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 		}
 		std::vector<DmaBuf> copy = { s.copyBuffers[*index] };
 		Result<uint32_t> fb = import(s, nullptr, copy, s.copyLayout);
-		shown = fb ? s.display->show(*fb, s.copyLayout) : Status(fb.error());
+		shown = fb ? s.display->showWhenReady(*fb, s.copyLayout, -1) : Status(fb.error());
 		if (!shown) {
 			GST_ELEMENT_ERROR(video, RESOURCE, WRITE,
 					  ("%s", shown.error().describe().c_str()), (nullptr));
@@ -409,11 +536,10 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 		layout = s.copyLayout;
 	}
 
-	/* The commit was blocking: the previous frame is off the screen now. */
-	releaseShown(s);
-	s.shown = gst_buffer_ref(buffer);
-	s.shownBuffers = dmabufs;
-	s.shownLayout = *layout;
+	/* On screen at its page flip; the frame shown now goes back upstream then. */
+	s.pending = gst_buffer_ref(buffer);
+	s.pendingBuffers = dmabufs;
+	s.pendingLayout = *layout;
 	s.stats.frames++;
 	return GST_FLOW_OK;
 }
@@ -422,6 +548,9 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 static GstStructure *readBack(GstBaseSink *base)
 {
 	SinkImpl &s = *impl(base);
+	if (Status settled = settle(s); !settled)
+		return gst_structure_new("extra", "readback-error", G_TYPE_STRING,
+					 settled.error().describe().c_str(), nullptr);
 	if (!s.display || !s.display->hasWriteback() || s.shownBuffers.empty())
 		return nullptr;
 	Layout layout;
@@ -492,8 +621,12 @@ static gboolean sink_event(GstBaseSink *base, GstEvent *event)
 {
 	SinkImpl &s = *impl(base);
 	if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) {
+		/* The last frame reaches the screen before EOS goes on. */
+		if (Status settled = settle(s); !settled)
+			GST_ELEMENT_ERROR(base, RESOURCE, WRITE,
+					  ("%s", settled.error().describe().c_str()), (nullptr));
 		GstStructure *extra = s.readback ? readBack(base) : nullptr;
-		s.stats.post(GST_ELEMENT(base), extra);
+		s.stats.post(GST_ELEMENT(base), commitFacts(s, extra));
 		s.postedAtEos = true;
 	}
 	return GST_BASE_SINK_CLASS(gst_dmabridge_kms_sink_parent_class)->event(base, event);
@@ -524,6 +657,9 @@ static void sink_set_property(GObject *object, guint id, const GValue *value, GP
 	case PROP_SNAPSHOT_LOCATION:
 		s.snapshotLocation = text();
 		break;
+	case PROP_FENCE_TIMEOUT:
+		s.fenceTimeout = g_value_get_uint(value);
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 	}
@@ -550,6 +686,12 @@ static void sink_get_property(GObject *object, guint id, GValue *value, GParamSp
 		break;
 	case PROP_SNAPSHOT_LOCATION:
 		g_value_set_string(value, s.snapshotLocation.c_str());
+		break;
+	case PROP_FENCE_TIMEOUT:
+		g_value_set_uint(value, s.fenceTimeout);
+		break;
+	case PROP_FLIPS:
+		g_value_set_uint64(value, s.display ? s.display->flips() : 0);
 		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
@@ -606,6 +748,17 @@ static void gst_dmabridge_kms_sink_class_init(GstDmabridgeKmsSinkClass *klass)
 				    "With readback, save what the display showed as this PNG file",
 				    nullptr, flags));
 
+	g_object_class_install_property(
+		object, PROP_FENCE_TIMEOUT,
+		g_param_spec_uint("fence-timeout", "Fence timeout",
+				  "Milliseconds a frame's fence and page flip may take before the "
+				  "sink fails with an error naming the fence",
+				  1, G_MAXUINT, 10000, flags));
+	g_object_class_install_property(
+		object, PROP_FLIPS,
+		g_param_spec_uint64(
+			"flips", "Flips", "Page flips seen: frames that reached the screen", 0,
+			G_MAXUINT64, 0, GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 	gst_element_class_set_static_metadata(
 		element, "dmabridge KMS sink", "Sink/Video",
 		"Shows dma-bufs through atomic KMS without copies; imports each buffer once and "

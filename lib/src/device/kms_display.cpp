@@ -14,6 +14,7 @@
  * that frame, then back: same CRTC, mode and planes, so the same composed pixels.
  */
 #include <algorithm>
+#include <chrono>
 #include <poll.h>
 
 #include <drm_fourcc.h>
@@ -51,6 +52,9 @@ struct KmsDisplay::State
 		bool operator==(const Scanout &) const = default;
 	} scanout;
 	uint32_t fbIdProperty = 0;
+	uint32_t inFenceProperty = 0;
+	bool pending = false; /* a non-blocking commit's flip not seen yet */
+	uint64_t flips = 0;
 	DrmProperties connectorProps, writebackProps, crtcProps, planeProps;
 	std::vector<FormatModifiers> formats;
 	uint64_t commits = 0;
@@ -71,16 +75,19 @@ struct KmsDisplay::State
 	 * Moves the plane to another framebuffer: an atomic commit of FB_ID alone, made
 	 * without libdrm's request (which allocates, copies and sorts on every commit).
 	 */
-	bool flip(uint32_t framebuffer)
+	bool flip(uint32_t framebuffer, int inFence, uint32_t flags)
 	{
-		uint32_t objects[] = { plane }, counts[] = { 1 }, props[] = { fbIdProperty };
-		uint64_t values[] = { framebuffer };
+		uint32_t objects[] = { plane }, counts[] = { inFence >= 0 ? 2u : 1u };
+		uint32_t props[] = { fbIdProperty, inFenceProperty };
+		uint64_t values[] = { framebuffer, uint64_t(int64_t(inFence)) };
 		drm_mode_atomic atomic = {};
+		atomic.flags = flags;
 		atomic.count_objs = 1;
 		atomic.objs_ptr = reinterpret_cast<uintptr_t>(objects);
 		atomic.count_props_ptr = reinterpret_cast<uintptr_t>(counts);
 		atomic.props_ptr = reinterpret_cast<uintptr_t>(props);
 		atomic.prop_values_ptr = reinterpret_cast<uintptr_t>(values);
+		atomic.user_data = reinterpret_cast<uintptr_t>(this);
 		return drmIoctl(fd.get(), DRM_IOCTL_MODE_ATOMIC, &atomic) == 0;
 	}
 
@@ -252,6 +259,7 @@ Result<KmsDisplay> KmsDisplay::open(const DrmDevice &device, const Options &opti
 	state->crtcProps = DrmProperties(fd, state->crtc, DRM_MODE_OBJECT_CRTC);
 	state->planeProps = DrmProperties(fd, state->plane, DRM_MODE_OBJECT_PLANE);
 	state->fbIdProperty = state->planeProps.id("FB_ID");
+	state->inFenceProperty = state->planeProps.id("IN_FENCE_FD");
 	if (state->writeback)
 		state->writebackProps =
 			DrmProperties(fd, state->writeback, DRM_MODE_OBJECT_CONNECTOR);
@@ -341,7 +349,23 @@ bool KmsDisplay::hasWriteback() const
 
 Status KmsDisplay::show(uint32_t framebuffer, const Layout &layout)
 {
+	return commit(framebuffer, layout, -1, false);
+}
+
+Status KmsDisplay::showWhenReady(uint32_t framebuffer, const Layout &layout, int inFence)
+{
+	if (state_->pending)
+		return Error(EBUSY, label() + ": a commit is still pending (wait for its flip)");
+	if (inFence >= 0 && !state_->inFenceProperty)
+		return Error(ENOTSUP, label() + ": the plane has no IN_FENCE_FD property");
+	return commit(framebuffer, layout, inFence, true);
+}
+
+Status KmsDisplay::commit(uint32_t framebuffer, const Layout &layout, int inFence, bool async)
+{
 	State &s = *state_;
+	/* Blocking commits would wait for the fence inside the ioctl, beyond any timeout. */
+	uint32_t flags = async ? DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT : 0;
 	/* Plain variables: the lambda below captures them (clang refuses structured bindings). */
 	std::pair<uint32_t, uint32_t> shown = shownSize(layout.width, layout.height);
 	uint32_t width = shown.first, height = shown.second;
@@ -356,9 +380,10 @@ Status KmsDisplay::show(uint32_t framebuffer, const Layout &layout)
 		return s.fail(err, what);
 	};
 	if (s.modeSet && s.fbIdProperty && scanout == s.scanout) {
-		if (!s.flip(framebuffer))
+		if (!s.flip(framebuffer, inFence, flags))
 			return failed(errno);
 		s.commits++;
+		s.pending = async;
 		return {};
 	}
 	if (!planeTakes(layout.fourcc, layout.modifier)) {
@@ -369,7 +394,6 @@ Status KmsDisplay::show(uint32_t framebuffer, const Layout &layout)
 					      " (IN_FORMATS: " + taken + ")");
 	}
 	AtomicRequest atomic;
-	uint32_t flags = 0;
 	if (!s.modeSet) {
 		if (const drmModeModeInfo *fits = modeFor(s.modes, layout.width, layout.height))
 			s.mode = *fits;
@@ -394,13 +418,62 @@ Status KmsDisplay::show(uint32_t framebuffer, const Layout &layout)
 		  State::add(atomic.req, s.plane, s.planeProps, "CRTC_Y", 0) &&
 		  State::add(atomic.req, s.plane, s.planeProps, "CRTC_W", s.mode.hdisplay) &&
 		  State::add(atomic.req, s.plane, s.planeProps, "CRTC_H", s.mode.vdisplay);
+	if (ok && inFence >= 0)
+		ok = State::add(atomic.req, s.plane, s.planeProps, "IN_FENCE_FD",
+				uint64_t(int64_t(inFence)));
 	if (!ok)
 		return Error(ENOTSUP, label() + ": the plane lacks atomic properties");
-	if (drmModeAtomicCommit(s.fd.get(), atomic.req, flags, nullptr) < 0)
+	if (drmModeAtomicCommit(s.fd.get(), atomic.req, flags, &s) < 0)
 		return failed(errno);
 	s.modeSet = true;
 	s.scanout = scanout;
 	s.commits++;
+	s.pending = async;
+	return {};
+}
+
+bool KmsDisplay::flipPending() const
+{
+	return state_->pending;
+}
+
+uint64_t KmsDisplay::flips() const
+{
+	return state_->flips;
+}
+
+Status KmsDisplay::waitForFlip(int timeoutMs)
+{
+	State &s = *state_;
+	auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+	drmEventContext events = {};
+	events.version = 3;
+	events.page_flip_handler2 = [](int, unsigned, unsigned, unsigned, unsigned, void *data) {
+		auto *state = static_cast<State *>(data);
+		state->pending = false;
+		state->flips++;
+	};
+	while (s.pending) {
+		int left = -1;
+		if (timeoutMs >= 0)
+			left = int(std::max<int64_t>(
+				0, std::chrono::duration_cast<std::chrono::milliseconds>(
+					   deadline - std::chrono::steady_clock::now())
+					   .count()));
+		struct pollfd pfd = { s.fd.get(), POLLIN, 0 };
+		int ready = ::poll(&pfd, 1, left);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready < 0)
+			return s.fail(errno, "waiting for a page flip");
+		if (ready == 0)
+			return Error(ETIMEDOUT, label() +
+							": the commit's page flip did not come "
+							"within " +
+							std::to_string(timeoutMs) + " ms");
+		if (drmHandleEvent(s.fd.get(), &events) < 0)
+			return s.fail(errno, "reading DRM events");
+	}
 	return {};
 }
 
