@@ -8,6 +8,7 @@
 #include "testsrc/test_src.h"
 #include "v4l2m2m/m2m_element.h"
 #include "v4l2src/v4l2_src.h"
+#include "vkconvert/vk_convert.h"
 
 static gboolean plugin_init(GstPlugin *plugin)
 {
@@ -15,6 +16,8 @@ static gboolean plugin_init(GstPlugin *plugin)
 				    gst_dmabridge_bridge_get_type()) &&
 	       gst_element_register(plugin, "dmabridgeglconvert", GST_RANK_NONE,
 				    gst_dmabridge_gl_convert_get_type()) &&
+	       gst_element_register(plugin, "dmabridgevkconvert", GST_RANK_NONE,
+				    gst_dmabridge_vk_convert_get_type()) &&
 	       gst_element_register(plugin, "dmabridgekmssink", GST_RANK_NONE,
 				    gst_dmabridge_kms_sink_get_type()) &&
 	       gst_element_register(plugin, "dmabridgev4l2src", GST_RANK_NONE,

@@ -58,4 +58,20 @@ bool udmabufHasVmap()
 	return kernelRelease() >= 602;
 }
 
+unsigned debianRelease()
+{
+	unsigned major = 0;
+	if (FILE *file = std::fopen("/etc/debian_version", "r")) {
+		if (std::fscanf(file, "%u", &major) != 1)
+			major = 0;
+		std::fclose(file);
+	}
+	return major;
+}
+
+bool mesaImportsAnyDmaBuf()
+{
+	return debianRelease() >= 13;
+}
+
 } /* namespace dmabridge::test */

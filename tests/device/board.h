@@ -30,6 +30,17 @@ unsigned kernelRelease();
  */
 bool udmabufHasVmap();
 
+/* The Debian release the tests run on (/etc/debian_version): 12 or 13 on the boards. */
+unsigned debianRelease();
+
+/*
+ * Whether Mesa's software drivers import any dma-buf by mapping it: since Mesa 24.1 (MR
+ * 27805), so on Debian 13 (Mesa 25.0.7), not on Debian 12 (Mesa 22.3.6, whose llvmpipe
+ * crashes on the first access to memory not of its own DRM device), where neither does
+ * its lavapipe offer VK_EXT_external_memory_dma_buf.
+ */
+bool mesaImportsAnyDmaBuf();
+
 } /* namespace dmabridge::test */
 
 /*

@@ -12,6 +12,7 @@
 #include <dmabridge/drm.h>
 #include <dmabridge/error.h>
 #include <dmabridge/layout.h>
+#include <dmabridge/unique_fd.h>
 
 namespace dmabridge {
 
@@ -44,6 +45,14 @@ public:
 	 * the memory the driver can really use (quirk table), for sampling and rendering.
 	 */
 	Result<DeviceConstraints> probe() const;
+
+	/* Whether the driver has EGL_ANDROID_native_fence_sync: sync_files for GL work. */
+	bool hasNativeFences() const;
+	/*
+	 * Flushes the GL commands issued so far and returns a sync_file that signals when
+	 * they are done (EGL_ANDROID_native_fence_sync), with the context current.
+	 */
+	Result<UniqueFd> nativeFence() const;
 
 	/* Makes the context current on the calling thread, or current on none. */
 	Status makeCurrent() const;

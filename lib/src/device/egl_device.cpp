@@ -2,8 +2,8 @@
 /*
  * EGL on GBM over a DRM device: the GPU as a device that imports dma-bufs. Which memory
  * its driver can really use is not something EGL says: eglCreateImage succeeds on
- * buffers Mesa's software driver then crashes on. That knowledge lives in the quirk
- * table; this file only reports what EGL does say.
+ * buffers Mesa 22.3's software driver then crashes on. That is probed (gpu_probe.h), in a
+ * process of its own; this file reports what EGL says and what the probe found.
  */
 #include <algorithm>
 #include <cstring>
@@ -17,6 +17,7 @@
 #include <gbm.h>
 
 #include <dmabridge/egl.h>
+#include <dmabridge/gpu_probe.h>
 #include <dmabridge/modifier.h>
 #include <dmabridge/quirks.h>
 
@@ -36,12 +37,16 @@ struct EglDevice::State
 	std::string glVersion;
 	std::string driver;
 	bool modifiers = false;
+	bool nativeFences = false;
 
 	PFNEGLCREATEIMAGEKHRPROC createImage = nullptr;
 	PFNEGLDESTROYIMAGEKHRPROC destroyImage = nullptr;
 	PFNEGLQUERYDMABUFFORMATSEXTPROC queryFormats = nullptr;
 	PFNEGLQUERYDMABUFMODIFIERSEXTPROC queryModifiers = nullptr;
 	PFNGLEGLIMAGETARGETTEXTURE2DOESPROC imageTargetTexture = nullptr;
+	PFNEGLCREATESYNCKHRPROC createSync = nullptr;
+	PFNEGLDESTROYSYNCKHRPROC destroySync = nullptr;
+	PFNEGLDUPNATIVEFENCEFDANDROIDPROC dupNativeFence = nullptr;
 
 	~State()
 	{
@@ -139,6 +144,7 @@ Result<EglDevice> EglDevice::open(const DrmDevice &device)
 		if (!hasExtension(extensions, needed))
 			return Error(ENOTSUP, what + ": the driver lacks " + std::string(needed));
 	state->modifiers = hasExtension(extensions, "EGL_EXT_image_dma_buf_import_modifiers");
+	state->nativeFences = hasExtension(extensions, "EGL_ANDROID_native_fence_sync");
 
 	eglBindAPI(EGL_OPENGL_ES_API);
 	const EGLint contextAttributes[] = { EGL_CONTEXT_CLIENT_VERSION, 2, EGL_NONE };
@@ -168,6 +174,12 @@ Result<EglDevice> EglDevice::open(const DrmDevice &device)
 		proc<PFNGLEGLIMAGETARGETTEXTURE2DOESPROC>("glEGLImageTargetTexture2DOES");
 	if (!state->createImage || !state->destroyImage || !state->imageTargetTexture)
 		return Error(ENOTSUP, what + ": EGL image entry points missing");
+	state->createSync = proc<PFNEGLCREATESYNCKHRPROC>("eglCreateSyncKHR");
+	state->destroySync = proc<PFNEGLDESTROYSYNCKHRPROC>("eglDestroySyncKHR");
+	state->dupNativeFence =
+		proc<PFNEGLDUPNATIVEFENCEFDANDROIDPROC>("eglDupNativeFenceFDANDROID");
+	state->nativeFences = state->nativeFences && state->createSync && state->destroySync &&
+			      state->dupNativeFence;
 	return EglDevice(std::move(state));
 }
 
@@ -194,6 +206,35 @@ const std::string &EglDevice::drmNode() const
 bool EglDevice::hasModifiers() const
 {
 	return state_->modifiers;
+}
+
+bool EglDevice::hasNativeFences() const
+{
+	return state_->nativeFences;
+}
+
+Result<UniqueFd> EglDevice::nativeFence() const
+{
+	if (!state_->nativeFences)
+		return Error(ENOTSUP, "EGL on " + state_->drmNode + " (" + state_->renderer +
+					      ") lacks EGL_ANDROID_native_fence_sync");
+	EGLSyncKHR sync =
+		state_->createSync(state_->display, EGL_SYNC_NATIVE_FENCE_ANDROID, nullptr);
+	if (sync == EGL_NO_SYNC_KHR)
+		return Error(EIO, "EGL on " + state_->drmNode +
+					  ": eglCreateSyncKHR of a native "
+					  "fence failed (" +
+					  eglErrorName(eglGetError()) + ")");
+	/* The fence's fd exists once the commands before it are flushed. */
+	glFlush();
+	UniqueFd fd(state_->dupNativeFence(state_->display, sync));
+	EGLint error = eglGetError();
+	state_->destroySync(state_->display, sync);
+	if (!fd)
+		return Error(EIO, "EGL on " + state_->drmNode +
+					  ": eglDupNativeFenceFDANDROID failed (" +
+					  eglErrorName(error) + ")");
+	return fd;
 }
 
 Status EglDevice::makeCurrent() const
@@ -244,6 +285,16 @@ Result<DeviceConstraints> EglDevice::probe() const
 	device.iommu = internal::iommuOf(internal::sysfsDeviceOf("drm", state_->drmNode));
 	device.coherent = { false, "EGL says nothing of coherency: CPU access syncs" };
 	applyQuirks(device);
+	/* What memory the driver can use is tried, not assumed: it accepts imports it can't
+	 * use. The probe runs in a process of its own and is cached per driver version. */
+	Result<GpuMemoryReport> report = probeGpuMemory(
+		{ GpuApi::Gles, state_->drmNode, state_->drmNode,
+		  state_->renderer + "; " + state_->glVersion + "; EGL on " + state_->drmNode });
+	if (!report)
+		return Error(report.error().code(), "EGL on " + state_->drmNode + " (" +
+							    state_->renderer +
+							    "): " + report.error().message());
+	applyMemoryReport(device, *report);
 	return device;
 }
 
