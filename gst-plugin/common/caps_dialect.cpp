@@ -51,18 +51,23 @@ bool setStrings(GstStructure *structure, const char *field, const std::vector<st
 	return true;
 }
 
+/* The string a value holds, if it is a string and holds one (caps text "NULL" holds none). */
+const char *stringOf(const GValue *value)
+{
+	return value && G_VALUE_HOLDS_STRING(value) ? g_value_get_string(value) : nullptr;
+}
+
 /* The strings of a string or list-of-strings field. */
 std::vector<std::string> stringsOf(const GstStructure *structure, const char *field)
 {
 	std::vector<std::string> out;
 	const GValue *value = gst_structure_get_value(structure, field);
-	if (value && G_VALUE_HOLDS_STRING(value))
-		out.push_back(g_value_get_string(value));
+	if (const char *text = stringOf(value))
+		out.push_back(text);
 	for (guint i = 0;
 	     value && GST_VALUE_HOLDS_LIST(value) && i < gst_value_list_get_size(value); i++) {
-		const GValue *item = gst_value_list_get_value(value, i);
-		if (G_VALUE_HOLDS_STRING(item))
-			out.push_back(g_value_get_string(item));
+		if (const char *text = stringOf(gst_value_list_get_value(value, i)))
+			out.push_back(text);
 	}
 	return out;
 }

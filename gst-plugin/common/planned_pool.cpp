@@ -104,7 +104,7 @@ GstBufferPool *newPlannedPool(const Plan &plan, ElementStats *stats, GstCaps *ca
 
 void offerPlannedPool(GstElement *element, GstQuery *query,
 		      const std::vector<DeviceConstraints> &consumers, unsigned count,
-		      ElementStats *stats)
+		      ElementStats *stats, unsigned held)
 {
 	g_type_ensure(gst_dmabridge_pool_get_type());
 	GstCaps *caps = nullptr;
@@ -129,8 +129,8 @@ void offerPlannedPool(GstElement *element, GstQuery *query,
 		return;
 	}
 	GST_INFO_OBJECT(element, "offering upstream a pool: %s", plan->explain().c_str());
-	GstBufferPool *pool = newPlannedPool(*plan, stats, caps, 2, 0);
-	gst_query_add_allocation_pool(query, pool, guint(plan->bufferSize), 2, 0);
+	GstBufferPool *pool = newPlannedPool(*plan, stats, caps, held, 0);
+	gst_query_add_allocation_pool(query, pool, guint(plan->bufferSize), held, 0);
 	gst_object_unref(pool);
 }
 

@@ -24,11 +24,13 @@ GstBufferPool *newPlannedPool(const Plan &plan, ElementStats *stats, GstCaps *ca
 
 /*
  * Answers an ALLOCATION query from whatever is upstream: when it asks for a pool and a
- * zero-copy plan of count buffers for consumers exists, offers a pool of that plan.
+ * zero-copy plan of count buffers for consumers exists, offers a pool of that plan. held
+ * is how many of upstream's buffers the element may keep at once (the query's minimum):
+ * upstream must have more, or it waits for one while the element waits for its next.
  */
 void offerPlannedPool(GstElement *element, GstQuery *query,
 		      const std::vector<DeviceConstraints> &consumers, unsigned count,
-		      ElementStats *stats);
+		      ElementStats *stats, unsigned held = 2);
 
 /* The plan a pool was made for, or null when the pool is not ours. */
 const Plan *planOf(GstBufferPool *pool);

@@ -238,6 +238,17 @@ static gboolean sinkQuery(GstPad *pad, GstObject *parent, GstQuery *query)
 	}
 }
 
+/* Downstream's announcements are about the capture queue's buffers: they stop here. */
+static gboolean srcEvent(GstPad *pad, GstObject *parent, GstEvent *event)
+{
+	auto *self = reinterpret_cast<GstDmabridgeV4l2M2m *>(parent);
+	if (impl(self).announced.take(event)) {
+		gst_event_unref(event);
+		return TRUE;
+	}
+	return gst_pad_event_default(pad, parent, event);
+}
+
 static gboolean srcQuery(GstPad *pad, GstObject *parent, GstQuery *query)
 {
 	auto *self = reinterpret_cast<GstDmabridgeV4l2M2m *>(parent);
@@ -368,6 +379,7 @@ void gst_dmabridge_v4l2_m2m_setup(GstDmabridgeV4l2M2m *self)
 	gst_pad_set_event_function(self->sinkpad, sinkEvent);
 	gst_pad_set_query_function(self->sinkpad, sinkQuery);
 	gst_pad_set_query_function(self->srcpad, srcQuery);
+	gst_pad_set_event_function(self->srcpad, srcEvent);
 	gst_element_add_pad(GST_ELEMENT(self), self->sinkpad);
 	gst_element_add_pad(GST_ELEMENT(self), self->srcpad);
 }

@@ -127,7 +127,7 @@ static bool configureCapture(GstDmabridgeV4l2M2m *self, GstCaps *caps, const Lay
 	GstQuery *query = gst_query_new_allocation(caps, TRUE);
 	bool answered = gst_pad_peer_query(self->srcpad, query);
 	std::vector<DeviceConstraints> consumers =
-		answered ? constraintsFrom(query) : std::vector<DeviceConstraints>{};
+		answered ? consumersOf(query, e.announced) : e.announced.drain();
 	e.cropMeta = answered &&
 		     gst_query_find_allocation_meta(query, GST_VIDEO_CROP_META_API_TYPE, nullptr);
 	gst_query_unref(query);
@@ -489,6 +489,7 @@ gboolean proposeAllocation(GstDmabridgeV4l2M2m *self, GstQuery *query)
 		e.m2m->constraintsFor(kOutput, e.m2m->outputLayout(), uint32_t(e.in.info.width),
 				      uint32_t(e.in.info.height));
 	addConstraints(query, queue);
+	announceConstraints(self->sinkpad, queue);
 	gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
 	if (e.exportPool) {
 		guint count = guint(e.m2m->outputBuffers().size());
@@ -497,7 +498,8 @@ gboolean proposeAllocation(GstDmabridgeV4l2M2m *self, GstQuery *query)
 					      count);
 		return TRUE;
 	}
-	offerPlannedPool(GST_ELEMENT(self), query, { queue }, 4, &e.stats);
+	offerPlannedPool(GST_ELEMENT(self), query, { queue }, kHeldInputs + 2, &e.stats,
+			 kHeldInputs);
 	return TRUE;
 }
 

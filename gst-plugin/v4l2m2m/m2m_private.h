@@ -16,10 +16,18 @@
 #include <dmabridge/v4l2_m2m.h>
 
 #include "../common/caps_dialect.h"
+#include "../common/constraints_query.h"
 #include "../common/stats.h"
 #include "m2m_element.h"
 
 namespace dmabridge::gst::m2m {
+
+/*
+ * How many of upstream's raw frames the output queue keeps at most until the device has
+ * read them: what the allocation query announces as its minimum, so that upstream always
+ * has buffers of its own while this element waits for the device.
+ */
+inline constexpr unsigned kHeldInputs = 2;
 
 /* Who allocates a queue's buffers: the plan, or (to debug) one way forced. */
 enum class IoMode
@@ -48,6 +56,8 @@ struct Element
 	std::shared_ptr<V4l2M2m> m2m;
 	UniqueFd wake; /* an eventfd: written to cut a wait short (flush, stop) */
 	ElementStats stats;
+	/* By consumers of the output: they read the capture queue, not upstream's buffers. */
+	Announcements announced;
 	Planner planner;
 
 	/* Input. */

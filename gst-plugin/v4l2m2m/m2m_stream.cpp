@@ -332,11 +332,16 @@ GstFlowReturn chain(GstDmabridgeV4l2M2m *self, GstBuffer *buffer)
 	/* What the device finished meanwhile goes out now, without waiting. */
 	ret = stepAndPush(self, 0, nullptr);
 	/*
-	 * Upstream draws into the output queue's own buffers: leave it one, or it waits for
-	 * a buffer while this thread waits for its next frame.
+	 * Upstream's frames in the output queue are held until the device has read them:
+	 * keep at most kHeldInputs (the minimum announced in the allocation query), or
+	 * upstream waits for a buffer of its pool while this thread waits for its next frame.
+	 * When upstream draws into the output queue's own buffers, leave it one. A decoder's
+	 * input is copied into buffers of its own, and it may need several before a picture.
 	 */
-	size_t own = e.exportPool ? e.m2m->outputBuffers().size() : 0;
-	while (ret == GST_FLOW_OK && own && e.m2m->outputInFlight() + 1 >= own)
+	size_t limit = e.exportPool                 ? e.m2m->outputBuffers().size() - 1
+		       : e.role != M2mRole::Decoder ? kHeldInputs
+						    : SIZE_MAX;
+	while (ret == GST_FLOW_OK && e.m2m->outputInFlight() >= limit)
 		ret = stepAndPush(self, kDeviceTimeoutMs, nullptr);
 	return ret;
 }

@@ -13,8 +13,8 @@ namespace dmabridge::test {
 
 namespace {
 
-/* The framebuffer id on the first plane that shows one, or 0. */
-uint32_t shownFramebuffer(int fd)
+/* The framebuffer id on the first plane that shows one, or 0; seen says what each had. */
+uint32_t shownFramebuffer(int fd, std::string &seen)
 {
 	drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
 	drmModePlaneRes *planes = drmModeGetPlaneResources(fd);
@@ -23,6 +23,10 @@ uint32_t shownFramebuffer(int fd)
 		drmModePlane *plane = drmModeGetPlane(fd, planes->planes[i]);
 		if (plane && plane->crtc_id)
 			framebuffer = plane->fb_id;
+		if (plane)
+			seen += " plane " + std::to_string(plane->plane_id) + ": crtc " +
+				std::to_string(plane->crtc_id) + ", fb " +
+				std::to_string(plane->fb_id) + ";";
 		drmModeFreePlane(plane);
 	}
 	drmModeFreePlaneResources(planes);
@@ -37,9 +41,12 @@ Result<Scanout> currentScanout(const std::string &driver)
 	if (!device)
 		return device.error();
 	int fd = device->fd();
-	uint32_t id = shownFramebuffer(fd);
+	std::string seen;
+	uint32_t id = shownFramebuffer(fd, seen);
 	if (!id)
-		return Error(ENOENT, device->label() + " shows no framebuffer on any plane");
+		return Error(ENOENT, device->label() + " shows no framebuffer on any plane (" +
+					     (seen.empty() ? std::string("no planes") : seen) +
+					     ")");
 	drmModeFB2 *fb = drmModeGetFB2(fd, id);
 	if (!fb)
 		return Error::fromErrno(errno, device->label() + ": GETFB2 of framebuffer " +

@@ -11,6 +11,7 @@
  * display with the sync_file its rendering ends with. The display's writeback must equal
  * the GPU's last frame.
  */
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <gtest/gtest.h>
@@ -322,8 +323,10 @@ TEST(GlConvertLifetimes, TwentyRenegotiationsKeepTheImageCountFlat)
 	std::string counts;
 	for (uint64_t count : alive)
 		counts += std::to_string(count) + " ";
-	EXPECT_EQ(alive.back(), alive[1])
-		<< "EGL images alive after each renegotiation: " << counts;
+	/* Sampled while frames flow, a count moves by the one or two buffers in flight; one
+	 * that leaks grows by a pool's worth each round. */
+	uint64_t early = *std::max_element(alive.begin(), alive.begin() + 4);
+	EXPECT_LE(alive.back(), early) << "EGL images alive after each renegotiation: " << counts;
 	EXPECT_LE(alive.back(), 16u) << counts;
 	EXPECT_EQ(counters().eglImages, 0u) << "EGL images left after NULL";
 }

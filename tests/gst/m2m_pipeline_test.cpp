@@ -14,6 +14,7 @@
  * (a frame lost or repeated) 15 dB. Each comparison checks the swapped frame too. The
  * codec and the sources are deterministic, so the figures repeat from run to run.
  */
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <gtest/gtest.h>

@@ -171,6 +171,27 @@ TEST(DmaDrmCaps, RefusedWithTheReason)
 	EXPECT_EQ(video->fourcc, DRM_FORMAT_XRGB8888);
 }
 
+/* A string field holding no string (format=NULL parses to one) is refused, not read. */
+TEST(DmaDrmCaps, NullStringFieldsAreRefused)
+{
+	for (const CapsDialect *dialect : { &gst122, &gst126 }) {
+		Caps format("video/x-raw, format=NULL, width=64, height=64");
+		EXPECT_FALSE(gst::parseVideoCaps(format.caps, *dialect));
+		Caps drm("video/x-raw(memory:DMABuf), format=DMA_DRM, drm-format=NULL, width=64, "
+			 "height=64");
+		EXPECT_FALSE(gst::parseVideoCaps(drm.caps, *dialect));
+		Caps list("video/x-raw(memory:DMABuf), format=DMA_DRM, drm-format={ NULL, XR24 }, "
+			  "width=64, height=64");
+		auto formats = gst::formatsOf(gst_caps_get_structure(list.caps, 0),
+					      gst_caps_get_features(list.caps, 0), *dialect);
+		if (dialect->dmaDrm) {
+			ASSERT_TRUE(formats);
+			ASSERT_EQ(formats->size(), 1u);
+			EXPECT_EQ(formats->front().fourcc, DRM_FORMAT_XRGB8888);
+		}
+	}
+}
+
 /*
  * What upstream's 1.26 elements offer and take, as their templates and caps queries show
  * them (kmssink takes dma-bufs only as DMA_DRM; v4l2src offers DMA_DRM first): ours
