@@ -229,8 +229,7 @@ TEST(FrameRate, CapsOfferTheDeviceIntervals)
 {
 	Result<V4l2Device> device = V4l2Device::openByName("vivid-000");
 	DMABRIDGE_REQUIRE_DEVICE(device.ok(), "vivid-000");
-	const std::string expected =
-		enumeratedRates(device->path(), V4L2_PIX_FMT_XBGR32, 640, 480);
+	const std::string expected = enumeratedRates(device->path(), V4L2_PIX_FMT_XBGR32, 640, 480);
 	ASSERT_EQ(expected.find("fewer"), std::string::npos) << expected;
 	GstElement *src = gst_element_factory_make("dmabridgev4l2src", nullptr);
 	g_object_set(src, "device-name", "vivid-000", nullptr);
