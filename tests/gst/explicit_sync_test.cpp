@@ -77,6 +77,8 @@ uint64_t flipsOf(GstElement *pipeline)
 {
 	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
 	guint64 flips = 0;
+	if (!sink)
+		return 0;
 	g_object_get(sink, "flips", &flips, nullptr);
 	gst_object_unref(sink);
 	return flips;
@@ -116,8 +118,8 @@ void released(gpointer data, GstMiniObject *)
 
 TEST(ExplicitSync, ABufferGoesBackOnlyWhenTheNextIsOnScreen)
 {
-	Result<DrmDevice> vkms = DrmDevice::openByDriver("vkms");
-	DMABRIDGE_REQUIRE_DEVICE(vkms.ok(), "vkms");
+	/* Closed at once: the first open of a primary node is its DRM master. */
+	DMABRIDGE_REQUIRE_DEVICE(DrmDevice::openByDriver("vkms").ok(), "vkms");
 	Result<test::SwSyncTimeline> timeline = test::SwSyncTimeline::open();
 	ASSERT_TRUE(timeline.ok()) << timeline.error().describe();
 	constexpr unsigned kFrames = 8;
@@ -183,8 +185,8 @@ TEST(ExplicitSync, ABufferGoesBackOnlyWhenTheNextIsOnScreen)
 
 TEST(ExplicitSync, AFenceThatNeverSignalsEndsInAnErrorAndNull)
 {
-	Result<DrmDevice> vkms = DrmDevice::openByDriver("vkms");
-	DMABRIDGE_REQUIRE_DEVICE(vkms.ok(), "vkms");
+	/* Closed at once: the first open of a primary node is its DRM master. */
+	DMABRIDGE_REQUIRE_DEVICE(DrmDevice::openByDriver("vkms").ok(), "vkms");
 	Result<test::SwSyncTimeline> timeline = test::SwSyncTimeline::open();
 	ASSERT_TRUE(timeline.ok()) << timeline.error().describe();
 	std::vector<DmaBuf> frames = drawFrames(2);
