@@ -54,6 +54,7 @@ struct GpuImpl
 	uint64_t fenced = 0; /* frames handed out with one */
 	gst::Staging staging;
 	std::string lastReason;
+	std::string outputExplanation; /* how the output was planned, and its fences */
 	gst::ElementStats stats;
 	gst::Announcements announced; /* by consumers of the output: they are not upstream's */
 };
@@ -104,7 +105,8 @@ static gboolean gpu_start(GstBaseTransform *base)
 	return TRUE;
 }
 
-static gboolean gpu_stop(GstBaseTransform *base)
+/* The stats with what only a GPU element knows: its images, fences and their source. */
+static void postStats(GstBaseTransform *base)
 {
 	GpuImpl &g = *impl(base);
 	GpuConverter *converter = g.gpu ? g.gpu->converter.get() : nullptr;
@@ -114,6 +116,21 @@ static gboolean gpu_stop(GstBaseTransform *base)
 		"fences", G_TYPE_UINT64, guint64(g.fenced), "fence-source", G_TYPE_STRING,
 		converter ? converter->fenceSource().c_str() : "", nullptr);
 	g.stats.post(GST_ELEMENT(base), extra);
+}
+
+static gboolean gpu_sink_event(GstBaseTransform *base, GstEvent *event)
+{
+	if (GST_EVENT_TYPE(event) == GST_EVENT_EOS)
+		postStats(base);
+	return GST_BASE_TRANSFORM_CLASS(gst_dmabridge_gpu_convert_parent_class)
+		->sink_event(base, event);
+}
+
+static gboolean gpu_stop(GstBaseTransform *base)
+{
+	GpuImpl &g = *impl(base);
+	GpuConverter *converter = g.gpu ? g.gpu->converter.get() : nullptr;
+	postStats(base);
 	if (g.outPool) {
 		gst_buffer_pool_set_active(g.outPool, FALSE);
 		gst_object_unref(g.outPool);
@@ -180,13 +197,14 @@ static gboolean gpu_decide_allocation(GstBaseTransform *base, GstQuery *query)
 	}
 	GST_INFO_OBJECT(base, "output plan: %s", plan->explain().c_str());
 	g.fences = gst_query_find_allocation_meta(query, gst::syncFileMetaApiType(), nullptr);
-	g.stats.setExplanation(
+	g.outputExplanation =
 		"output: " + plan->explain() + " " +
 		(g.fences ? "Downstream waits on sync_files: each frame carries the one its "
 			    "rendering ends with (" +
 				    g.gpu->converter->fenceSource() + ")."
 			  : std::string("Downstream takes no sync_files: the GPU is waited for "
-					"before each frame goes on.")));
+					"before each frame goes on."));
+	g.stats.setExplanation(g.outputExplanation);
 	GstCaps *caps = nullptr;
 	gst_query_parse_allocation(query, &caps, nullptr);
 	if (g.outPool) {
@@ -276,7 +294,8 @@ static GstFlowReturn gpu_transform(GstBaseTransform *base, GstBuffer *input, Gst
 			return fail(base, staged.error());
 		source = { *staged };
 		inLayout = g.staging.layout();
-		g.stats.setExplanation("one copy a frame to stage the input: " + reason);
+		g.stats.setExplanation("one copy a frame to stage the input: " + reason + ". " +
+				       g.outputExplanation);
 	}
 	UniqueFd fence;
 	Status converted =
@@ -332,6 +351,7 @@ static void gst_dmabridge_gpu_convert_class_init(GstDmabridgeGpuConvertClass *kl
 	base->propose_allocation = gpu_propose_allocation;
 	base->decide_allocation = gpu_decide_allocation;
 	base->src_event = gpu_src_event;
+	base->sink_event = gpu_sink_event;
 	base->transform = gpu_transform;
 	base->passthrough_on_same_caps = FALSE;
 	GST_DEBUG_CATEGORY_INIT(gpu_convert_debug, "dmabridgegpuconvert", 0,
@@ -356,6 +376,4 @@ void gst_dmabridge_gpu_convert_describe(GstDmabridgeGpuConvertClass *klass, cons
 static void gst_dmabridge_gpu_convert_init(GstDmabridgeGpuConvert *element)
 {
 	element->impl_ = new GpuImpl();
-	gst::postStatsOnEos(GST_BASE_TRANSFORM_SRC_PAD(element), GST_ELEMENT(element),
-			    &impl(element)->stats);
 }
