@@ -5,6 +5,7 @@
  */
 #include "gl_convert.h"
 
+#include <optional>
 #include <string>
 
 #include <dmabridge/drm.h>
@@ -38,25 +39,17 @@ Result<DrmDevice> openDrm(const GlProperties &p)
 {
 	if (!p.devicePath.empty())
 		return DrmDevice::open(p.devicePath);
-	if (!p.driverName.empty())
-		return DrmDevice::openByDriver(p.driverName);
-	Result<DrmDevice> device = DrmDevice::openRenderDevice();
-	if (!device)
-		return Error(device.error().code(),
-			     device.error().message() + " for EGL (set device or driver-name)");
-	return device;
+	return DrmDevice::openByDriver(p.driverName);
 }
 
-/* EGL on the DRM device, its probed constraints, and the converter that owns it. */
-Result<GpuBackend> openGl(GstDmabridgeGpuConvert *element)
+/* EGL's probed constraints and the converter that owns it; drm: its DRM device, if any. */
+Result<GpuBackend> backendOf(Result<EglDevice> egl, std::optional<DrmDevice> drm)
 {
-	Result<DrmDevice> drm = openDrm(properties(element));
-	Result<EglDevice> egl = drm ? EglDevice::open(*drm) : Result<EglDevice>(drm.error());
 	Result<DeviceConstraints> sampler =
 		egl ? egl->probe() : Result<DeviceConstraints>(egl.error());
 	if (!sampler)
 		return sampler.error();
-	std::string label = egl->renderer() + ", " + egl->glVersion() + " on " + drm->label();
+	std::string label = egl->renderer() + ", " + egl->glVersion() + ", " + egl->label();
 	Result<GlConverter> converter = GlConverter::create(std::move(*egl));
 	if (!converter)
 		return converter.error();
@@ -71,9 +64,30 @@ Result<GpuBackend> openGl(GstDmabridgeGpuConvert *element)
 	gpu.renderer.canExport = true;
 	gpu.sampler = std::move(*sampler);
 	gpu.converter = std::make_unique<GlConverter>(std::move(*converter));
-	gpu.drm = std::move(*drm);
+	gpu.drm = std::move(drm);
 	gpu.label = label;
 	return gpu;
+}
+
+/* EGL on the DRM device asked for, else on what EglDevice::openAny() finds best. */
+Result<GpuBackend> openGl(GstDmabridgeGpuConvert *element)
+{
+	const GlProperties &p = properties(element);
+	if (!p.devicePath.empty() || !p.driverName.empty()) {
+		Result<DrmDevice> drm = openDrm(p);
+		if (!drm)
+			return drm.error();
+		return backendOf(EglDevice::open(*drm), std::move(*drm));
+	}
+	Result<EglDevice> egl = EglDevice::openAny();
+	if (!egl)
+		return Error(egl.error().code(),
+			     egl.error().message() + " (set device or driver-name)");
+	std::optional<DrmDevice> drm;
+	if (!egl->drmNode().empty())
+		if (Result<DrmDevice> own = DrmDevice::open(egl->drmNode()))
+			drm = std::move(*own);
+	return backendOf(std::move(egl), std::move(drm));
 }
 
 } /* namespace */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * What the board's GPU drivers can really use, probed: Mesa 22.3's llvmpipe (Debian 12)
- * crashes on any memory but its own DRM device's dumb buffers, and the probe survives
- * that in its own process; Mesa 25's (Debian 13) maps any dma-buf. Reports are cached per
+ * What the board's GPU drivers can really use, probed: Mesa's software GL driver on GBM
+ * over vgem crashes on any memory but vgem's dumb buffers (Mesa 22.3 and 25.0.7 alike),
+ * and the probe survives that in its own process; Mesa 25's on its software device maps
+ * any dma-buf, as does its lavapipe. Reports are cached per
  * driver and version, in the process and in a file; each probe's cost is recorded.
  */
 #include <chrono>
@@ -71,54 +72,98 @@ std::string describe(const GpuMemoryReport &report)
 	return text;
 }
 
-TEST_F(GpuProbe, GlDriverUsesWhatItWasSeenToUse)
+/* What a probe found, printed and recorded with its cost. */
+Result<GpuMemoryReport> probeAndRecord(const GpuProbeTarget &target, const char *what)
+{
+	auto start = std::chrono::steady_clock::now();
+	Result<GpuMemoryReport> report = probeGpuMemory(target);
+	double seconds =
+		std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+	if (report) {
+		::testing::Test::RecordProperty(std::string(what) + "_probe_seconds",
+						std::to_string(seconds));
+		std::cout << what << " memory probe: " << seconds << " s, " << report->processes
+			  << " processes\n"
+			  << describe(*report);
+	}
+	return report;
+}
+
+/* Every kind the board has was tried: none is missing from the report. */
+void expectEveryKindTried(const GpuMemoryReport &report, bool ownDevice)
+{
+	for (MemoryKind kind : kMemoryKinds) {
+		if (!ownDevice && kind == MemoryKind::OwnDumb)
+			continue;
+		EXPECT_NE(outcomeOf(report, kind), Outcome::Unavailable)
+			<< memoryKindName(kind) << "\n"
+			<< describe(report);
+	}
+}
+
+/*
+ * EGL on GBM over vgem: Mesa's kms_swrast goes through vgem, and crashes (in the probe
+ * process) on any memory but vgem's own dumb buffers, on Mesa 22.3 and on Mesa 25.0.7.
+ */
+TEST_F(GpuProbe, GlOnGbmUsesOnlyItsOwnDumbBuffers)
 {
 	Result<DrmDevice> drm = DrmDevice::openByDriver("vgem");
 	DMABRIDGE_REQUIRE_DEVICE(drm.ok(), "vgem");
 	Result<EglDevice> egl = EglDevice::open(*drm);
 	ASSERT_TRUE(egl.ok()) << egl.error().describe();
-
-	auto start = std::chrono::steady_clock::now();
-	Result<GpuMemoryReport> report = probeGpuMemory(glTarget(*drm, *egl));
-	double seconds =
-		std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+	Result<GpuMemoryReport> report = probeAndRecord(glTarget(*drm, *egl), "gbm");
 	ASSERT_TRUE(report.ok()) << report.error().describe();
 	EXPECT_FALSE(report->fromCache);
-	RecordProperty("probe_seconds", std::to_string(seconds));
-	RecordProperty("probe_processes", std::to_string(report->processes));
-	std::cout << "GL memory probe: " << seconds << " s, " << report->processes << " processes\n"
-		  << describe(*report);
-
-	/* Every kind the board has was tried; none is missing from the report. */
+	expectEveryKindTried(*report, true);
+	EXPECT_EQ(outcomeOf(*report, MemoryKind::OwnDumb), Outcome::Usable) << describe(*report);
 	for (MemoryKind kind : { MemoryKind::SystemHeap, MemoryKind::CmaHeap, MemoryKind::Udmabuf,
-				 MemoryKind::OwnDumb, MemoryKind::V4l2Export })
-		EXPECT_NE(outcomeOf(*report, kind), Outcome::Unavailable)
+				 MemoryKind::V4l2Export })
+		EXPECT_EQ(outcomeOf(*report, kind), Outcome::Crashed)
 			<< memoryKindName(kind) << "\n"
 			<< describe(*report);
-	EXPECT_EQ(outcomeOf(*report, MemoryKind::OwnDumb), Outcome::Usable) << describe(*report);
-	if (test::mesaImportsAnyDmaBuf()) {
-		for (MemoryKind kind : { MemoryKind::SystemHeap, MemoryKind::CmaHeap,
-					 MemoryKind::Udmabuf, MemoryKind::V4l2Export })
-			EXPECT_EQ(outcomeOf(*report, kind), Outcome::Usable)
-				<< memoryKindName(kind) << "\n"
-				<< describe(*report);
-		EXPECT_EQ(report->processes, 1u) << "no crash, one probe process";
-	} else {
-		/* Mesa 22.3 takes the process down on the first access: the probe process. */
-		for (MemoryKind kind :
-		     { MemoryKind::SystemHeap, MemoryKind::CmaHeap, MemoryKind::Udmabuf })
-			EXPECT_EQ(outcomeOf(*report, kind), Outcome::Crashed)
-				<< memoryKindName(kind) << "\n"
-				<< describe(*report);
-		EXPECT_GE(report->processes, 4u) << "started again after each crash";
-	}
+	EXPECT_GE(report->processes, 4u) << "started again after each crash";
 
 	DeviceConstraints gpu;
 	gpu.node = drm->path();
 	applyMemoryReport(gpu, *report);
 	EXPECT_EQ(gpu.usableMemory.source.rfind("probed (", 0), 0u) << gpu.usableMemory.source;
-	EXPECT_EQ(gpu.memoryOnlyFrom.value, test::mesaImportsAnyDmaBuf() ? "" : drm->path())
-		<< gpu.memoryOnlyFrom.source;
+	EXPECT_EQ(gpu.memoryOnlyFrom.value, drm->path()) << gpu.memoryOnlyFrom.source;
+}
+
+/*
+ * EGL on Mesa's software device: Mesa 25's software driver maps any dma-buf there (Mesa
+ * 24.1's import). So openAny() picks the software device on Debian 13 and GBM over vgem
+ * on Debian 12.
+ */
+TEST_F(GpuProbe, GlOnTheSoftwareDeviceUsesAnyMemoryOnMesa25)
+{
+	DMABRIDGE_REQUIRE_DEVICE(DrmDevice::openByDriver("vgem").ok(), "vgem");
+	Result<EglDevice> egl = EglDevice::openSoftware();
+	Result<EglDevice> any = EglDevice::openAny();
+	ASSERT_TRUE(any.ok()) << any.error().describe();
+	if (!test::mesaImportsAnyDmaBuf()) {
+		/* Mesa 22.3's software device imports nothing it can use: GBM over vgem wins. */
+		EXPECT_FALSE(any->drmNode().empty()) << any->label();
+		std::cout << "software device: "
+			  << (egl ? egl->renderer() + ", " + egl->glVersion()
+				  : egl.error().describe())
+			  << "\n";
+		return;
+	}
+	ASSERT_TRUE(egl.ok()) << egl.error().describe();
+	EXPECT_EQ(any->label(), "EGL on the software device");
+	Result<GpuMemoryReport> report =
+		probeAndRecord({ GpuApi::Gles, kSoftwareDevice, "",
+				 egl->renderer() + "; " + egl->glVersion() + "; " + egl->label() },
+			       "software");
+	ASSERT_TRUE(report.ok()) << report.error().describe();
+	expectEveryKindTried(*report, false);
+	for (MemoryKind kind : { MemoryKind::SystemHeap, MemoryKind::CmaHeap, MemoryKind::Udmabuf,
+				 MemoryKind::V4l2Export })
+		EXPECT_EQ(outcomeOf(*report, kind), Outcome::Usable) << memoryKindName(kind) << "\n"
+								     << describe(*report);
+	EXPECT_EQ(outcomeOf(*report, MemoryKind::OwnDumb), Outcome::Unavailable)
+		<< "no DRM device of its own";
 }
 
 TEST_F(GpuProbe, ReportsAreCachedPerDriverVersion)
@@ -144,7 +189,10 @@ TEST_F(GpuProbe, ReportsAreCachedPerDriverVersion)
 
 	/* Another process (here: this one, forgetting) reads the file. */
 	forgetGpuMemoryReports();
-	EXPECT_FALSE(std::filesystem::is_empty(cache_ + "/dmabridge-gpu"));
+	std::error_code ec;
+	EXPECT_FALSE(std::filesystem::is_empty(cache_ + "/dmabridge-gpu", ec))
+		<< "no report written to the file cache";
+	EXPECT_FALSE(ec) << ec.message();
 	start = std::chrono::steady_clock::now();
 	Result<GpuMemoryReport> fromFile = probeGpuMemory(target);
 	double fileRead =

@@ -23,7 +23,8 @@ enum class GpuApi
 struct GpuProbeTarget
 {
 	GpuApi api = GpuApi::Gles;
-	/* GLES: the DRM node EGL runs on; Vulkan: the physical device's index. */
+	/* GLES: the DRM node EGL runs on (kSoftwareDevice: none); Vulkan: the physical
+	 * device's index. */
 	std::string device;
 	/* The DRM node whose dumb buffers are the GPU's own ("" when it has none). */
 	std::string ownDrmNode;

@@ -8,6 +8,7 @@
  * which kind. Runs in a process of its own because drivers do crash on imports they
  * accepted.
  */
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -96,35 +97,66 @@ Result<Pair> fromDumb(const std::string &node, const Layout &layout)
 	return pair;
 }
 
+/* Two MMAP buffers of XRGB8888 exported by device, or why it can't give them. */
+Result<Pair> exportTwo(V4l2Device &device, const Layout &layout)
+{
+	if (!device.hasCapture() || device.multiPlanar())
+		return Error(ENOTSUP, "not a single-planar capture device");
+	/* A camera's smallest size may be larger than the probe's (vivid's is 320x180). */
+	std::vector<V4l2FrameSize> sizes = device.frameSizes(V4l2Direction::Capture, layout.fourcc);
+	if (sizes.empty())
+		return Error(ENOTSUP, "no XRGB8888");
+	auto fit = [](uint32_t want, uint32_t min, uint32_t max, uint32_t step) {
+		want = std::clamp(want, min, max);
+		return step > 1 ? min + (want - min + step - 1) / step * step : want;
+	};
+	const V4l2FrameSize &size = sizes.front();
+	Alignment aligned;
+	aligned.stride = 64; /* as llvmpipe aligns its own rows */
+	Result<Layout> sized = computeLayout(
+		layout.fourcc, fit(layout.width, size.minWidth, size.maxWidth, size.stepWidth),
+		fit(layout.height, size.minHeight, size.maxHeight, size.stepHeight), aligned);
+	Result<Layout> set = sized ? device.setFormat(V4l2Direction::Capture, *sized) : sized;
+	if (!set)
+		return set.error();
+	Result<unsigned> count = device.requestBuffers(V4l2Direction::Capture, V4l2Memory::Mmap, 2);
+	if (!count)
+		return count.error();
+	/* A webcam's sizes are fixed (vivid's): whatever it settled on will do. */
+	Pair pair{ {}, *set, "V4L2 exports of " + device.label(), {} };
+	for (unsigned i = 0; i < 2 && i < *count; i++) {
+		Result<std::vector<DmaBuf>> exported =
+			device.exportBuffer(V4l2Direction::Capture, i);
+		if (!exported)
+			return exported.error();
+		if (exported->size() != 1)
+			return Error(ENOTSUP, "its buffers have more than one dma-buf");
+		pair.buffers.push_back(std::move(exported->front()));
+	}
+	if (pair.buffers.size() != 2)
+		return Error(ENOMEM, "it gave fewer than two buffers");
+	return pair;
+}
+
 /* The first capture device that takes XRGB8888 and exports two MMAP buffers of it. */
 Result<Pair> fromV4l2(const Layout &layout)
 {
 	std::string tried;
 	for (const std::string &node : V4l2Device::nodes()) {
 		Result<V4l2Device> device = V4l2Device::open(node, V4l2Access::Direct);
-		if (!device || !device->hasCapture() || device->multiPlanar())
+		if (!device)
 			continue;
-		Result<Layout> set = device->setFormat(V4l2Direction::Capture, layout);
-		Result<unsigned> count = set && set->fourcc == layout.fourcc
-						 ? device->requestBuffers(V4l2Direction::Capture,
-									  V4l2Memory::Mmap, 2)
-						 : Result<unsigned>(Error(EINVAL, "no XRGB8888"));
-		Pair pair{ {}, set ? *set : layout, "V4L2 exports of " + device->label(), {} };
-		for (unsigned i = 0; count && *count >= 2 && i < 2; i++) {
-			Result<std::vector<DmaBuf>> exported =
-				device->exportBuffer(V4l2Direction::Capture, i);
-			if (exported && exported->size() == 1)
-				pair.buffers.push_back(std::move(exported->front()));
-		}
-		/* A webcam's sizes are fixed (vivid's): whatever it settled on will do. */
-		if (pair.buffers.size() == 2) {
-			pair.exporter = std::move(*device);
+		Result<Pair> pair = exportTwo(*device, layout);
+		if (pair) {
+			pair->exporter = std::move(*device);
 			return pair;
 		}
-		tried += (tried.empty() ? "" : ", ") + device->name();
+		if (device->hasCapture())
+			tried += (tried.empty() ? "" : "; ") + device->name() + ": " +
+				 pair.error().message();
 	}
 	return Error(ENOENT, "no V4L2 capture device exports XRGB8888 buffers" +
-				     (tried.empty() ? std::string() : " (tried " + tried + ")"));
+				     (tried.empty() ? std::string() : " (" + tried + ")"));
 }
 
 Result<Pair> allocate(MemoryKind kind, const std::string &ownDrmNode)
@@ -232,6 +264,16 @@ Probed tryKind(GpuConverter &converter, MemoryKind kind, const std::string &ownD
 					  " XRGB8888, every pixel read back right" };
 }
 
+Result<EglDevice> openEgl(const std::string &device)
+{
+	if (device == kSoftwareDevice)
+		return EglDevice::openSoftware();
+	Result<DrmDevice> drm = DrmDevice::open(device);
+	if (!drm)
+		return drm.error();
+	return EglDevice::open(*drm);
+}
+
 Result<std::unique_ptr<GpuConverter>> openConverter(const std::string &api,
 						    const std::string &device)
 {
@@ -241,8 +283,7 @@ Result<std::unique_ptr<GpuConverter>> openConverter(const std::string &api,
 			return converter.error();
 		return std::unique_ptr<GpuConverter>(new VkConverter(std::move(*converter)));
 	}
-	Result<DrmDevice> drm = DrmDevice::open(device);
-	Result<EglDevice> egl = drm ? EglDevice::open(*drm) : Result<EglDevice>(drm.error());
+	Result<EglDevice> egl = openEgl(device);
 	if (!egl)
 		return egl.error();
 	Result<GlConverter> converter = GlConverter::create(std::move(*egl));
