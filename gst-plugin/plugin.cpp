@@ -3,6 +3,7 @@
 #include <gst/gst.h>
 
 #include "bridge/bridge.h"
+#include "common/library_log.h"
 #include "glconvert/gl_convert.h"
 #include "kmssink/kms_sink.h"
 #include "testsrc/test_src.h"
@@ -12,6 +13,7 @@
 
 static gboolean plugin_init(GstPlugin *plugin)
 {
+	dmabridge::gst::forwardLibraryLog();
 	return gst_element_register(plugin, "dmabridge", GST_RANK_NONE,
 				    gst_dmabridge_bridge_get_type()) &&
 	       gst_element_register(plugin, "dmabridgeglconvert", GST_RANK_NONE,

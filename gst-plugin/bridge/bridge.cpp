@@ -51,6 +51,15 @@ struct BridgeImpl
 	std::optional<DeviceConstraints> camera;
 	std::string cameraNote;
 	std::string cameraUnsuited;
+	/* Property: the V4L2 device upstream that fills the pool offered, when no element
+	 * upstream says (peer_devices.h). */
+	std::string producerDevice;
+};
+
+enum
+{
+	PROP_0,
+	PROP_PRODUCER_DEVICE
 };
 
 BridgeImpl *impl(gpointer bridge)
@@ -196,7 +205,9 @@ static gboolean bridge_propose_allocation(GstBaseTransform *base, GstQuery *deci
 		gst::addConstraints(query, device);
 	gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
 
-	gst::offerPlannedPool(GST_ELEMENT(base), query, downstream, 4, &b.stats);
+	gst::offerPlannedPool(
+		GST_ELEMENT(base), query, downstream, 4, &b.stats, 2,
+		gst::importerUpstream(GST_BASE_TRANSFORM_SINK_PAD(base), b.producerDevice));
 	return TRUE;
 }
 
@@ -352,6 +363,23 @@ static gboolean bridge_stop(GstBaseTransform *base)
 	return TRUE;
 }
 
+static void bridge_set_property(GObject *object, guint id, const GValue *value, GParamSpec *pspec)
+{
+	if (id == PROP_PRODUCER_DEVICE)
+		impl(object)->producerDevice =
+			g_value_get_string(value) ? g_value_get_string(value) : "";
+	else
+		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+}
+
+static void bridge_get_property(GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+	if (id == PROP_PRODUCER_DEVICE)
+		g_value_set_string(value, impl(object)->producerDevice.c_str());
+	else
+		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+}
+
 static void bridge_finalize(GObject *object)
 {
 	delete impl(object);
@@ -362,7 +390,11 @@ static void gst_dmabridge_bridge_class_init(GstDmabridgeBridgeClass *klass)
 {
 	GstElementClass *element = GST_ELEMENT_CLASS(klass);
 	GstBaseTransformClass *base = GST_BASE_TRANSFORM_CLASS(klass);
-	G_OBJECT_CLASS(klass)->finalize = bridge_finalize;
+	GObjectClass *object = G_OBJECT_CLASS(klass);
+	object->finalize = bridge_finalize;
+	object->set_property = bridge_set_property;
+	object->get_property = bridge_get_property;
+	g_object_class_install_property(object, PROP_PRODUCER_DEVICE, gst::producerDeviceSpec());
 	gst_element_class_set_static_metadata(
 		element, "dmabridge", "Filter/Video",
 		"Between any two elements: plans buffers for downstream's devices, passes suitable "

@@ -6,6 +6,7 @@
 #include <string>
 
 #include <dmabridge/drm.h>
+#include <dmabridge/v4l2.h>
 
 GST_DEBUG_CATEGORY_STATIC(peer_debug);
 #define GST_CAT_DEFAULT peer_debug
@@ -55,6 +56,22 @@ const char *factoryName(GstElement *element)
 	return factory ? GST_OBJECT_NAME(factory) : "";
 }
 
+/*
+ * Upstream elements that pass an allocation query on as it is: the element that sent
+ * one through them is the one that imports into the pool offered. Any other element
+ * asks for itself (videoconvert fills the pool; the camera before it doesn't).
+ */
+constexpr const char *kPassingQueriesOn[] = { "queue",    "queue2", "multiqueue", "capsfilter",
+					      "identity", "tee",    "valve" };
+
+bool passesQueriesOn(GstElement *element)
+{
+	for (const char *name : kPassingQueriesOn)
+		if (!std::strcmp(factoryName(element), name))
+			return true;
+	return false;
+}
+
 bool fromPlugin(GstElement *element, const char *name)
 {
 	GstElementFactory *factory = gst_element_get_factory(element);
@@ -68,12 +85,14 @@ bool fromPlugin(GstElement *element, const char *name)
 }
 
 /*
- * Calls visit on each element downstream of pad; where it returns true (the element is
- * one it was looking for) the walk goes no further down that branch, nor into
- * dmabridge's own elements, which describe themselves.
+ * Calls visit on each element downstream of pad (a source pad), or upstream of it (a sink
+ * pad); where it returns true (the element is one it was looking for) the walk goes no
+ * further along that branch, nor into dmabridge's own elements, which describe
+ * themselves.
  */
 void walk(GstPad *pad, unsigned depth, const std::function<bool(GstElement *)> &visit)
 {
+	bool downstream = GST_PAD_DIRECTION(pad) == GST_PAD_SRC;
 	GstPad *peer = gst_pad_get_peer(pad);
 	GstElement *element = peer ? gst_pad_get_parent_element(peer) : nullptr;
 	if (peer)
@@ -81,7 +100,8 @@ void walk(GstPad *pad, unsigned depth, const std::function<bool(GstElement *)> &
 	if (!element)
 		return;
 	if (!visit(element) && !fromPlugin(element, "dmabridge") && depth < 8) {
-		GstIterator *pads = gst_element_iterate_src_pads(element);
+		GstIterator *pads = downstream ? gst_element_iterate_src_pads(element)
+					       : gst_element_iterate_sink_pads(element);
 		GValue item = G_VALUE_INIT;
 		while (gst_iterator_next(pads, &item) == GST_ITERATOR_OK) {
 			walk(GST_PAD(g_value_get_object(&item)), depth + 1, visit);
@@ -91,6 +111,24 @@ void walk(GstPad *pad, unsigned depth, const std::function<bool(GstElement *)> &
 		gst_iterator_free(pads);
 	}
 	gst_object_unref(element);
+}
+
+/*
+ * The capture queue that writes into the buffers it is given: of a V4L2 camera, or of a
+ * memory-to-memory device (decoder, converter), at a node or by name, as the library
+ * opens it. Whoever imports says nothing of exporting: it allocates nothing.
+ */
+Result<DeviceConstraints> captureQueue(const std::string &device, const std::string &who)
+{
+	Result<V4l2Device> opened = device.rfind("/dev/", 0) == 0 ? V4l2Device::open(device)
+								  : V4l2Device::openByName(device);
+	Result<DeviceConstraints> queue = opened ? opened->probe(V4l2Direction::Capture)
+						 : Result<DeviceConstraints>(opened.error());
+	if (!queue)
+		return queue;
+	queue->role += " (behind " + who + ")";
+	queue->canExport = false;
+	return queue;
 }
 
 void initCategory()
@@ -132,6 +170,41 @@ bool gstGlDownstream(GstPad *pad)
 		return fromPlugin(element, "opengl");
 	});
 	return found;
+}
+
+std::optional<DeviceConstraints> importerUpstream(GstPad *pad, const std::string &fallback)
+{
+	initCategory();
+	std::optional<DeviceConstraints> found;
+	walk(pad, 0, [&](GstElement *element) {
+		std::string device = stringProperty(element, "device");
+		if (found || !fromPlugin(element, "video4linux2") || device.empty())
+			return !passesQueriesOn(element);
+		Result<DeviceConstraints> queue = captureQueue(device, GST_OBJECT_NAME(element));
+		if (queue)
+			found = std::move(*queue);
+		else
+			GST_INFO("%s: %s", GST_OBJECT_NAME(element),
+				 queue.error().describe().c_str());
+		return true;
+	});
+	if (found || fallback.empty())
+		return found;
+	Result<DeviceConstraints> queue = captureQueue(fallback, "producer-device");
+	if (queue)
+		return std::move(*queue);
+	GST_WARNING("producer-device %s: %s", fallback.c_str(), queue.error().describe().c_str());
+	return std::nullopt;
+}
+
+GParamSpec *producerDeviceSpec()
+{
+	return g_param_spec_string(
+		"producer-device", "Producer device",
+		"The V4L2 device (node or name) that writes into the pool offered upstream, for "
+		"when the element upstream doesn't say: v4l2src and the V4L2 decoders and "
+		"converters are found by their device property",
+		nullptr, GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 }
 
 } /* namespace dmabridge::gst */

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The devices behind upstream GStreamer elements downstream, which import dma-bufs
- * without describing themselves in the allocation query: kmssink's display. Found by
- * walking downstream through elements that pass buffers on (capsfilter, queue, tee...),
- * and probed as dmabridge's own elements probe theirs.
+ * The devices behind upstream GStreamer elements, which import dma-bufs without
+ * describing themselves in the allocation query: kmssink's display downstream, and
+ * upstream a V4L2 element that captures into the buffers of a pool it is offered
+ * (v4l2src io-mode=dmabuf-import, a V4L2 decoder's or converter's capture queue). Found
+ * by walking through elements that pass buffers on (capsfilter, queue, tee...), and
+ * probed as dmabridge's own elements probe theirs.
  */
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include <gst/gst.h>
@@ -28,5 +32,17 @@ std::vector<DeviceConstraints> upstreamImportersDownstream(GstPad *pad);
  * DMA_DRM allocation query with no GL pool or sync meta to recognise them by.
  */
 bool gstGlDownstream(GstPad *pad);
+
+/*
+ * The device that will import into a pool offered upstream of pad (a sink pad): the
+ * capture queue at the device property of the first V4L2 element upstream (v4l2src,
+ * v4l2*dec, v4l2convert); else fallback (a V4L2 node or name: an element's
+ * producer-device property) when set; none when neither is known. It imports: it is
+ * described as exporting nothing, so a plan never asks it to allocate.
+ */
+std::optional<DeviceConstraints> importerUpstream(GstPad *pad, const std::string &fallback);
+
+/* The producer-device property of the elements that offer pools upstream. */
+GParamSpec *producerDeviceSpec();
 
 } /* namespace dmabridge::gst */

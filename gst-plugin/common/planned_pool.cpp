@@ -104,7 +104,8 @@ GstBufferPool *newPlannedPool(const Plan &plan, ElementStats *stats, GstCaps *ca
 
 void offerPlannedPool(GstElement *element, GstQuery *query,
 		      const std::vector<DeviceConstraints> &consumers, unsigned count,
-		      ElementStats *stats, unsigned held)
+		      ElementStats *stats, unsigned held,
+		      const std::optional<DeviceConstraints> &importer)
 {
 	g_type_ensure(gst_dmabridge_pool_get_type());
 	GstCaps *caps = nullptr;
@@ -117,18 +118,30 @@ void offerPlannedPool(GstElement *element, GstQuery *query,
 		return;
 	uint32_t fourcc = video->fourcc;
 	const GstVideoInfo &info = video->info;
-	/* Upstream is unknown: it is told to allocate for the consumers. */
-	DeviceConstraints upstream;
-	upstream.name = "upstream";
-	upstream.formats = { { fourcc, { video->modifier } } };
-	Result<Plan> plan = Planner().plan({ upstream, consumers, fourcc, uint32_t(info.width),
-					     uint32_t(info.height), count, listHeaps() });
+	/* An upstream that said nothing of itself is told to allocate for the consumers. */
+	DeviceConstraints unknown;
+	unknown.name = "upstream";
+	unknown.formats = { { fourcc, { video->modifier } } };
+	PlanRequest request{
+		importer.value_or(unknown), consumers, fourcc,     uint32_t(info.width),
+		uint32_t(info.height),      count,     listHeaps()
+	};
+	Result<Plan> plan = Planner().plan(request);
+	if (importer && (!plan || plan->copy)) {
+		GST_INFO_OBJECT(element, "no pool planned for %s too: %s",
+				importer->label().c_str(),
+				plan ? plan->copyReason.c_str() : plan.error().describe().c_str());
+		request.producer = unknown;
+		plan = Planner().plan(request);
+	}
 	if (!plan || plan->copy) {
 		GST_INFO_OBJECT(element, "no pool to offer upstream: %s",
 				plan ? plan->copyReason.c_str() : plan.error().describe().c_str());
 		return;
 	}
 	GST_INFO_OBJECT(element, "offering upstream a pool: %s", plan->explain().c_str());
+	if (stats)
+		stats->setPoolExplanation(plan->explain());
 	GstBufferPool *pool = newPlannedPool(*plan, stats, caps, held, 0);
 	gst_query_add_allocation_pool(query, pool, guint(plan->bufferSize), held, 0);
 	gst_object_unref(pool);

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include <gst/gst.h>
@@ -27,10 +28,13 @@ GstBufferPool *newPlannedPool(const Plan &plan, ElementStats *stats, GstCaps *ca
  * zero-copy plan of count buffers for consumers exists, offers a pool of that plan. held
  * is how many of upstream's buffers the element may keep at once (the query's minimum):
  * upstream must have more, or it waits for one while the element waits for its next.
+ * importer, when known, is the device upstream that will write into the pool's buffers
+ * (peer_devices.h: importerUpstream()): the plan is for it too.
  */
 void offerPlannedPool(GstElement *element, GstQuery *query,
 		      const std::vector<DeviceConstraints> &consumers, unsigned count,
-		      ElementStats *stats, unsigned held = 2);
+		      ElementStats *stats, unsigned held = 2,
+		      const std::optional<DeviceConstraints> &importer = std::nullopt);
 
 /* The plan a pool was made for, or null when the pool is not ours. */
 const Plan *planOf(GstBufferPool *pool);

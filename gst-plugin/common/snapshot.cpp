@@ -22,6 +22,14 @@ uint64_t differingPixels(const DmaBuf &a, const Layout &la, const DmaBuf &b, con
 	return dmabridge::differingPixels(ra.read(), la, rb.read(), lb);
 }
 
+uint64_t pixelsNotBlackOutside(const DmaBuf &buffer, const Layout &layout, const Rect &rect,
+			       uint64_t *syncCounter)
+{
+	CpuAccess access(buffer, CpuAccessMode::Read, syncCounter);
+	return access.isValid() ? dmabridge::pixelsNotBlackOutside(access.read(), layout, rect)
+				: UINT64_MAX;
+}
+
 uint64_t distinctColours(const DmaBuf &buffer, const Layout &layout, uint64_t *syncCounter)
 {
 	CpuAccess access(buffer, CpuAccessMode::Read, syncCounter);

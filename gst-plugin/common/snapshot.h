@@ -14,6 +14,10 @@ namespace dmabridge::gst {
 uint64_t differingPixels(const DmaBuf &a, const Layout &la, const DmaBuf &b, const Layout &lb,
 			 uint64_t *syncCounter);
 
+/* Pixels of an RGB frame outside rect that are not black. */
+uint64_t pixelsNotBlackOutside(const DmaBuf &buffer, const Layout &layout, const Rect &rect,
+			       uint64_t *syncCounter);
+
 /* Distinct colours on every 16th line of an RGB frame: a blank frame has one. */
 uint64_t distinctColours(const DmaBuf &buffer, const Layout &layout, uint64_t *syncCounter);
 

@@ -15,11 +15,18 @@ std::string ElementStats::explanation() const
 	return explanation_;
 }
 
+void ElementStats::setPoolExplanation(std::string text)
+{
+	std::lock_guard<std::mutex> locker(lock_);
+	pool_ = std::move(text);
+}
+
 void ElementStats::reset()
 {
 	frames = copies = bytesCopied = imports = allocations = dropped = cpuAccesses = 0;
 	syncCalls = 0;
 	setExplanation({});
+	setPoolExplanation({});
 }
 
 void ElementStats::post(GstElement *element, GstStructure *extra) const
@@ -31,6 +38,11 @@ void ElementStats::post(GstElement *element, GstStructure *extra) const
 		guint64(allocations), "dropped", G_TYPE_UINT64, guint64(dropped), "sync-calls",
 		G_TYPE_UINT64, guint64(syncCalls), "cpu-accesses", G_TYPE_UINT64,
 		guint64(cpuAccesses), "explanation", G_TYPE_STRING, explanation().c_str(), nullptr);
+	{
+		std::lock_guard<std::mutex> locker(lock_);
+		if (!pool_.empty())
+			gst_structure_set(s, "pool", G_TYPE_STRING, pool_.c_str(), nullptr);
+	}
 	if (extra) {
 		gst_structure_foreach(
 			extra,

@@ -25,18 +25,21 @@ public:
 
 	void setExplanation(std::string text);
 	std::string explanation() const;
+	/* The plan of the pool offered upstream, when one was: posted as "pool". */
+	void setPoolExplanation(std::string text);
 	void reset();
 
 	/*
 	 * Posts "dmabridge-stats" on the bus: frames, copies, bytes-copied, imports,
-	 * allocations, dropped, sync-calls, cpu-accesses, explanation, and any extra
-	 * fields given.
+	 * allocations, dropped, sync-calls, cpu-accesses, explanation, pool (when a pool
+	 * was offered), and any extra fields given.
 	 */
 	void post(GstElement *element, GstStructure *extra = nullptr) const;
 
 private:
 	mutable std::mutex lock_;
 	std::string explanation_;
+	std::string pool_;
 };
 
 /*

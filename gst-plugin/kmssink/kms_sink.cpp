@@ -2,15 +2,21 @@
 /*
  * dmabridgekmssink: shows frames through atomic KMS.
  *
- * dma-buf input is imported once per distinct buffer (by inode) and shown as it is; the
+ * dma-buf input is imported once per distinct buffer (by inode) and shown as it is, on
+ * the plane the display chooses for its size and format (kms_plane.h: the primary plane
+ * when it fills the mode, else an overlay placed in the render rectangle); the
  * framebuffer goes when the memory does. Each frame is a non-blocking commit with a
  * page-flip event; a frame's sync_file (its writer's fence) is the plane's IN_FENCE_FD, so
  * the kernel waits for it, not the CPU. A buffer goes back upstream when the frame after
- * it is on screen; a fence that never signals ends in an error naming it. Other input, or a buffer
- * the display refuses, is copied once into a buffer of the display's own, counted and logged on
- * GST_PERFORMANCE with the reason. Upstream is offered a pool planned for the display, and the
- * display's constraints travel upstream in the allocation query. With readback=true, EOS captures
- * what the CRTC output through the writeback connector and compares it with the last frame.
+ * it is on screen; a fence that never signals ends in an error naming it. Other input, a
+ * buffer the display refuses, or a
+ * frame no plane can show, is copied once into a buffer of the display's own (of the
+ * mode's size, black around the frame, for the last), counted and logged on
+ * GST_PERFORMANCE with the reason. Upstream is offered a pool planned for the display and
+ * for the device that fills it, when an element upstream names one (v4l2src
+ * io-mode=dmabuf-import), and the display's constraints travel upstream in the
+ * allocation query. With readback=true, EOS captures what the CRTC output through the
+ * writeback connector and compares it with the last frame, where the frame was placed.
  */
 #include "kms_sink.h"
 
@@ -21,10 +27,10 @@
 #include <optional>
 #include <poll.h>
 #include <thread>
-#include <tuple>
 
 #include <drm_fourcc.h>
 #include <gst/video/gstvideosink.h>
+#include <gst/video/videooverlay.h>
 
 #include <dmabridge/drm.h>
 #include <dmabridge/frame_copy.h>
@@ -36,6 +42,7 @@
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
 #include "../common/frame_access.h"
+#include "../common/peer_devices.h"
 #include "../common/planned_pool.h"
 #include "../common/snapshot.h"
 #include "../common/stats.h"
@@ -86,6 +93,12 @@ struct SinkImpl
 	guint planeId = 0;
 	bool readback = false;
 	std::string snapshotLocation;
+	bool keepAspect = true;
+	std::string producerDevice;
+	/* The render rectangle (GstVideoOverlay), taken by the streaming thread. */
+	std::mutex rectangleLock;
+	std::optional<Rect> renderRectangle;
+	bool rectangleChanged = false;
 
 	std::optional<DrmDevice> drm;
 	std::optional<KmsDisplay> display;
@@ -95,25 +108,35 @@ struct SinkImpl
 	bool haveInfo = false;
 	gst::ElementStats stats;
 
+	/* A frame committed: its buffer, its dma-bufs, and which part of it goes where. */
+	struct Frame
+	{
+		GstBuffer *buffer = nullptr;
+		std::vector<DmaBuf> dmabufs;
+		Layout layout;
+		Rect source, destination;
+	};
 	/* On screen: given back upstream once the next frame is (its page flip came). */
-	GstBuffer *shown = nullptr;
+	Frame shown;
+	/* Committed, waiting for its fence and the vblank: on screen at its page flip. */
+	Frame pending;
 	GstBuffer *prerolled = nullptr; /* shown by preroll, not yet rendered (no ref) */
 	bool postedAtEos = false;       /* stats (and readback) already posted at EOS */
-	std::vector<DmaBuf> shownBuffers;
-	Layout shownLayout;
-	/* Committed, waiting for its fence and the vblank: on screen at its page flip. */
-	GstBuffer *pending = nullptr;
-	std::vector<DmaBuf> pendingBuffers;
-	Layout pendingLayout;
-	guint fenceTimeout = 10000; /* ms a frame's fence and flip may take */
-	uint64_t fenced = 0;        /* frames committed with an IN_FENCE_FD */
+	guint fenceTimeout = 10000;     /* ms a frame's fence and flip may take */
+	uint64_t fenced = 0;            /* frames committed with an IN_FENCE_FD */
 
-	/* The copy path: buffers of the display's own. */
+	/*
+	 * The copy path: buffers of the display's own. Padded: no plane can show the frames
+	 * (placement says why and where they would go), so each is copied once into a
+	 * black buffer of the mode's size, there.
+	 */
 	std::vector<DmaBuf> copyBuffers;
 	Layout copyLayout;
 	unsigned nextCopy = 0;
-	/* Why frames are copied, as last explained: empty for zero-copy, unset before the
-	 * first frame. The explanation is rebuilt only when it changes. */
+	std::optional<Placement> padded;
+	uint32_t paddedFourcc = 0;
+	/* What the explanation last said (why frames are copied, or where they are shown
+	 * without), unset before the first frame: rebuilt only when it changes. */
 	std::optional<std::string> explained;
 };
 
@@ -131,13 +154,19 @@ enum
 	PROP_PLANE_ID,
 	PROP_READBACK,
 	PROP_SNAPSHOT_LOCATION,
+	PROP_FORCE_ASPECT_RATIO,
+	PROP_PRODUCER_DEVICE,
 	PROP_FENCE_TIMEOUT,
-	PROP_FLIPS
+	PROP_FLIPS,
+	PROP_LAST /* then GstVideoOverlay's render-rectangle */
 };
 
 } /* namespace */
 
-G_DEFINE_TYPE(GstDmabridgeKmsSink, gst_dmabridge_kms_sink, GST_TYPE_VIDEO_SINK)
+static void overlay_init(GstVideoOverlayInterface *iface);
+
+G_DEFINE_TYPE_WITH_CODE(GstDmabridgeKmsSink, gst_dmabridge_kms_sink, GST_TYPE_VIDEO_SINK,
+			G_IMPLEMENT_INTERFACE(GST_TYPE_VIDEO_OVERLAY, overlay_init))
 
 static Result<DrmDevice> openDevice(const SinkImpl &s)
 {
@@ -153,50 +182,63 @@ static Result<DrmDevice> openDevice(const SinkImpl &s)
 	return Error(ENODEV, "no DRM device with a display (set driver-name or device)");
 }
 
-static gboolean sink_start(GstBaseSink *base)
+/*
+ * Opens the display before GstBaseSink starts (in NULL to READY): a failure is one error,
+ * ours (GstBaseSink adds a generic one of its own to a start() that fails).
+ */
+static bool openDisplay(GstElement *element)
 {
-	SinkImpl &s = *impl(base);
-	s.stats.reset();
-	s.explained.reset();
+	SinkImpl &s = *impl(element);
 	Result<DrmDevice> drm = openDevice(s);
 	if (!drm) {
-		GST_ELEMENT_ERROR(base, RESOURCE, OPEN_READ_WRITE,
+		GST_ELEMENT_ERROR(element, RESOURCE, OPEN_READ_WRITE,
 				  ("%s", drm.error().describe().c_str()), (nullptr));
-		return FALSE;
+		return false;
 	}
 	KmsDisplay::Options options;
 	options.connectorId = s.connectorId;
 	options.planeId = s.planeId;
+	options.keepAspect = s.keepAspect;
+	{
+		std::lock_guard<std::mutex> locker(s.rectangleLock);
+		options.renderRectangle = s.renderRectangle;
+		s.rectangleChanged = false;
+	}
 	Result<KmsDisplay> display = KmsDisplay::open(*drm, options);
 	if (!display) {
-		GST_ELEMENT_ERROR(base, RESOURCE, OPEN_READ_WRITE,
+		GST_ELEMENT_ERROR(element, RESOURCE, OPEN_READ_WRITE,
 				  ("%s", display.error().describe().c_str()), (nullptr));
-		return FALSE;
+		return false;
 	}
 	Result<DeviceConstraints> constraints = drm->probe();
 	if (!constraints) {
-		GST_ELEMENT_ERROR(base, RESOURCE, SETTINGS,
+		GST_ELEMENT_ERROR(element, RESOURCE, SETTINGS,
 				  ("%s", constraints.error().describe().c_str()), (nullptr));
-		return FALSE;
+		return false;
 	}
 	s.constraints = std::move(*constraints);
 	s.importer = std::make_shared<Importer>(*drm);
 	s.drm = std::move(*drm);
 	s.display = std::move(*display);
-	GST_INFO_OBJECT(base, "showing on %s", s.display->label().c_str());
-	return TRUE;
+	GST_INFO_OBJECT(element, "showing on %s", s.display->label().c_str());
+	return true;
+}
+
+static gboolean sink_start(GstBaseSink *base)
+{
+	SinkImpl &s = *impl(base);
+	s.stats.reset();
+	s.explained.reset();
+	return s.display.has_value();
 }
 
 static void releaseShown(SinkImpl &s)
 {
-	if (s.shown)
-		gst_buffer_unref(s.shown);
-	s.shown = nullptr;
-	s.shownBuffers.clear();
-	if (s.pending)
-		gst_buffer_unref(s.pending);
-	s.pending = nullptr;
-	s.pendingBuffers.clear();
+	for (SinkImpl::Frame *frame : { &s.shown, &s.pending }) {
+		if (frame->buffer)
+			gst_buffer_unref(frame->buffer);
+		*frame = {};
+	}
 }
 
 /* Whether a sync_file has signalled (or there is none). */
@@ -216,23 +258,19 @@ static Status settle(SinkImpl &s)
 		return {};
 	Status flipped = s.display->waitForFlip(int(s.fenceTimeout));
 	if (!flipped) {
-		int fence = s.pending ? gst::syncFileOf(s.pending) : -1;
+		int fence = s.pending.buffer ? gst::syncFileOf(s.pending.buffer) : -1;
 		if (!signalled(fence))
 			return Error(ETIMEDOUT,
 				     s.display->label() +
-					     ": the frame's fence (its "
-					     "sync_file from upstream) did "
-					     "not signal within " +
+					     ": the frame's fence (its sync_file from "
+					     "upstream) did not signal within " +
 					     std::to_string(s.fenceTimeout) +
 					     " ms; the display keeps the frame before it");
 		return flipped;
 	}
-	if (s.shown)
-		gst_buffer_unref(s.shown);
-	s.shown = std::exchange(s.pending, nullptr);
-	s.shownBuffers = std::move(s.pendingBuffers);
-	s.pendingBuffers.clear();
-	s.shownLayout = s.pendingLayout;
+	if (s.shown.buffer)
+		gst_buffer_unref(s.shown.buffer);
+	s.shown = std::exchange(s.pending, {});
 	return {};
 }
 
@@ -252,9 +290,9 @@ static void leaveStuckDisplay(SinkImpl &s)
 		GstBuffer *shown, *pending;
 	};
 	/* The framebuffers go with it: removing one the commit holds would wait too. */
-	auto *stuck =
-		new Stuck{ std::move(*s.display), std::move(*s.drm), std::move(s.importer),
-			   std::exchange(s.shown, nullptr), std::exchange(s.pending, nullptr) };
+	auto *stuck = new Stuck{ std::move(*s.display), std::move(*s.drm), std::move(s.importer),
+				 std::exchange(s.shown.buffer, nullptr),
+				 std::exchange(s.pending.buffer, nullptr) };
 	GST_WARNING("%s: a commit waits for a fence that has not signalled; the output is "
 		    "turned off once it does",
 		    stuck->display.label().c_str());
@@ -274,42 +312,52 @@ static void leaveStuckDisplay(SinkImpl &s)
 	s.drm.reset();
 }
 
-static GstStructure *readBack(GstBaseSink *base);
-
-/* Adds to extra (or to a new structure) what the commits did: flips seen, fences set. */
-static GstStructure *commitFacts(const SinkImpl &s, GstStructure *extra)
-{
-	if (!extra)
-		extra = gst_structure_new_empty("extra");
-	gst_structure_set(extra, "flips", G_TYPE_UINT64,
-			  guint64(s.display ? s.display->flips() : 0), "fences", G_TYPE_UINT64,
-			  guint64(s.fenced), nullptr);
-	return extra;
-}
+static GstStructure *report(GstBaseSink *base, bool readback);
+static gboolean sink_stop(GstBaseSink *base);
 
 /*
  * On the way to NULL the stats go out at PAUSED to READY: GstBaseSink stops in READY to
  * NULL, when the pipeline's bus already drops messages. Live sources that never send EOS
  * (libcamerasrc) get their writeback proof here too.
  */
+/*
+ * Any raw video the pad template takes is accepted, so that set_caps refuses what the
+ * display can't show saying why (placeFrames), rather than ACCEPT_CAPS refusing it
+ * silently and upstream posting only "not-negotiated".
+ */
+static gboolean sink_query(GstBaseSink *base, GstQuery *query)
+{
+	if (GST_QUERY_TYPE(query) != GST_QUERY_ACCEPT_CAPS)
+		return GST_BASE_SINK_CLASS(gst_dmabridge_kms_sink_parent_class)->query(base, query);
+	GstCaps *caps = nullptr;
+	gst_query_parse_accept_caps(query, &caps);
+	GstCaps *templ = gst_pad_get_pad_template_caps(GST_BASE_SINK_PAD(base));
+	gst_query_set_accept_caps_result(query, gst_caps_is_subset(caps, templ));
+	gst_caps_unref(templ);
+	return TRUE;
+}
+
 static GstStateChangeReturn sink_change_state(GstElement *element, GstStateChange transition)
 {
 	SinkImpl &s = *impl(element);
+	if (transition == GST_STATE_CHANGE_NULL_TO_READY && !openDisplay(element))
+		return GST_STATE_CHANGE_FAILURE;
 	if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
-		GstStructure *extra =
-			s.readback && !s.postedAtEos ? readBack(GST_BASE_SINK(element)) : nullptr;
-		s.stats.post(element, commitFacts(s, extra));
+		s.stats.post(element, report(GST_BASE_SINK(element), !s.postedAtEos));
 		s.postedAtEos = false;
 	}
-	return GST_ELEMENT_CLASS(gst_dmabridge_kms_sink_parent_class)
-		->change_state(element, transition);
+	GstStateChangeReturn ret = GST_ELEMENT_CLASS(gst_dmabridge_kms_sink_parent_class)
+					   ->change_state(element, transition);
+	if (transition == GST_STATE_CHANGE_NULL_TO_READY && ret == GST_STATE_CHANGE_FAILURE)
+		sink_stop(GST_BASE_SINK(element)); /* GstBaseSink stops only what it started */
+	return ret;
 }
 
 static gboolean sink_stop(GstBaseSink *base)
 {
 	SinkImpl &s = *impl(base);
 	if (s.display && s.display->flipPending() &&
-	    (!signalled(s.pending ? gst::syncFileOf(s.pending) : -1) ||
+	    (!signalled(s.pending.buffer ? gst::syncFileOf(s.pending.buffer) : -1) ||
 	     !s.display->waitForFlip(int(s.fenceTimeout))))
 		leaveStuckDisplay(s);
 	if (s.display)
@@ -317,6 +365,7 @@ static gboolean sink_stop(GstBaseSink *base)
 	releaseShown(s);
 	s.prerolled = nullptr;
 	s.copyBuffers.clear();
+	s.padded.reset();
 	if (s.importer) {
 		std::lock_guard<std::mutex> locker(s.importer->lock);
 		s.importer->cache.clear();
@@ -329,9 +378,10 @@ static gboolean sink_stop(GstBaseSink *base)
 }
 
 /*
- * The plane is not known to scale: the sizes of the modes first, then any larger frame,
- * which the display crops to the largest mode inside it. One range for each mode that
- * no smaller mode fits inside.
+ * The sizes of the modes first (the frame fills the screen, on the primary plane), then
+ * any larger frame, which the display crops to the largest mode inside it (one range for
+ * each mode that no smaller mode fits inside), then any size: placed on an overlay, or
+ * copied into a frame of the mode's size where no plane can show it.
  */
 static std::vector<gst::SizeRange> displaySizes(const KmsDisplay &display)
 {
@@ -342,31 +392,84 @@ static std::vector<gst::SizeRange> displaySizes(const KmsDisplay &display)
 	std::vector<gst::SizeRange> sizes;
 	for (const auto &[width, height] : modes)
 		sizes.push_back({ width, height, width, height });
-	for (const auto &[width, height] : modes) {
+	/* Not a structured binding: clang before 16 cannot capture one in a lambda. */
+	for (const std::pair<uint32_t, uint32_t> &mode : modes) {
 		bool smallest = std::none_of(modes.begin(), modes.end(), [&](const auto &other) {
-			return other != std::pair{ width, height } && other.first <= width &&
-			       other.second <= height;
+			return other != mode && other.first <= mode.first &&
+			       other.second <= mode.second;
 		});
-		if (smallest && width <= maxWidth && height <= maxHeight)
-			sizes.push_back({ width, height, maxWidth, maxHeight });
+		if (smallest && mode.first <= maxWidth && mode.second <= maxHeight)
+			sizes.push_back({ mode.first, mode.second, maxWidth, maxHeight });
 	}
+	sizes.push_back({ 1, 1, maxWidth, maxHeight });
 	return sizes;
 }
 
 static GstCaps *sink_get_caps(GstBaseSink *base, GstCaps *filter)
 {
 	SinkImpl &s = *impl(base);
-	GstCaps *caps = s.drm ? gst::capsFor(s.constraints.formats, displaySizes(*s.display))
-			      : gst_pad_get_pad_template_caps(GST_BASE_SINK_PAD(base));
+	GstCaps *any = gst_pad_get_pad_template_caps(GST_BASE_SINK_PAD(base));
+	if (!s.drm)
+		return gst::applyFilter(any, filter, false);
 	/* The display's order first: it knows which format it shows best. */
-	return gst::applyFilter(caps, filter, false);
+	GstCaps *caps = gst::applyFilter(
+		gst::capsFor(s.constraints.formats, displaySizes(*s.display)), filter, false);
+	if (filter && !gst_caps_is_empty(filter) && gst_caps_is_empty(caps)) {
+		/*
+		 * Upstream makes nothing the display shows. Its caps are taken all the same,
+		 * so that set_caps refuses them saying why: upstream's own error would say
+		 * only "not-negotiated".
+		 */
+		gst_caps_unref(caps);
+		return gst::applyFilter(any, filter, true);
+	}
+	gst_caps_unref(any);
+	return caps;
+}
+
+/*
+ * Where frames of video go: on a plane (s.padded unset), or, where no plane can show
+ * them, copied into a frame of the mode's size (s.padded: where), in a format the
+ * primary plane takes. False, with why, when neither can be.
+ */
+static bool placeFrames(SinkImpl &s, const gst::VideoCaps &video, std::string &why)
+{
+	s.padded.reset();
+	uint32_t width = uint32_t(video.info.width), height = uint32_t(video.info.height);
+	Result<Placement> placed = s.display->place(video.fourcc, video.modifier, width, height);
+	if (!placed) {
+		why = placed.error().describe();
+		return false;
+	}
+	if (placed->planeId)
+		return true;
+	why = s.display->label() + ": " + placed->reason;
+	uint32_t target = s.constraints.acceptsFormat(video.fourcc)          ? video.fourcc
+			  : s.constraints.acceptsFormat(DRM_FORMAT_XRGB8888) ? DRM_FORMAT_XRGB8888
+									     : 0;
+	if (placed->destination.empty() || !target || !canCopyPixels(video.fourcc, target)) {
+		if (!placed->destination.empty())
+			why += "; nor can a copy turn " + gst::drmFormatString(video.fourcc, 0) +
+			       " into a format the primary plane takes";
+		return false;
+	}
+	s.padded = *placed;
+	s.paddedFourcc = target;
+	return true;
 }
 
 static gboolean sink_set_caps(GstBaseSink *base, GstCaps *caps)
 {
 	SinkImpl &s = *impl(base);
-	if (!gst::takeVideoCaps(GST_ELEMENT(base), caps, s.video))
+	gst::VideoCaps video;
+	if (!gst::takeVideoCaps(GST_ELEMENT(base), caps, video))
 		return FALSE;
+	std::string why;
+	if (!placeFrames(s, video, why)) {
+		GST_ELEMENT_ERROR(base, CORE, NEGOTIATION, ("%s", why.c_str()), (nullptr));
+		return FALSE;
+	}
+	s.video = video;
 	s.haveInfo = true;
 	s.copyBuffers.clear();
 	return TRUE;
@@ -381,7 +484,9 @@ static gboolean sink_propose_allocation(GstBaseSink *base, GstQuery *query)
 	/* Frames may come with a sync_file: the display waits for it, not upstream. */
 	gst_query_add_allocation_meta(query, gst::syncFileMetaApiType(), nullptr);
 
-	gst::offerPlannedPool(GST_ELEMENT(base), query, { s.constraints }, 3, &s.stats);
+	/* An upstream element that imports into the pool (v4l2src) is planned for too. */
+	gst::offerPlannedPool(GST_ELEMENT(base), query, { s.constraints }, 3, &s.stats, 2,
+			      gst::importerUpstream(GST_BASE_SINK_PAD(base), s.producerDevice));
 	return TRUE;
 }
 
@@ -413,7 +518,35 @@ static Result<uint32_t> import(SinkImpl &s, GstMemory *owner, const std::vector<
 	return fb;
 }
 
-/* Copies the frame once into a display buffer; returns its index. */
+/*
+ * The display's own buffers for copies, three, made once: of the frame's size, or padded,
+ * of the mode's, black where the frames don't go (written once, not a frame's pixels).
+ */
+static Status allocateCopyBuffers(SinkImpl &s, const Layout &source)
+{
+	uint32_t fourcc = s.padded ? s.paddedFourcc : source.fourcc;
+	uint32_t width = s.padded ? s.display->width() : source.width;
+	uint32_t height = s.padded ? s.display->height() : source.height;
+	Result<Layout> wanted = computeLayout(fourcc, width, height);
+	if (!wanted)
+		return wanted.error();
+	for (unsigned i = 0; i < 3; i++) {
+		Result<DmaBuf> copy = s.drm->allocateDumb(*wanted, &s.copyLayout);
+		if (!copy)
+			return copy.error();
+		if (s.padded) {
+			CpuAccess black(*copy, CpuAccessMode::Write);
+			if (!black.isValid())
+				return black.error();
+			std::memset(black.write().data(), 0, black.write().size());
+		}
+		s.copyBuffers.push_back(std::move(*copy));
+		s.stats.allocations++;
+	}
+	return {};
+}
+
+/* Copies the frame once into a display buffer (padded: where it goes); returns its index. */
 static Result<unsigned> copyFrame(SinkImpl &s, GstBuffer *buffer, const Layout &source)
 {
 	/* The CPU reads the frame: its writer must be done. */
@@ -424,18 +557,9 @@ static Result<unsigned> copyFrame(SinkImpl &s, GstBuffer *buffer, const Layout &
 	if (!signalled(fence))
 		return Error(ETIMEDOUT, "the frame's fence did not signal within " +
 						std::to_string(s.fenceTimeout) + " ms");
-	if (s.copyBuffers.empty()) {
-		Result<Layout> wanted = computeLayout(source.fourcc, source.width, source.height);
-		if (!wanted)
-			return wanted.error();
-		for (unsigned i = 0; i < 3; i++) {
-			Result<DmaBuf> copy = s.drm->allocateDumb(*wanted, &s.copyLayout);
-			if (!copy)
-				return copy.error();
-			s.copyBuffers.push_back(std::move(*copy));
-			s.stats.allocations++;
-		}
-	}
+	if (s.copyBuffers.empty())
+		if (Status made = allocateCopyBuffers(s, source); !made)
+			return made.error();
 	unsigned index = s.nextCopy++ % s.copyBuffers.size();
 	s.stats.cpuAccesses++;
 	CpuAccess target(s.copyBuffers[index], CpuAccessMode::Write, &s.stats.syncCalls);
@@ -444,13 +568,37 @@ static Result<unsigned> copyFrame(SinkImpl &s, GstBuffer *buffer, const Layout &
 	gst::FrameAccess frame(buffer, s.video, CpuAccessMode::Read, s.stats);
 	if (!frame.isValid())
 		return frame.error();
-	Result<uint64_t> bytes =
-		copyPixels(frame.read(), frame.layout(), target.write(), s.copyLayout);
+	Result<Layout> from = s.padded ? regionOf(frame.layout(), s.padded->source)
+				       : Result<Layout>(frame.layout());
+	Result<Layout> to = s.padded ? regionOf(s.copyLayout, s.padded->destination)
+				     : Result<Layout>(s.copyLayout);
+	if (!from || !to)
+		return !from ? from.error() : to.error();
+	Result<uint64_t> bytes = copyPixels(frame.read(), *from, target.write(), *to);
 	if (!bytes)
 		return bytes.error();
 	s.stats.copies++;
 	s.stats.bytesCopied += *bytes;
 	return index;
+}
+
+/* A render rectangle set since the last frame: where the frames go now. */
+static Status takeRenderRectangle(SinkImpl &s)
+{
+	std::optional<Rect> rectangle;
+	{
+		std::lock_guard<std::mutex> locker(s.rectangleLock);
+		if (!s.rectangleChanged)
+			return {};
+		s.rectangleChanged = false;
+		rectangle = s.renderRectangle;
+	}
+	s.display->setRenderRectangle(rectangle);
+	std::string why;
+	if (!placeFrames(s, s.video, why))
+		return Error(EINVAL, why);
+	s.copyBuffers.clear();
+	return {};
 }
 
 static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
@@ -472,6 +620,11 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 		s.stats.dropped++;
 		return GST_FLOW_OK;
 	}
+	if (Status placed = takeRenderRectangle(s); !placed) {
+		GST_ELEMENT_ERROR(video, RESOURCE, SETTINGS,
+				  ("%s", placed.error().describe().c_str()), (nullptr));
+		return GST_FLOW_ERROR;
+	}
 
 	/* One commit at a time: the last one's frame reaches the screen first. */
 	if (Status settled = settle(s); !settled) {
@@ -487,18 +640,21 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 	auto *refused = memory ? static_cast<const char *>(gst_mini_object_get_qdata(
 					 GST_MINI_OBJECT(memory), refusedQuark()))
 			       : nullptr;
-	if (refused) {
+	if (s.padded) {
+		copyReason = s.padded->reason + ": each frame is copied once into a frame of the " +
+			     "mode's size, black around it";
+	} else if (refused) {
 		copyReason = refused;
 	} else if (memory) {
 		Result<uint32_t> fb = import(s, memory, dmabufs, *layout);
 		shown = fb ? s.display->showWhenReady(*fb, *layout, fence) : Status(fb.error());
 		s.fenced += shown && fence >= 0;
-		if (shown && s.explained != "") {
-			s.stats.setExplanation(
-				"zero-copy: " + s.constraints.name +
-				" shows the upstream dma-bufs as they are, each imported "
-				"once");
-			s.explained = "";
+		std::string zeroCopy = "zero-copy: " + s.constraints.name +
+				       " shows the upstream dma-bufs as they are (" +
+				       s.display->placement().reason + "), each imported once";
+		if (shown && s.explained != zeroCopy) {
+			s.stats.setExplanation(zeroCopy);
+			s.explained = zeroCopy;
 		} else if (!shown) {
 			copyReason = "the display refused the upstream dma-buf: " +
 				     shown.error().describe();
@@ -537,29 +693,35 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 	}
 
 	/* On screen at its page flip; the frame shown now goes back upstream then. */
-	s.pending = gst_buffer_ref(buffer);
-	s.pendingBuffers = dmabufs;
-	s.pendingLayout = *layout;
+	const Placement &placed = s.padded ? *s.padded : s.display->placement();
+	s.pending = { gst_buffer_ref(buffer), dmabufs, *layout,
+		      s.padded ? placed.destination : placed.source, placed.destination };
 	s.stats.frames++;
 	return GST_FLOW_OK;
 }
 
-/* Captures what the display shows and compares it with the last frame. */
-static GstStructure *readBack(GstBaseSink *base)
+/*
+ * Captures what the display shows and compares it, into extra, with the last frame where
+ * it was placed: the same pixels there (a scaled frame is not compared pixel for pixel:
+ * the scaler filters), a picture rather than a blank, and only black around it.
+ */
+static void readBack(GstBaseSink *base, GstStructure *extra)
 {
 	SinkImpl &s = *impl(base);
-	if (Status settled = settle(s); !settled)
-		return gst_structure_new("extra", "readback-error", G_TYPE_STRING,
-					 settled.error().describe().c_str(), nullptr);
-	if (!s.display || !s.display->hasWriteback() || s.shownBuffers.empty())
-		return nullptr;
+	if (Status settled = settle(s); !settled) {
+		gst_structure_set(extra, "readback-error", G_TYPE_STRING,
+				  settled.error().describe().c_str(), nullptr);
+		return;
+	}
+	if (!s.display->hasWriteback() || s.shown.dmabufs.empty())
+		return;
 	Layout layout;
 	Result<Layout> wanted =
 		computeLayout(DRM_FORMAT_XRGB8888, s.display->width(), s.display->height());
 	Result<DmaBuf> target =
 		wanted ? s.drm->allocateDumb(*wanted, &layout) : Result<DmaBuf>(wanted.error());
 	if (!target)
-		return nullptr;
+		return;
 	Status read;
 	{
 		std::lock_guard<std::mutex> locker(s.importer->lock);
@@ -568,29 +730,59 @@ static GstStructure *readBack(GstBaseSink *base)
 	}
 	if (!read) {
 		GST_WARNING_OBJECT(base, "readback failed: %s", read.error().describe().c_str());
-		return gst_structure_new("extra", "readback-error", G_TYPE_STRING,
-					 read.error().describe().c_str(), nullptr);
+		gst_structure_set(extra, "readback-error", G_TYPE_STRING,
+				  read.error().describe().c_str(), nullptr);
+		return;
 	}
 	/* Verification reads are counted apart: they are not part of showing frames. */
 	uint64_t syncs = 0;
-	/* A frame larger than the mode is shown from its top-left corner: compare that. */
-	Layout shown = s.shownLayout;
-	std::tie(shown.width, shown.height) = s.display->shownSize(shown.width, shown.height);
+	Result<Layout> shown = regionOf(s.shown.layout, s.shown.source);
+	Result<Layout> there = regionOf(layout, s.shown.destination);
+	bool scaled = s.shown.source.width != s.shown.destination.width ||
+		      s.shown.source.height != s.shown.destination.height;
 	uint64_t differing =
-		gst::differingPixels(s.shownBuffers[0], shown, *target, layout, &syncs);
-	uint64_t colours = gst::distinctColours(*target, layout, &syncs);
+		shown && there && !scaled
+			? gst::differingPixels(s.shown.dmabufs[0], *shown, *target, *there, &syncs)
+			: UINT64_MAX;
+	uint64_t colours = there ? gst::distinctColours(*target, *there, &syncs) : 0;
+	uint64_t outside = gst::pixelsNotBlackOutside(*target, layout, s.shown.destination, &syncs);
 	GST_INFO_OBJECT(base,
-			"writeback: %" G_GUINT64_FORMAT " pixels differ, %" G_GUINT64_FORMAT
-			" colours",
-			differing, colours);
+			"writeback: %" G_GUINT64_FORMAT " pixels differ in %s, %" G_GUINT64_FORMAT
+			" colours, %" G_GUINT64_FORMAT " not black around",
+			differing, s.shown.destination.describe().c_str(), colours, outside);
 	if (!s.snapshotLocation.empty()) {
 		Status png = gst::writePng(s.snapshotLocation, *target, layout, &syncs);
 		if (!png)
 			GST_WARNING_OBJECT(base, "%s", png.error().describe().c_str());
 	}
-	return gst_structure_new("extra", "readback-differing-pixels", G_TYPE_UINT64, differing,
-				 "readback-colours", G_TYPE_UINT64, colours, "readback-sync-calls",
-				 G_TYPE_UINT64, syncs, nullptr);
+	gst_structure_set(extra, "readback-differing-pixels", G_TYPE_UINT64, differing,
+			  "readback-colours", G_TYPE_UINT64, colours, "readback-outside-pixels",
+			  G_TYPE_UINT64, outside, "readback-sync-calls", G_TYPE_UINT64, syncs,
+			  nullptr);
+}
+
+/* What the stats add: where the frames go, and (readback) what the display showed. */
+static GstStructure *report(GstBaseSink *base, bool withReadback)
+{
+	SinkImpl &s = *impl(base);
+	if (!s.display)
+		return nullptr;
+	/* Read back first: it waits for the last frame's flip, which places it. */
+	GstStructure *extra = gst_structure_new_empty("extra");
+	if (withReadback && s.readback)
+		readBack(base, extra);
+	const Placement &placed = s.display->placement();
+	const Rect &at = s.shown.destination;
+	gst_structure_set(extra, "mode-width", G_TYPE_UINT64, guint64(s.display->width()),
+			  "mode-height", G_TYPE_UINT64, guint64(s.display->height()), "plane-id",
+			  G_TYPE_UINT64, guint64(placed.planeId), "plane-overlay", G_TYPE_UINT64,
+			  guint64(placed.planeId && placed.type == KmsPlane::Type::Overlay),
+			  "destination-x", G_TYPE_UINT64, guint64(at.x), "destination-y",
+			  G_TYPE_UINT64, guint64(at.y), "destination-width", G_TYPE_UINT64,
+			  guint64(at.width), "destination-height", G_TYPE_UINT64,
+			  guint64(at.height), "flips", G_TYPE_UINT64, guint64(s.display->flips()),
+			  "fences", G_TYPE_UINT64, guint64(s.fenced), nullptr);
+	return extra;
 }
 
 /*
@@ -625,16 +817,41 @@ static gboolean sink_event(GstBaseSink *base, GstEvent *event)
 		if (Status settled = settle(s); !settled)
 			GST_ELEMENT_ERROR(base, RESOURCE, WRITE,
 					  ("%s", settled.error().describe().c_str()), (nullptr));
-		GstStructure *extra = s.readback ? readBack(base) : nullptr;
-		s.stats.post(GST_ELEMENT(base), commitFacts(s, extra));
+		s.stats.post(GST_ELEMENT(base), report(base, true));
 		s.postedAtEos = true;
 	}
 	return GST_BASE_SINK_CLASS(gst_dmabridge_kms_sink_parent_class)->event(base, event);
 }
 
+/* GstVideoOverlay: where on the screen; width or height 0 or less: the whole screen. */
+static void overlay_set_render_rectangle(GstVideoOverlay *overlay, gint x, gint y, gint width,
+					 gint height)
+{
+	SinkImpl &s = *impl(overlay);
+	std::lock_guard<std::mutex> locker(s.rectangleLock);
+	if (width > 0 && height > 0)
+		s.renderRectangle = Rect{ x, y, uint32_t(width), uint32_t(height) };
+	else
+		s.renderRectangle.reset();
+	s.rectangleChanged = true;
+}
+
+static void overlay_set_window_handle(GstVideoOverlay *, guintptr)
+{
+	/* KMS has no windows: the screen is the window. */
+}
+
+static void overlay_init(GstVideoOverlayInterface *iface)
+{
+	iface->set_render_rectangle = overlay_set_render_rectangle;
+	iface->set_window_handle = overlay_set_window_handle;
+}
+
 static void sink_set_property(GObject *object, guint id, const GValue *value, GParamSpec *pspec)
 {
 	SinkImpl &s = *impl(object);
+	if (gst_video_overlay_set_property(object, PROP_LAST, id, value))
+		return;
 	auto text = [&] {
 		return std::string(g_value_get_string(value) ? g_value_get_string(value) : "");
 	};
@@ -656,6 +873,12 @@ static void sink_set_property(GObject *object, guint id, const GValue *value, GP
 		break;
 	case PROP_SNAPSHOT_LOCATION:
 		s.snapshotLocation = text();
+		break;
+	case PROP_FORCE_ASPECT_RATIO:
+		s.keepAspect = g_value_get_boolean(value);
+		break;
+	case PROP_PRODUCER_DEVICE:
+		s.producerDevice = text();
 		break;
 	case PROP_FENCE_TIMEOUT:
 		s.fenceTimeout = g_value_get_uint(value);
@@ -686,6 +909,12 @@ static void sink_get_property(GObject *object, guint id, GValue *value, GParamSp
 		break;
 	case PROP_SNAPSHOT_LOCATION:
 		g_value_set_string(value, s.snapshotLocation.c_str());
+		break;
+	case PROP_FORCE_ASPECT_RATIO:
+		g_value_set_boolean(value, s.keepAspect);
+		break;
+	case PROP_PRODUCER_DEVICE:
+		g_value_set_string(value, s.producerDevice.c_str());
 		break;
 	case PROP_FENCE_TIMEOUT:
 		g_value_set_uint(value, s.fenceTimeout);
@@ -731,10 +960,33 @@ static void gst_dmabridge_kms_sink_class_init(GstDmabridgeKmsSinkClass *klass)
 					g_param_spec_uint("connector-id", "Connector",
 							  "Connector id; 0: the first connected", 0,
 							  G_MAXUINT32, 0, flags));
-	g_object_class_install_property(object, PROP_PLANE_ID,
-					g_param_spec_uint("plane-id", "Plane",
-							  "Plane id; 0: the CRTC's primary plane",
-							  0, G_MAXUINT32, 0, flags));
+	g_object_class_install_property(
+		object, PROP_PLANE_ID,
+		g_param_spec_uint("plane-id", "Plane",
+				  "Plane id; 0: chosen for the frame by what the planes can do "
+				  "(the primary plane when the frame fills the mode, else an "
+				  "overlay placed in the render rectangle)",
+				  0, G_MAXUINT32, 0, flags));
+	g_object_class_install_property(
+		object, PROP_FORCE_ASPECT_RATIO,
+		g_param_spec_boolean("force-aspect-ratio", "Force aspect ratio",
+				     "A frame a plane scales into the render rectangle keeps its "
+				     "aspect ratio (black around it); else it fills the rectangle",
+				     TRUE, flags));
+	g_object_class_install_property(object, PROP_PRODUCER_DEVICE, gst::producerDeviceSpec());
+	g_object_class_install_property(
+		object, PROP_FENCE_TIMEOUT,
+		g_param_spec_uint("fence-timeout", "Fence timeout",
+				  "Milliseconds a frame's fence and page flip may take before the "
+				  "sink fails with an error naming the fence",
+				  1, G_MAXUINT, 10000, flags));
+	g_object_class_install_property(
+		object, PROP_FLIPS,
+		g_param_spec_uint64(
+			"flips", "Flips", "Page flips seen: frames that reached the screen", 0,
+			G_MAXUINT64, 0, GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+	/* render-rectangle, as upstream kmssink has it: x, y, width, height on the screen. */
+	gst_video_overlay_install_properties(object, PROP_LAST);
 	g_object_class_install_property(
 		object, PROP_READBACK,
 		g_param_spec_boolean(
@@ -748,21 +1000,11 @@ static void gst_dmabridge_kms_sink_class_init(GstDmabridgeKmsSinkClass *klass)
 				    "With readback, save what the display showed as this PNG file",
 				    nullptr, flags));
 
-	g_object_class_install_property(
-		object, PROP_FENCE_TIMEOUT,
-		g_param_spec_uint("fence-timeout", "Fence timeout",
-				  "Milliseconds a frame's fence and page flip may take before the "
-				  "sink fails with an error naming the fence",
-				  1, G_MAXUINT, 10000, flags));
-	g_object_class_install_property(
-		object, PROP_FLIPS,
-		g_param_spec_uint64(
-			"flips", "Flips", "Page flips seen: frames that reached the screen", 0,
-			G_MAXUINT64, 0, GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 	gst_element_class_set_static_metadata(
 		element, "dmabridge KMS sink", "Sink/Video",
-		"Shows dma-bufs through atomic KMS without copies; imports each buffer once and "
-		"copies once, with the reason, only what the display can't take",
+		"Shows dma-bufs through atomic KMS without copies, on the plane that can show "
+		"each frame; imports each buffer once and copies once, with the reason, only "
+		"what the display can't take",
 		"dmabridge");
 	gst_element_class_add_pad_template(
 		element,
@@ -774,6 +1016,7 @@ static void gst_dmabridge_kms_sink_class_init(GstDmabridgeKmsSinkClass *klass)
 	base->set_caps = sink_set_caps;
 	base->propose_allocation = sink_propose_allocation;
 	base->event = sink_event;
+	base->query = sink_query;
 	base->preroll = sink_preroll;
 	base->render = sink_render;
 	GST_VIDEO_SINK_CLASS(klass)->show_frame = sink_show_frame;

@@ -119,30 +119,40 @@ static Result<V4l2Device> openCamera(const SrcImpl &s)
 	return Error(ENODEV, "no V4L2 capture device (set device or device-name)");
 }
 
+/*
+ * Opens the camera before GstBaseSrc starts: a failure is one error, ours (GstBaseSrc
+ * adds a generic one of its own to a start() that fails).
+ */
+static bool openStream(GstElement *element)
+{
+	SrcImpl &s = *impl(element);
+	Result<V4l2Device> camera = openCamera(s);
+	if (!camera) {
+		GST_ELEMENT_ERROR(element, RESOURCE, OPEN_READ_WRITE,
+				  ("%s", camera.error().describe().c_str()), (nullptr));
+		return false;
+	}
+	Result<DeviceConstraints> constraints = camera->probe(V4l2Direction::Capture);
+	if (!constraints) {
+		GST_ELEMENT_ERROR(element, RESOURCE, SETTINGS,
+				  ("%s", constraints.error().describe().c_str()), (nullptr));
+		return false;
+	}
+	if (!camera->accessNote().empty())
+		GST_INFO_OBJECT(element, "%s: %s", camera->label().c_str(),
+				camera->accessNote().c_str());
+	s.constraints = std::move(*constraints);
+	s.stream = std::make_shared<gst::CaptureQueue>(std::move(*camera));
+	return true;
+}
+
 static gboolean src_start(GstBaseSrc *base)
 {
 	SrcImpl &s = *impl(base);
 	s.stats.reset();
 	s.avoidDmaBufCaps = false;
-	Result<V4l2Device> camera = openCamera(s);
-	if (!camera) {
-		GST_ELEMENT_ERROR(base, RESOURCE, OPEN_READ_WRITE,
-				  ("%s", camera.error().describe().c_str()), (nullptr));
-		return FALSE;
-	}
-	Result<DeviceConstraints> constraints = camera->probe(V4l2Direction::Capture);
-	if (!constraints) {
-		GST_ELEMENT_ERROR(base, RESOURCE, SETTINGS,
-				  ("%s", constraints.error().describe().c_str()), (nullptr));
-		return FALSE;
-	}
-	if (!camera->accessNote().empty())
-		GST_INFO_OBJECT(base, "%s: %s", camera->label().c_str(),
-				camera->accessNote().c_str());
-	s.constraints = std::move(*constraints);
-	s.stream = std::make_shared<gst::CaptureQueue>(std::move(*camera));
 	s.wake = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-	return TRUE;
+	return s.stream != nullptr;
 }
 
 static void stopStream(SrcImpl &s)
@@ -170,6 +180,17 @@ static gboolean src_stop(GstBaseSrc *base)
 	s.stream.reset();
 	s.wake.reset();
 	return TRUE;
+}
+
+static GstStateChangeReturn src_change_state(GstElement *element, GstStateChange transition)
+{
+	if (transition == GST_STATE_CHANGE_READY_TO_PAUSED && !openStream(element))
+		return GST_STATE_CHANGE_FAILURE;
+	GstStateChangeReturn ret = GST_ELEMENT_CLASS(gst_dmabridge_v4l2_src_parent_class)
+					   ->change_state(element, transition);
+	if (transition == GST_STATE_CHANGE_READY_TO_PAUSED && ret == GST_STATE_CHANGE_FAILURE)
+		impl(element)->stream.reset(); /* GstBaseSrc stops only what it started */
+	return ret;
 }
 
 static GstCaps *src_get_caps(GstBaseSrc *base, GstCaps *filter)
@@ -596,6 +617,7 @@ static void gst_dmabridge_v4l2_src_class_init(GstDmabridgeV4l2SrcClass *klass)
 	gst_element_class_add_pad_template(
 		element,
 		gst_pad_template_new("src", GST_PAD_SRC, GST_PAD_ALWAYS, gst::allFormatsCaps()));
+	GST_ELEMENT_CLASS(klass)->change_state = src_change_state;
 	base->start = src_start;
 	base->stop = src_stop;
 	base->get_caps = src_get_caps;

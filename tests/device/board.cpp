@@ -74,4 +74,9 @@ bool mesaImportsAnyDmaBuf()
 	return debianRelease() >= 13;
 }
 
+bool vkmsPrimaryPositions()
+{
+	return kernelRelease() >= 612;
+}
+
 } /* namespace dmabridge::test */

@@ -41,6 +41,14 @@ unsigned debianRelease();
  */
 bool mesaImportsAnyDmaBuf();
 
+/*
+ * Whether vkms's primary plane may show a rectangle smaller than the mode: not in Linux
+ * 6.1 (vkms_plane_atomic_check positions only other planes, and "for now primary plane
+ * must be visible and full screen"), yes in 6.12 (every plane positions). No vkms plane
+ * scales in either (DRM_PLANE_NO_SCALING both ways).
+ */
+bool vkmsPrimaryPositions();
+
 } /* namespace dmabridge::test */
 
 /*

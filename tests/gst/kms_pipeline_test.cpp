@@ -5,7 +5,10 @@
  * of dmabridge-stats: zero copies where zero-copy is possible, one import per buffer.
  */
 #include <gtest/gtest.h>
+#include <memory>
+#include <set>
 
+#include <dmabridge/drm.h>
 #include <dmabridge/v4l2.h>
 
 #include "../../tools/common/pipeline_run.h"
@@ -114,6 +117,149 @@ TEST_P(UpstreamV4l2src, IntoKmsWithoutCopies)
 
 INSTANTIATE_TEST_SUITE_P(IoModes, UpstreamV4l2src, ::testing::Values("dmabuf", "dmabuf-import"),
 			 [](const auto &param) { return test::testName(param.param); });
+
+/*
+ * vivid-001 (vb2-dma-contig) importing the sink's pool (io-mode=dmabuf-import): upstream's
+ * v4l2src says nothing of its device in the allocation query, so the sink finds it (the
+ * element's device property) and plans the pool for it too: contiguous memory, which the
+ * camera writes into and the display shows, with no copy.
+ */
+TEST(UpstreamImporter, ContiguousCameraImportsTheSinksPool)
+{
+	std::string node = videoNode("vivid-001");
+	DMABRIDGE_REQUIRE_DEVICE(!node.empty(), "vivid-001");
+	auto exporters = std::make_shared<std::set<std::string>>();
+	PipelineRun run = runPipeline(
+		"v4l2src device=" + node +
+			" io-mode=dmabuf-import num-buffers=" + std::to_string(kFrames) +
+			" ! video/x-raw,format=BGRx,width=1280,height=720 ! " + kSink,
+		120, {},
+		[&](GstElement *pipeline) { test::watchExporters(pipeline, "sink", exporters); });
+	expectDisplayed(run, kFrames);
+	const tools::Stats &sink = run.stats.at("sink");
+	expectZeroCopy(sink, "dmabridgekmssink");
+	EXPECT_GT(sink["allocations"], 0u) << "v4l2src should have used the sink's pool";
+	EXPECT_LE(sink["imports"], sink["allocations"]);
+	EXPECT_EQ(*exporters, std::set<std::string>{ test::cmaHeapName() })
+		<< "vivid-001 needs contiguous memory: the pool must come from the CMA heap";
+	std::string pool = sink.texts.count("pool") ? sink.texts.at("pool") : "none offered";
+	EXPECT_NE(pool.find("vivid-001 needs physically contiguous memory"), std::string::npos)
+		<< pool;
+}
+
+/* The sink showed the frame in this rectangle of the screen, black around it. */
+void expectShownAt(const tools::Stats &sink, uint64_t x, uint64_t y, uint64_t width,
+		   uint64_t height)
+{
+	EXPECT_EQ(sink["destination-x"], x);
+	EXPECT_EQ(sink["destination-y"], y);
+	EXPECT_EQ(sink["destination-width"], width);
+	EXPECT_EQ(sink["destination-height"], height);
+	EXPECT_EQ(sink["readback-outside-pixels"], 0u) << "not black around the frame";
+}
+
+/*
+ * Frames smaller than every mode of vkms (640x360 from the camera, as the issue's user
+ * had; 320x240 and 640x360 drawn): shown as they are on an overlay plane, centred on the
+ * 1024x768 mode with the primary plane black around them. The writeback proves the
+ * frame's pixels are in that rectangle and only black outside it.
+ */
+struct SmallFrame
+{
+	const char *name;
+	const char *source;
+	uint32_t width, height;
+};
+
+class SmallFrameOnOverlay : public ::testing::TestWithParam<SmallFrame>
+{
+};
+
+TEST_P(SmallFrameOnOverlay, CentredWithBlackAroundAndNoCopy)
+{
+	const SmallFrame &frame = GetParam();
+	DMABRIDGE_REQUIRE_DEVICE(!videoNode("vivid-001").empty(), "vivid-001");
+	constexpr int frames = 10;
+	PipelineRun run = runPipeline(std::string(frame.source) +
+				      " name=src num-buffers=" + std::to_string(frames) +
+				      " ! video/x-raw,width=" + std::to_string(frame.width) +
+				      ",height=" + std::to_string(frame.height) + " ! " + kSink);
+	expectDisplayed(run, frames);
+	const tools::Stats &sink = run.stats.at("sink");
+	expectZeroCopy(sink, "dmabridgekmssink");
+	EXPECT_EQ(sink["mode-width"], 1024u);
+	EXPECT_EQ(sink["mode-height"], 768u);
+	EXPECT_EQ(sink["plane-overlay"], 1u) << sink.explanation;
+	expectShownAt(sink, (1024u - frame.width) / 2, (768u - frame.height) / 2, frame.width,
+		      frame.height);
+	EXPECT_NE(sink.explanation.find("overlay plane"), std::string::npos) << sink.explanation;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+	Vkms, SmallFrameOnOverlay,
+	::testing::Values(SmallFrame{ "camera_640x360", "dmabridgev4l2src device-name=vivid-001",
+				      640, 360 },
+			  SmallFrame{ "drawn_640x360", "dmabridgetestsrc", 640, 360 },
+			  SmallFrame{ "drawn_320x240", "dmabridgetestsrc", 320, 240 }),
+	[](const auto &param) { return std::string(param.param.name); });
+
+/*
+ * A render rectangle (GstVideoOverlay's render-rectangle, as upstream kmssink has it):
+ * the frame goes in it, centred, at its own size (no vkms plane scales).
+ */
+TEST(RenderRectangle, TheFrameIsCentredInIt)
+{
+	constexpr int frames = 10;
+	PipelineRun run = runPipeline("dmabridgetestsrc num-buffers=" + std::to_string(frames) +
+				      " ! video/x-raw,width=320,height=240 ! " + kSink +
+				      " render-rectangle=\"<100, 50, 640, 480>\"");
+	expectDisplayed(run, frames);
+	const tools::Stats &sink = run.stats.at("sink");
+	expectZeroCopy(sink, "dmabridgekmssink");
+	EXPECT_EQ(sink["plane-overlay"], 1u) << sink.explanation;
+	expectShownAt(sink, 100 + (640 - 320) / 2, 50 + (480 - 240) / 2, 320, 240);
+}
+
+/* The id of vkms's primary plane; the device is closed again, so that the sink can be
+ * the DRM master. */
+uint32_t vkmsPrimaryPlane()
+{
+	Result<DrmDevice> vkms = DrmDevice::openByDriver("vkms");
+	for (const DrmPlane &plane : vkms ? vkms->planes() : std::vector<DrmPlane>())
+		if (plane.type == "primary")
+			return plane.id;
+	return 0;
+}
+
+/*
+ * Told to use the primary plane alone (plane-id), a frame smaller than the screen goes
+ * there positioned where the kernel lets the primary plane be positioned (Linux 6.12's
+ * vkms); where it must cover the screen (6.1), each frame is copied once into a black
+ * frame of the mode's size, centred, and the sink says why.
+ */
+TEST(PrimaryPlaneOnly, SmallFramePositionedOrPaddedByACopy)
+{
+	uint32_t primary = vkmsPrimaryPlane();
+	DMABRIDGE_REQUIRE_DEVICE(primary != 0, "vkms's primary plane");
+	constexpr uint64_t frames = 10;
+	PipelineRun run = runPipeline("dmabridgetestsrc num-buffers=" + std::to_string(frames) +
+				      " ! video/x-raw,width=320,height=240 ! " + kSink +
+				      " plane-id=" + std::to_string(primary));
+	expectDisplayed(run, frames);
+	const tools::Stats &sink = run.stats.at("sink");
+	EXPECT_EQ(sink["plane-id"], primary);
+	expectShownAt(sink, (1024 - 320) / 2, (768 - 240) / 2, 320, 240);
+	if (test::vkmsPrimaryPositions()) {
+		expectZeroCopy(sink, "dmabridgekmssink");
+		return;
+	}
+	EXPECT_EQ(sink["copies"], frames) << "Linux " << test::kernelRelease();
+	EXPECT_NE(sink.explanation.find("must cover the whole mode"), std::string::npos)
+		<< sink.explanation;
+	EXPECT_NE(sink.explanation.find("copied once into a frame of the mode's size"),
+		  std::string::npos)
+		<< sink.explanation;
+}
 
 /* System memory (appsrc's own buffers) is copied once a frame, and says why. */
 TEST(UpstreamToKms, SystemMemoryIsCopiedOnceWithTheReason)

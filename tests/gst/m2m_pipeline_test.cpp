@@ -348,12 +348,68 @@ TEST(M2mCodec, ThreeHundredFramesLeaveFdsDmaBufsAndRssFlat)
 		    dmabufs.second->dmabufs, (long long)growth, compared.minPsnr);
 }
 
-/* Pipeline 3: upstream's encoder writes a file; ours decodes it into the display. */
+/*
+ * What upstream's FWHT elements do on the board's stack, measured in each board (the
+ * stream is the same: vicodec's FWHT is the kernel's, and both kernels write version 3).
+ * GStreamer 1.22 on Linux 6.1: v4l2fwhtdec's first output is no input frame (20 dB
+ * against the nearest) and from its second output on it gives input frame i + 1 as
+ * output i. GStreamer 1.26 on Linux 6.12: v4l2fwhtenc cannot start ("buffer size 1228844
+ * is smaller then negotiated size 3686444": it asks for a coded buffer larger than
+ * vicodec gives, and refuses what it gets); v4l2fwhtdec gives every frame in order.
+ */
+struct UpstreamFwht
+{
+	unsigned minor;
+	bool encoderRuns;
+	unsigned dropped; /* outputs at the start that are no input frame */
+	unsigned offset;  /* input frame of the first output kept */
+};
+
+constexpr UpstreamFwht kUpstreamFwht[] = {
+	{ 22, true, 1, 2 },
+	{ 26, false, 0, 0 },
+};
+
+const UpstreamFwht *upstreamFwht()
+{
+	guint major, minor, micro, nano;
+	gst_version(&major, &minor, &micro, &nano);
+	for (const UpstreamFwht &entry : kUpstreamFwht)
+		if (entry.minor == minor)
+			return &entry;
+	return nullptr;
+}
+
+/* The index of the reference a frame is nearest to, for the message of a failure. */
+std::string nearestReferences(const std::vector<test::RgbFrame> &frames,
+			      const std::vector<test::RgbFrame> &references)
+{
+	std::string out;
+	for (const test::RgbFrame &frame : frames) {
+		size_t best = 0;
+		for (size_t i = 1; i < references.size(); i++)
+			if (test::psnr(frame, references[i]) > test::psnr(frame, references[best]))
+				best = i;
+		out += std::to_string(best) + " ";
+	}
+	return out;
+}
+
+/* Upstream's encoder's stream (FWHT in a file) through our decoder to the display. */
 TEST(M2mInterop, UpstreamEncodedFileIntoOurDecoder)
 {
 	DMABRIDGE_REQUIRE_DEVICE(haveDevice("stateful-decoder"), "vicodec");
+	const UpstreamFwht *upstream = upstreamFwht();
+	ASSERT_TRUE(upstream) << "upstream's FWHT elements are not measured on this GStreamer";
 	constexpr unsigned kFrames = 20;
 	std::string file = tempFile("upstream");
+	if (!upstream->encoderRuns) {
+		PipelineRun run = runPipeline(
+			bars(kFrames, 640, 480) + " ! v4l2fwhtenc ! filesink location=" + file, 60);
+		std::remove(file.c_str());
+		ASSERT_FALSE(run.finished) << "upstream's v4l2fwhtenc runs here now: measure it";
+		GTEST_SKIP() << "upstream's v4l2fwhtenc cannot run on this stack: " << run.error;
+	}
 	encodeToFile(bars(kFrames, 640, 480), "v4l2fwhtenc", file);
 	std::vector<test::RgbFrame> references = barFrames(kFrames, 640, 480);
 	SinkFrames shown;
@@ -370,14 +426,14 @@ TEST(M2mInterop, UpstreamEncodedFileIntoOurDecoder)
 /*
  * And the other way: our encoder's stream decoded by upstream's decoder. Its output
  * format is fixed to what the stream holds: left to choose (a videoconvert after it), it
- * picks a 4:2:2 format the 4:4:4 stream can't be decoded to. Measured here with 1.22:
- * v4l2fwhtdec loses the stream's first frame (its first output is no input frame, 20 dB
- * against the nearest), and from its second output on gives input frame i + 1 as output
- * i. Those frames are compared.
+ * picks a 4:2:2 format the 4:4:4 stream can't be decoded to. The frames are compared as
+ * kUpstreamFwht says upstream's decoder gives them.
  */
 TEST(M2mInterop, OurEncoderIntoUpstreamDecoder)
 {
 	DMABRIDGE_REQUIRE_DEVICE(haveDevice("stateful-encoder"), "vicodec");
+	const UpstreamFwht *upstream = upstreamFwht();
+	ASSERT_TRUE(upstream) << "upstream's FWHT elements are not measured on this GStreamer";
 	constexpr unsigned kFrames = 20;
 	std::vector<test::RgbFrame> references = barFrames(kFrames, 640, 480);
 	std::vector<test::RgbFrame> frames = test::pullFrames(
@@ -385,11 +441,14 @@ TEST(M2mInterop, OurEncoderIntoUpstreamDecoder)
 			" ! dmabridgev4l2enc ! v4l2fwhtdec ! video/x-raw,format=BGRx "
 			"! appsink name=out sync=false",
 		kFrames);
-	ASSERT_GE(frames.size(), kFrames - 2);
-	frames.erase(frames.begin());
-	expectFramesMatch(frames, references, 2);
-	std::printf("upstream v4l2fwhtdec: %zu frames after its first, PSNR at least %.1f dB\n",
-		    frames.size(), minPsnr(frames, references, 2));
+	const std::string nearest = nearestReferences(frames, references);
+	ASSERT_GE(frames.size() + upstream->offset, kFrames + upstream->dropped) << nearest;
+	frames.erase(frames.begin(), frames.begin() + upstream->dropped);
+	frames.resize(std::min<size_t>(frames.size(), kFrames - upstream->offset));
+	expectFramesMatch(frames, references, upstream->offset);
+	std::printf("upstream v4l2fwhtdec: %zu frames compared, PSNR at least %.1f dB "
+		    "(nearest input frames: %s)\n",
+		    frames.size(), minPsnr(frames, references, upstream->offset), nearest.c_str());
 }
 
 /*

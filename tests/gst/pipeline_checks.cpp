@@ -2,6 +2,12 @@
 #include "pipeline_checks.h"
 
 #include <gtest/gtest.h>
+#include <mutex>
+
+#include <gst/allocators/allocators.h>
+
+#include <dmabridge/dmabuf.h>
+#include <dmabridge/heap.h>
 
 #include "shown.h"
 
@@ -21,6 +27,46 @@ void expectZeroCopy(const tools::Stats &stats, const std::string &who)
 	EXPECT_EQ(stats["copies"], 0u) << who << ": " << stats.explanation;
 	EXPECT_EQ(stats["bytes-copied"], 0u) << who;
 	EXPECT_EQ(stats["sync-calls"], 0u) << who << " touched frames with the CPU";
+}
+
+void onEachDmaBuf(GstElement *pipeline, const char *element, DmaBufProbe seen)
+{
+	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), element);
+	GstPad *pad = gst_element_get_static_pad(sink, "sink");
+	gst_pad_add_probe(
+		pad, GST_PAD_PROBE_TYPE_BUFFER,
+		[](GstPad *, GstPadProbeInfo *info, gpointer data) {
+			GstMemory *memory =
+				gst_buffer_peek_memory(GST_PAD_PROBE_INFO_BUFFER(info), 0);
+			(*static_cast<DmaBufProbe *>(data))(
+				memory && gst_is_dmabuf_memory(memory)
+					? DmaBuf::fromFd(SharedFd::duplicateOf(
+						  gst_dmabuf_memory_get_fd(memory)))
+					: Result<DmaBuf>(Error(EINVAL, "not a dma-buf")));
+			return GST_PAD_PROBE_OK;
+		},
+		new DmaBufProbe(std::move(seen)),
+		[](gpointer data) { delete static_cast<DmaBufProbe *>(data); });
+	gst_object_unref(pad);
+	gst_object_unref(sink);
+}
+
+void watchExporters(GstElement *pipeline, const char *element,
+		    std::shared_ptr<std::set<std::string>> exporters)
+{
+	auto lock = std::make_shared<std::mutex>();
+	onEachDmaBuf(pipeline, element, [lock, exporters](const Result<DmaBuf> &dmabuf) {
+		std::lock_guard<std::mutex> locker(*lock);
+		exporters->insert(dmabuf ? dmabuf->exporter() : "system memory");
+	});
+}
+
+std::string cmaHeapName()
+{
+	for (const HeapInfo &heap : listHeaps())
+		if (heap.kind == HeapKind::Cma)
+			return heap.kernelName.empty() ? heap.name : heap.kernelName;
+	return {};
 }
 
 } /* namespace dmabridge::test */

@@ -6,7 +6,9 @@
  * dmabridgekmssink, or, behind upstream kmssink, the framebuffer its plane scans out,
  * read back as a dma-buf (it must be the very buffer our source captured into).
  */
+#include <functional>
 #include <gtest/gtest.h>
+#include <memory>
 #include <set>
 
 #include <drm_fourcc.h>
@@ -18,6 +20,7 @@
 #include "../../tools/common/pipeline_run.h"
 #include "../device/board.h"
 #include "../device/scanout.h"
+#include "pipeline_checks.h"
 
 using namespace dmabridge;
 using tools::PipelineRun;
@@ -79,28 +82,12 @@ struct SeenBuffers
 
 void watchBuffers(GstElement *pipeline, const char *element, SeenBuffers &seen)
 {
-	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), element);
-	GstPad *pad = gst_element_get_static_pad(sink, "sink");
-	gst_pad_add_probe(
-		pad, GST_PAD_PROBE_TYPE_BUFFER,
-		[](GstPad *, GstPadProbeInfo *info, gpointer data) {
-			auto &buffers = *static_cast<SeenBuffers *>(data);
-			GstMemory *memory =
-				gst_buffer_peek_memory(GST_PAD_PROBE_INFO_BUFFER(info), 0);
-			Result<DmaBuf> dmabuf =
-				memory && gst_is_dmabuf_memory(memory)
-					? DmaBuf::fromFd(SharedFd::duplicateOf(
-						  gst_dmabuf_memory_get_fd(memory)))
-					: Result<DmaBuf>(Error(EINVAL, "not a dma-buf"));
-			if (dmabuf)
-				buffers.inodes.insert(dmabuf->identity().inode);
-			else
-				buffers.systemMemory++;
-			return GST_PAD_PROBE_OK;
-		},
-		&seen, nullptr);
-	gst_object_unref(pad);
-	gst_object_unref(sink);
+	test::onEachDmaBuf(pipeline, element, [&seen](const Result<DmaBuf> &dmabuf) {
+		if (dmabuf)
+			seen.inodes.insert(dmabuf->identity().inode);
+		else
+			seen.systemMemory++;
+	});
 }
 
 /*
@@ -132,12 +119,17 @@ void expectScannedOutAsIs(const SeenBuffers &seen, std::string &failure)
  * On GStreamer 1.24+ kmssink takes dma-bufs only in DMA_DRM caps: they must be those.
  */
 PipelineRun runIntoUpstreamKmssink(const std::string &description, SeenBuffers &seen,
-				   std::string &failure)
+				   std::string &failure,
+				   const std::function<void(GstElement *)> &beforePlaying = {})
 {
 	failure = "never checked: the pipeline did not reach EOS";
 	return tools::runPipeline(
 		description + " ! " + kEitherMemory + " ! " + kUpstreamSink, 120, {},
-		[&](GstElement *pipeline) { watchBuffers(pipeline, "sink", seen); },
+		[&](GstElement *pipeline) {
+			watchBuffers(pipeline, "sink", seen);
+			if (beforePlaying)
+				beforePlaying(pipeline);
+		},
 		[&](GstElement *pipeline) {
 			failure.clear();
 			std::string caps = sinkCaps(pipeline);
@@ -146,6 +138,19 @@ PipelineRun runIntoUpstreamKmssink(const std::string &description, SeenBuffers &
 			else
 				expectScannedOutAsIs(seen, failure);
 		});
+}
+
+/* The bridge passed every frame through to upstream's kmssink, which showed them as they are. */
+void expectPassedThrough(const PipelineRun &run, const SeenBuffers &seen,
+			 const std::string &failure)
+{
+	ASSERT_TRUE(run.finished) << run.error;
+	EXPECT_TRUE(failure.empty()) << failure;
+	EXPECT_EQ(seen.systemMemory, 0u) << "kmssink got system memory";
+	const tools::Stats &bridge = run.stats.at("bridge");
+	EXPECT_EQ(bridge["frames"], kFrames);
+	EXPECT_EQ(bridge["copies"], 0u) << bridge.explanation;
+	EXPECT_NE(bridge.explanation.find("pass-through"), std::string::npos) << bridge.explanation;
 }
 
 class UpstreamV4l2srcIntoOurSink : public ::testing::TestWithParam<const char *>
@@ -237,17 +242,44 @@ TEST_P(BridgeIntoUpstreamKmssink, PassedThroughAndShown)
 		source + " num-buffers=" + std::to_string(kFrames) +
 			" ! video/x-raw,format=BGRx,width=1280,height=720 ! dmabridge name=bridge",
 		seen, failure);
-	ASSERT_TRUE(run.finished) << run.error;
-	EXPECT_TRUE(failure.empty()) << failure;
-	EXPECT_EQ(seen.systemMemory, 0u) << "kmssink got system memory";
-	const tools::Stats &bridge = run.stats.at("bridge");
-	EXPECT_EQ(bridge["frames"], kFrames);
-	EXPECT_EQ(bridge["copies"], 0u) << bridge.explanation;
-	EXPECT_NE(bridge.explanation.find("pass-through"), std::string::npos) << bridge.explanation;
+	expectPassedThrough(run, seen, failure);
 }
 
 INSTANTIATE_TEST_SUITE_P(Sources, BridgeIntoUpstreamKmssink,
 			 ::testing::Values("v4l2src", "videotestsrc"),
 			 [](const auto &param) { return std::string(param.param); });
+
+/*
+ * Upstream's v4l2src importing into the bridge's pool (io-mode=dmabuf-import) on
+ * vivid-001, which needs contiguous memory, with upstream's kmssink after the bridge:
+ * neither describes its device, so the bridge finds both (v4l2src's device property,
+ * kmssink's display) and plans the pool for them, from the CMA heap. The frames pass
+ * through and the display scans out the very buffers the camera wrote.
+ */
+TEST(BridgeBetweenUpstreamImporters, ContiguousCameraIntoUpstreamKmssink)
+{
+	std::string node = videoNode("vivid-001");
+	DMABRIDGE_REQUIRE_DEVICE(!node.empty(), "vivid-001");
+	SeenBuffers seen;
+	std::string failure;
+	auto exporters = std::make_shared<std::set<std::string>>();
+	PipelineRun run = runIntoUpstreamKmssink(
+		"v4l2src device=" + node +
+			" io-mode=dmabuf-import num-buffers=" + std::to_string(kFrames) +
+			" ! video/x-raw,format=BGRx,width=1280,height=720 ! dmabridge name=bridge",
+		seen, failure,
+		[&](GstElement *pipeline) { test::watchExporters(pipeline, "bridge", exporters); });
+	expectPassedThrough(run, seen, failure);
+	ASSERT_FALSE(HasFatalFailure());
+	const tools::Stats &bridge = run.stats.at("bridge");
+	EXPECT_GT(bridge["allocations"], 0u) << "v4l2src should have used the bridge's pool";
+	EXPECT_EQ(*exporters, std::set<std::string>{ test::cmaHeapName() })
+		<< "vivid-001 needs contiguous memory: the pool must come from the CMA heap";
+	std::string pool = bridge.texts.count("pool") ? bridge.texts.at("pool") : "none offered";
+	EXPECT_NE(pool.find("vivid-001 needs physically contiguous memory"), std::string::npos)
+		<< pool;
+	EXPECT_NE(pool.find("vkms"), std::string::npos)
+		<< "planned for kmssink's display: " << pool;
+}
 
 } /* namespace */

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <set>
 #include <thread>
 
 #include <drm.h>
@@ -30,10 +31,14 @@ using namespace std::chrono_literals;
 
 namespace {
 
+uint64_t meminfo(const char *field)
+{
+	return internal::meminfoBytes(internal::readTextFile("/proc/meminfo"), field).value_or(0);
+}
+
 uint64_t cmaFree()
 {
-	return internal::meminfoBytes(internal::readTextFile("/proc/meminfo"), "CmaFree")
-		.value_or(0);
+	return meminfo("CmaFree");
 }
 
 Result<DeviceConstraints> probe(const std::string &name)
@@ -44,7 +49,12 @@ Result<DeviceConstraints> probe(const std::string &name)
 	return device->probe();
 }
 
-/* A plan for producer into vkms with more 1080p buffers than the free CMA holds. */
+/*
+ * A plan for producer into vkms with more 1080p buffers than the whole CMA area holds.
+ * Not sized by CmaFree: pages that movable allocations (the page cache) hold in CMA are
+ * counted as used but migrated out for a CMA allocation, so on Linux 6.12 a request
+ * sized by CmaFree often fits.
+ */
 Result<Plan> planBeyondCma(const DeviceConstraints &producer)
 {
 	Result<DrmDevice> vkms = DrmDevice::openByDriver("vkms");
@@ -54,7 +64,7 @@ Result<Plan> planBeyondCma(const DeviceConstraints &producer)
 	if (!display)
 		return display.error();
 	const uint64_t frame = 1920 * 1080 * 4;
-	unsigned count = unsigned(cmaFree() / frame + 2);
+	unsigned count = unsigned(meminfo("CmaTotal") / frame + 2);
 	return Planner().plan(
 		{ producer, { *display }, DRM_FORMAT_XRGB8888, 1920, 1080, count, listHeaps() });
 }
@@ -260,29 +270,47 @@ TEST(SignalsDuring, CaptureLosesAndRepeatsNoFrame)
 		if (!queued)
 			failure = queued.error().describe();
 	}
+	/* Every buffer is still in the queue: each comes back once more, none was lost. */
+	std::set<uint32_t> drained;
+	for (size_t i = 0; i < buffers.size() && failure.empty(); i++) {
+		Result<V4l2Dequeued> frame =
+			device->dequeue(V4l2Direction::Capture, V4l2Memory::DmaBuf, 20000);
+		if (frame)
+			drained.insert(frame->index);
+		else
+			failure = "buffer lost: " + frame.error().describe();
+	}
 	storm.stop = true;
 	signaller.join();
 	(void)device->streamOff(V4l2Direction::Capture);
 
 	ASSERT_TRUE(failure.empty()) << failure;
 	ASSERT_EQ(sequences.size(), kFrames);
-	unsigned lost = 0, repeated = 0;
+	EXPECT_EQ(drained.size(), buffers.size());
+	/*
+	 * vivid counts a frame it had no buffer for (the test thread off the CPU for longer
+	 * than the queue lasts, on a loaded machine) as a gap in the sequence: the device's
+	 * drop, reported, not ours. Ours would be a buffer that never came back, or a frame
+	 * handed over twice.
+	 */
+	unsigned dropped = 0, repeated = 0;
 	for (size_t i = 1; i < sequences.size(); i++) {
 		if (sequences[i] <= sequences[i - 1])
 			repeated++;
 		else
-			lost += sequences[i] - sequences[i - 1] - 1;
+			dropped += sequences[i] - sequences[i - 1] - 1;
 	}
 	EXPECT_EQ(repeated, 0u);
-	EXPECT_EQ(lost, 0u);
 	EXPECT_GT(unsigned(signalsSeen), kFrames);
-	test::recordOutcome("SIGUSR1 every 1 ms (no SA_RESTART) while capturing " +
-				    std::to_string(kFrames) + " frames from vivid-000",
-			    std::to_string(signalsSeen) + " signals; " +
-				    std::to_string(sequences.size()) + " frames, sequence " +
-				    std::to_string(sequences.front()) + " to " +
-				    std::to_string(sequences.back()) + ": " + std::to_string(lost) +
-				    " lost, " + std::to_string(repeated) + " repeated");
+	test::recordOutcome(
+		"SIGUSR1 every 1 ms (no SA_RESTART) while capturing " + std::to_string(kFrames) +
+			" frames from vivid-000",
+		std::to_string(signalsSeen) + " signals; " + std::to_string(sequences.size()) +
+			" frames, sequence " + std::to_string(sequences.front()) + " to " +
+			std::to_string(sequences.back()) + ": " +
+			std::to_string(buffers.size() - drained.size()) + " buffers lost, " +
+			std::to_string(repeated) + " repeated; the device dropped " +
+			std::to_string(dropped) + " with its queue empty");
 }
 
 } /* namespace */

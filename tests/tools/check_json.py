@@ -7,8 +7,10 @@
                                   vkms, vgem, both heaps and udmabuf, vim2m and vicodec's
                                   codecs as m2m devices with both queues, and says vivid-001
                                   needs contiguous memory; plan for vivid-001 to vkms
-                                  chooses the CMA heap. Skips (77) outside the board; inside it
-                                  (DMABRIDGE_BOARD=vboard) a missing device fails.
+                                  chooses the CMA heap; Mesa's loader noise stays off
+                                  info's output, said as a note in its words. Skips (77)
+                                  outside the board; inside it (DMABRIDGE_BOARD=vboard) a
+                                  missing device fails.
 Exits 1 with every mismatch listed.
 """
 import glob
@@ -151,6 +153,25 @@ def check_stack(stack):
         problems.append(f"info: Debian {debian} board has GStreamer {parts.get('GStreamer')}")
 
 
+def check_quiet(info):
+    """dmabridge-info prints its own words only: what Mesa prints when vgem has no GPU
+    driver ("MESA-LOADER: failed to open vgem" in Mesa 22, "kmsro: driver missing" in
+    Mesa 25) is logged at debug level (--debug), and said as a note on the EGL device."""
+    done = subprocess.run([info], capture_output=True, text=True, check=False)
+    for stream, text in (("stdout", done.stdout), ("stderr", done.stderr)):
+        noise = [line for line in text.splitlines()
+                 if "MESA-LOADER" in line or "kmsro:" in line]
+        if noise:
+            problems.append(f"info: driver noise on its {stream}: {noise[:2]}")
+    if "Mesa could not load a GPU driver for vgem (/dev/dri/" not in done.stdout:
+        problems.append("info: says nothing of vgem's missing GPU driver: "
+                        + done.stdout[done.stdout.find("EGL devices"):][:600])
+    debug = subprocess.run([info, "--debug"], capture_output=True, text=True, check=False)
+    if not any(line.startswith("debug: ") and ("MESA-LOADER" in line or "kmsro:" in line)
+               for line in debug.stderr.splitlines()):
+        problems.append(f"info --debug: Mesa's message not logged: {debug.stderr[:400]!r}")
+
+
 def board(info, plan):
     inventory = run_json(info, "--json")
     if inventory is None:
@@ -182,6 +203,7 @@ def board(info, plan):
     elif "REQBUFS" not in vivid1[0]["contiguous"]["source"]:
         problems.append(f"info: vivid-001's contiguity has no source: {vivid1[0]['contiguous']}")
     check_stack(inventory["stack"])
+    check_quiet(info)
     # The m2m devices, each with both queues' constraints.
     for name, role, coded in (("vim2m", "converter", []), ("vicodec", "decoder", ["FWHT"]),
                               ("vicodec", "encoder", ["FWHT"])):

@@ -129,4 +129,26 @@ TEST(Layout, ValidateSaysWhatIsWrong)
 	EXPECT_TRUE(mentions(otherBuffer.validate().error(), "is in buffer 1 of 1"));
 }
 
+/* A region is a layout of its own that validates: where a frame placed on a screen is. */
+TEST(Region, WholeLinesFromItsCorner)
+{
+	Result<Layout> screen = computeLayout(DRM_FORMAT_XRGB8888, 1024, 768);
+	ASSERT_TRUE(screen.ok());
+	Result<Layout> centre = regionOf(*screen, { 352, 264, 320, 240 });
+	ASSERT_TRUE(centre.ok()) << centre.error().describe();
+	EXPECT_EQ(centre->width, 320u);
+	EXPECT_EQ(centre->height, 240u);
+	EXPECT_EQ(centre->planes[0].offset, 264u * 4096 + 352 * 4);
+	EXPECT_EQ(centre->planes[0].stride, 4096u);
+	EXPECT_TRUE(centre->validate().ok()) << centre->validate().error().describe();
+
+	EXPECT_TRUE(regionOf(*screen, { 0, 528, 1024, 240 }).ok()) << "the bottom lines, whole";
+	EXPECT_TRUE(mentions(regionOf(*screen, { 8, 528, 320, 240 }).error(),
+			     "reaches past the frame's last line"));
+	EXPECT_TRUE(mentions(regionOf(*screen, { 800, 0, 320, 240 }).error(), "is not inside"));
+	Result<Layout> nv12 = computeLayout(DRM_FORMAT_NV12, 64, 64);
+	ASSERT_TRUE(nv12.ok());
+	EXPECT_TRUE(mentions(regionOf(*nv12, { 0, 0, 16, 16 }).error(), "formats of one plane"));
+}
+
 } /* namespace */

@@ -10,12 +10,6 @@ namespace dmabridge::tools {
 
 namespace {
 
-std::string formatName(uint32_t fourcc)
-{
-	const FormatInfo *info = formatFromDrm(fourcc);
-	return info ? std::string(info->name) : fourccToString(fourcc);
-}
-
 std::string hex(uint64_t value)
 {
 	char text[24];

@@ -14,6 +14,8 @@ Stats readStats(const GstStructure *s)
 		guint64 number = 0;
 		if (gst_structure_get_uint64(s, name, &number))
 			stats.numbers[name] = number;
+		else if (const char *text = gst_structure_get_string(s, name))
+			stats.texts[name] = text;
 	}
 	if (const char *text = gst_structure_get_string(s, "explanation"))
 		stats.explanation = text;
@@ -35,8 +37,10 @@ void take(PipelineRun &run, GstMessage *message)
 		GError *err = nullptr;
 		gchar *debug = nullptr;
 		gst_message_parse_error(message, &err, &debug);
-		run.error = std::string(GST_OBJECT_NAME(GST_MESSAGE_SRC(message))) + ": " +
-			    err->message + " (" + (debug ? debug : "") + ")";
+		run.errors.push_back(std::string(GST_OBJECT_NAME(GST_MESSAGE_SRC(message))) + ": " +
+				     err->message + " (" + (debug ? debug : "") + ")");
+		if (run.error.empty())
+			run.error = run.errors.back();
 		g_clear_error(&err);
 		g_free(debug);
 		break;
@@ -165,6 +169,11 @@ PipelineRun runPipeline(const std::string &description, int timeoutSeconds,
 	}
 	if (run.finished && onEos)
 		onEos(pipeline);
+	/* Errors posted together with the first (a failed state change) are counted too. */
+	while (GstMessage *message = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR)) {
+		take(run, message);
+		gst_message_unref(message);
+	}
 	gst_element_set_state(pipeline, GST_STATE_NULL);
 	gst_object_unref(bus);
 	gst_object_unref(pipeline);

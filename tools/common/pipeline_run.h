@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <gst/gst.h>
 
@@ -16,6 +17,7 @@ namespace dmabridge::tools {
 struct Stats
 {
 	std::map<std::string, uint64_t> numbers;
+	std::map<std::string, std::string> texts; /* the other string fields ("pool") */
 	std::string explanation;
 	bool present = false;
 
@@ -30,6 +32,7 @@ struct PipelineRun
 {
 	bool finished = false;              /* reached EOS */
 	std::string error;                  /* the first ERROR message, with its debug text */
+	std::vector<std::string> errors;    /* every ERROR message, in the order posted */
 	std::map<std::string, Stats> stats; /* by element name: the stats posted on EOS */
 };
 

@@ -6,6 +6,7 @@
  *
  *   dmabridge-info           readable text
  *   dmabridge-info --json    the same for scripts (schema in README.md)
+ *   --debug                  also what the drivers printed while probed (on stderr)
  */
 #include <cstdio>
 #include <cstring>
@@ -14,6 +15,7 @@
 #include <dmabridge/inventory.h>
 
 #include "../common/describe.h"
+#include "../common/driver_output.h"
 #include "stack.h"
 
 using namespace dmabridge;
@@ -139,19 +141,44 @@ void printJson(const Inventory &inventory)
 	std::fputs(json.str().c_str(), stdout);
 }
 
+/*
+ * The inventory, with what drivers printed meanwhile kept off the output: a note on each
+ * EGL device that renders in software says in our words that its GPU driver is missing.
+ */
+Inventory quietInventory(bool debug)
+{
+	CapturedStderr captured;
+	Inventory inventory = takeInventory();
+	std::string printed = captured.finish();
+	if (debug)
+		printDebug(printed);
+	for (InventoryDevice &egl : inventory.devices) {
+		if (egl.kind != "EGL" || !rendersInSoftware(egl.driver))
+			continue;
+		for (const InventoryDevice &drm : inventory.devices)
+			if (drm.kind == "DRM" && drm.node == egl.node)
+				egl.notes.push_back(softwareNote(drm.driver, drm.node, egl.driver));
+	}
+	return inventory;
+}
+
 } /* namespace */
 
 int main(int argc, char **argv)
 {
-	bool json = false;
+	bool json = false, debug = false;
 	for (int i = 1; i < argc; i++) {
 		if (!std::strcmp(argv[i], "--json")) {
 			json = true;
+		} else if (!std::strcmp(argv[i], "--debug")) {
+			debug = true;
 		} else if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
 			std::printf(
-				"usage: %s [--json]\n\nLists V4L2 devices and their queues, DRM "
-				"devices and planes, dma-buf heaps, udmabuf and EGL, with the "
-				"constraints dmabridge derived and where each came from.\n",
+				"usage: %s [--json] [--debug]\n\nLists V4L2 devices and their "
+				"queues, DRM devices and planes, dma-buf heaps, udmabuf and EGL, "
+				"with the constraints dmabridge derived and where each came "
+				"from.\n  --debug  also print what drivers printed while probed "
+				"(Mesa's loader), on stderr\n",
 				argv[0]);
 			return 0;
 		} else {
@@ -160,7 +187,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	Inventory inventory = takeInventory();
+	Inventory inventory = quietInventory(debug);
 	if (json)
 		printJson(inventory);
 	else

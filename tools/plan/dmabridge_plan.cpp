@@ -19,6 +19,7 @@
 #include <dmabridge/v4l2.h>
 
 #include "../common/describe.h"
+#include "../common/driver_output.h"
 
 using namespace dmabridge;
 using namespace dmabridge::tools;
@@ -112,10 +113,15 @@ Result<DeviceConstraints> eglDevice(const std::string &spec)
 	if (!device)
 		return Error(device.error().code(),
 			     "no EGL display for '" + spec + "': " + device.error().message());
+	/* Mesa prints to stderr when the device has no GPU driver: said in our words. */
+	CapturedStderr captured;
 	Result<EglDevice> egl = EglDevice::open(*device);
-	if (!egl)
-		return egl.error();
-	return egl->probe();
+	Result<DeviceConstraints> gpu = egl ? egl->probe() : Result<DeviceConstraints>(egl.error());
+	captured.finish();
+	if (gpu && rendersInSoftware(gpu->driver))
+		std::fprintf(stderr, "dmabridge-plan: note: %s\n",
+			     softwareNote(device->driver(), device->path(), gpu->driver).c_str());
+	return gpu;
 }
 
 /* A device of this machine; consumers are V4L2 output queues, producers capture ones. */

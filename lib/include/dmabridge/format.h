@@ -41,5 +41,7 @@ const FormatInfo *formatFromName(std::string_view name);
 
 /* "XR24" for DRM_FORMAT_XRGB8888; non-printable bytes as '?'. */
 std::string fourccToString(uint32_t fourcc);
+/* What people call it: "XRGB8888"; the fourcc's text for a format the table lacks. */
+std::string formatName(uint32_t fourcc);
 
 } /* namespace dmabridge */

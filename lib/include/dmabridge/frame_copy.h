@@ -39,4 +39,12 @@ uint64_t differingPixels(std::span<const uint8_t> a, const Layout &la, std::span
  */
 uint64_t distinctColours(std::span<const uint8_t> frame, const Layout &layout);
 
+/*
+ * Pixels of a mapped RGB frame outside rect that are not black (alpha and X ignored);
+ * UINT64_MAX when it can't be read. What a display showed around a frame it placed on
+ * part of the screen: nothing, when the planes under it show black.
+ */
+uint64_t pixelsNotBlackOutside(std::span<const uint8_t> frame, const Layout &layout,
+			       const Rect &rect);
+
 } /* namespace dmabridge */

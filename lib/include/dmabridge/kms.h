@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -11,16 +12,19 @@
 #include <dmabridge/dmabuf.h>
 #include <dmabridge/drm.h>
 #include <dmabridge/error.h>
+#include <dmabridge/kms_plane.h>
 #include <dmabridge/layout.h>
 
 namespace dmabridge {
 
 /*
- * A display output driven by atomic KMS: one connector, its CRTC and a plane that takes
- * the format. show() puts a framebuffer full-screen on the plane (the first commit sets
- * the mode: of the frame's size, else the largest mode inside the frame, cropped to it).
- * On devices with a writeback connector (vkms), readBack() captures what the
- * CRTC output into a dma-buf, to check pixels on the display side.
+ * A display output driven by atomic KMS: one connector, its CRTC and its planes. show()
+ * puts a framebuffer on the plane that suits it (see kms_plane.h): the primary plane when
+ * the frame fills the mode (the first commit sets the mode: of the frame's size, else the
+ * preferred one, else the largest mode inside a larger frame, cropped to it); else an
+ * overlay placed in the render rectangle (centred, scaled where the plane can), with the
+ * primary plane showing black. On devices with a writeback connector (vkms), readBack()
+ * captures what the CRTC output into a dma-buf, to check pixels on the display side.
  */
 class KmsDisplay
 {
@@ -28,8 +32,14 @@ public:
 	struct Options
 	{
 		uint32_t connectorId = 0; /* 0: the first connected one that isn't writeback */
-		uint32_t planeId = 0;     /* 0: the primary plane of the CRTC */
+		uint32_t planeId = 0;     /* 0: chosen for each frame by what the planes do */
+		/* Where frames go on the screen; none: the whole mode. */
+		std::optional<Rect> renderRectangle;
+		/* Frames scaled into the rectangle keep their aspect ratio. */
+		bool keepAspect = true;
 	};
+	/* Defined inside the library. */
+	struct State;
 
 	KmsDisplay(KmsDisplay &&) noexcept;
 	KmsDisplay &operator=(KmsDisplay &&) noexcept;
@@ -42,23 +52,33 @@ public:
 	std::vector<std::pair<uint32_t, uint32_t>> modeSizes() const;
 	/* The largest framebuffer the device takes (its mode_config max_width/height). */
 	std::pair<uint32_t, uint32_t> maxFrameSize() const;
+
 	/*
-	 * The region of a frame of this size that show() puts on screen, from its top-left
-	 * corner: the mode's size when the frame covers the mode (the mode in use, or the one
-	 * the first show() would set), else the whole frame, scaled.
+	 * Where show() would put a frame of this format and size: the plane, the part of the
+	 * frame and the rectangle on the screen, and why; planeId 0 and the reason when no
+	 * plane can show it. Asks the kernel what the planes can do (TEST_ONLY commits) on
+	 * the mode the frame gets, the first time.
 	 */
-	std::pair<uint32_t, uint32_t> shownSize(uint32_t width, uint32_t height) const;
+	Result<Placement> place(uint32_t fourcc, uint64_t modifier, uint32_t width,
+				uint32_t height);
+	/* The part of a frame of this size that show() puts on screen ({0, 0}: none). */
+	std::pair<uint32_t, uint32_t> shownSize(uint32_t width, uint32_t height);
+	/* The planes of the CRTC and what they were found to do (after place() or show()). */
+	const std::vector<KmsPlane> &planes() const;
+	/* Where the frame on screen is, since the last full commit. */
+	const Placement &placement() const;
+	/* Where the next frames go; the next show() places them anew. */
+	void setRenderRectangle(std::optional<Rect> rectangle);
 
 	uint32_t width() const;
 	uint32_t height() const;
 	uint32_t connectorId() const;
+	/* The plane showing the frame (the primary plane before the first). */
 	uint32_t planeId() const;
 	uint32_t crtcId() const;
 	std::string label() const;
-	/* Whether the plane takes fourcc in the linear layout (IN_FORMATS, or the format list). */
-	bool planeTakes(uint32_t fourcc, uint64_t modifier = kModifierLinear) const;
 
-	/* Shows framebuffer (of layout's size) on the whole mode, in one atomic commit. */
+	/* Shows framebuffer (of layout's size) where place() says, in one atomic commit. */
 	Status show(uint32_t framebuffer, const Layout &layout);
 	/*
 	 * The same, without waiting: a non-blocking commit with a page-flip event, the plane's
@@ -76,7 +96,7 @@ public:
 	Status waitForFlip(int timeoutMs);
 	/* Page-flip events seen: frames that reached the screen through showWhenReady(). */
 	uint64_t flips() const;
-	/* Turns the plane and CRTC off. */
+	/* Turns the planes and the CRTC off. */
 	Status disable();
 
 	bool hasWriteback() const;
@@ -90,8 +110,8 @@ public:
 	uint64_t commits() const;
 
 private:
-	struct State;
 	explicit KmsDisplay(std::unique_ptr<State> state);
+	Status chooseMode(uint32_t width, uint32_t height);
 	Status commit(uint32_t framebuffer, const Layout &layout, int inFence, bool async);
 	std::unique_ptr<State> state_;
 };

@@ -69,6 +69,26 @@ struct Layout
 	bool operator==(const Layout &) const = default;
 };
 
+/* A rectangle in pixels: of a frame (a source) or of a screen (a destination). */
+struct Rect
+{
+	int32_t x = 0, y = 0;
+	uint32_t width = 0, height = 0;
+
+	bool operator==(const Rect &) const = default;
+	bool empty() const { return !width || !height; }
+	/* "640x360 at 192,204" */
+	std::string describe() const;
+};
+
+/*
+ * The part of a frame inside rect, as a layout of its own: the same lines from rect's
+ * corner, whole (stride by height, so the region validates as any layout). For formats
+ * of one plane only; an error when rect is not inside the frame, or when its last line
+ * would reach past the frame's (a region touching the bottom edge away from the left).
+ */
+Result<Layout> regionOf(const Layout &layout, const Rect &rect);
+
 /* The largest frame dimension accepted (V4L2 and DRM both stop well below this). */
 inline constexpr uint32_t kMaxDimension = 16384;
 

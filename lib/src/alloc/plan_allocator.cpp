@@ -7,6 +7,7 @@
 #include <dmabridge/heap.h>
 
 #include "../device/kernel_text.h"
+#include "../internal/log.h"
 
 namespace dmabridge {
 
@@ -63,6 +64,7 @@ Result<AllocatedBuffers> afterCmaRanOut(const Plan &plan, std::string_view name,
 		      (plan.addressLimit ? " and all of RAM lies below the address limit" : "") +
 		      ", so the buffers come from the scatter-gather heap '" + system->name +
 		      "' instead.";
+	internal::log(LogCategory::Alloc, LogLevel::Warning, [&] { return result.note; });
 	return result;
 }
 

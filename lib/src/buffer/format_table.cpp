@@ -108,4 +108,10 @@ std::string fourccToString(uint32_t fourcc)
 	return text;
 }
 
+std::string formatName(uint32_t fourcc)
+{
+	const FormatInfo *info = formatFromDrm(fourcc);
+	return info ? std::string(info->name) : fourccToString(fourcc);
+}
+
 } /* namespace dmabridge */

@@ -182,4 +182,28 @@ uint64_t distinctColours(std::span<const uint8_t> frame, const Layout &layout)
 	return colours.size();
 }
 
+uint64_t pixelsNotBlackOutside(std::span<const uint8_t> frame, const Layout &layout,
+			       const Rect &rect)
+{
+	if (!comparable(layout.fourcc) || frame.size() < layout.bufferSize(0))
+		return UINT64_MAX;
+	unsigned bpp = layout.format()->bytesPerPixel[0];
+	auto inside = [&](uint32_t x, uint32_t y) {
+		return int64_t(x) >= rect.x && int64_t(x) < int64_t(rect.x) + rect.width &&
+		       int64_t(y) >= rect.y && int64_t(y) < int64_t(rect.y) + rect.height;
+	};
+	uint64_t lit = 0;
+	for (uint32_t y = 0; y < layout.height; y++) {
+		const uint8_t *line = frame.data() + layout.planes[0].offset +
+				      uint64_t(y) * layout.planes[0].stride;
+		for (uint32_t x = 0; x < layout.width; x++) {
+			if (inside(x, y))
+				continue;
+			std::array<int, 3> colour = rgbAt(line + bpp * x, layout.fourcc);
+			lit += colour[0] || colour[1] || colour[2];
+		}
+	}
+	return lit;
+}
+
 } /* namespace dmabridge */

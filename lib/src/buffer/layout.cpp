@@ -213,4 +213,35 @@ Result<Layout> layoutFromStride(uint32_t fourcc, uint32_t width, uint32_t height
 	return buildLayout(*info, width, height, lumaStride, height, 1, 1, bufferPerPlane);
 }
 
+std::string Rect::describe() const
+{
+	return std::to_string(width) + "x" + std::to_string(height) + " at " + std::to_string(x) +
+	       "," + std::to_string(y);
+}
+
+Result<Layout> regionOf(const Layout &layout, const Rect &rect)
+{
+	const FormatInfo *info = layout.format();
+	if (!info || info->planes != 1 || layout.planeCount != 1)
+		return Error(EINVAL, "a region of " + layout.describe() +
+					     ": only formats of one plane have one");
+	if (rect.empty() || rect.x < 0 || rect.y < 0 ||
+	    uint64_t(rect.x) + rect.width > layout.width ||
+	    uint64_t(rect.y) + rect.height > layout.height)
+		return Error(EINVAL, "the region " + rect.describe() + " is not inside " +
+					     layout.describe());
+	Layout region = layout;
+	PlaneLayout &plane = region.planes[0];
+	unsigned bpp = info->bytesPerPixel[0];
+	plane.offset += uint64_t(rect.y) * plane.stride + uint64_t(rect.x) * bpp;
+	/* Whole lines, as every layout has: the last one may not reach past the frame's end. */
+	plane.size = uint64_t(plane.stride) * rect.height;
+	if (plane.offset + plane.size > layout.planes[0].offset + layout.planes[0].size)
+		return Error(EINVAL, "the region " + rect.describe() + " of " + layout.describe() +
+					     " reaches past the frame's last line");
+	region.width = rect.width;
+	region.height = rect.height;
+	return region;
+}
+
 } /* namespace dmabridge */

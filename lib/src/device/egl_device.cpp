@@ -24,6 +24,7 @@
 #include <dmabridge/quirks.h>
 
 #include "../internal/counters.h"
+#include "../internal/log.h"
 #include "sysfs.h"
 
 namespace dmabridge {
@@ -410,10 +411,12 @@ Result<EglImage> EglDevice::createImage(const int32_t *attributes, const std::st
 {
 	EGLImageKHR image = state_->createImage(state_->display, EGL_NO_CONTEXT,
 						EGL_LINUX_DMA_BUF_EXT, nullptr, attributes);
-	if (image == EGL_NO_IMAGE_KHR)
-		return Error(EINVAL, state_->where + " (" + state_->renderer +
-					     "): eglCreateImage of " + what + " failed (" +
-					     eglErrorName(eglGetError()) + ")");
+	if (image == EGL_NO_IMAGE_KHR) {
+		Error refused(EINVAL, state_->where + " (" + state_->renderer +
+					      "): eglCreateImage of " + what + " failed (" +
+					      eglErrorName(eglGetError()) + ")");
+		return internal::refusedImport(LogCategory::DeviceEgl, std::move(refused));
+	}
 	internal::countEglImage(+1);
 	EglImage result;
 	result.display_ = state_->display;

@@ -9,7 +9,19 @@
 
 #include <dmabridge/drm.h>
 
+#include "../internal/log.h"
+
 namespace dmabridge {
+
+namespace {
+
+/* The kernel refused a buffer: said in the log too, with the device and the reason. */
+Error refused(Error error)
+{
+	return internal::refusedImport(LogCategory::DeviceDrm, std::move(error));
+}
+
+} /* namespace */
 
 FramebufferCache::FramebufferCache(const DrmDevice &device)
 	: fd_(device.sharedFd()), label_(device.label())
@@ -76,13 +88,13 @@ Result<uint32_t> FramebufferCache::framebuffer(std::span<const DmaBuf> buffers,
 		if (drmPrimeFDToHandle(fd_.get(), buffers[b].fd().get(), &handle) < 0) {
 			int err = errno;
 			destroy(entry);
-			return Error::fromErrno(
+			return refused(Error::fromErrno(
 				err, label_ + ": PRIME import of a " +
 					     std::to_string(buffers[b].size()) + "-byte dma-buf" +
 					     (err == EINVAL ? " (a device without IOMMU "
 							      "refuses scattered pages this "
 							      "way)"
-							    : ""));
+							    : "")));
 		}
 		entry.handles.push_back(handle);
 	}
@@ -104,13 +116,12 @@ Result<uint32_t> FramebufferCache::framebuffer(std::span<const DmaBuf> buffers,
 	if (ret < 0) {
 		int err = errno;
 		destroy(entry);
-		return Error::fromErrno(err,
-					label_ + ": AddFB2 of " + layout.describe() +
-						(layout.modifier != kModifierLinear && err == EINVAL
-							 ? " (no plane of it lists that "
-							   "modifier for the format in "
-							   "IN_FORMATS)"
-							 : ""));
+		return refused(Error::fromErrno(
+			err, label_ + ": AddFB2 of " + layout.describe() +
+				     (layout.modifier != kModifierLinear && err == EINVAL
+					      ? " (no plane of it lists that modifier for the "
+						"format in IN_FORMATS)"
+					      : "")));
 	}
 	imports_++;
 	uint32_t id = entry.framebuffer;

@@ -1,110 +1,34 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * One display output through atomic KMS. The first show() sets the mode; later ones only
- * move the plane to a new framebuffer. Planes are not assumed to scale or to be smaller
- * than the CRTC (vkms's primary plane does neither), so the mode is the connector's mode
- * of the frame's size when it has one, else the largest mode inside the frame, whose
- * top-left corner is shown (as upstream kmssink crops a frame larger than the screen).
- * Only a frame smaller than every mode is scaled, where the plane can.
+ * One display output through atomic KMS. The first show() sets the mode; later frames
+ * like the last only move their plane to a new framebuffer.
  *
- * readBack() adds the writeback connector to the CRTC for one frame and waits on its
- * out-fence. Where the writeback encoder can't be a clone of the display's (vkms in Linux
- * 6.1 leaves possible_clones unset, so each encoder clones only itself and the atomic
- * check fails with EINVAL), the CRTC is routed to writeback instead of the display for
- * that frame, then back: same CRTC, mode and planes, so the same composed pixels.
+ * The mode: the connector's mode of the frame's size when it has one (the frame fills
+ * the screen, on the primary plane); else the preferred mode, on which a smaller frame
+ * is placed where a plane can show it (kms_placement.cpp: an overlay, centred, over the
+ * primary plane showing black; scaled where a plane scales); else, for a frame larger
+ * than the preferred mode that no plane can scale, the largest mode inside the frame,
+ * whose top-left corner is shown (as upstream kmssink crops a frame larger than the
+ * screen). What each plane can do was asked of the kernel (kms_planes.cpp).
  */
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <poll.h>
 
 #include <drm_fourcc.h>
-#include <xf86drm.h>
-#include <xf86drmMode.h>
 
-#include <dmabridge/kms.h>
-
-#include "drm_properties.h"
+#include "kms_display_state.h"
 
 namespace dmabridge {
 
 using internal::DrmProperties;
 
-struct KmsDisplay::State
-{
-	SharedFd fd;
-	std::string device;
-	uint32_t connector = 0;
-	uint32_t writeback = 0;
-	bool writebackClones = false; /* writeback can run beside the display connector */
-	uint32_t crtc = 0;
-	uint32_t plane = 0;
-	std::vector<drmModeModeInfo> modes;
-	uint32_t maxWidth = 0, maxHeight = 0; /* of a framebuffer */
-	drmModeModeInfo mode = {};
-	uint32_t modeBlob = 0;
-	bool modeSet = false;
-	/* What the plane shows since the last full commit: later frames like it only flip. */
-	struct Scanout
-	{
-		uint32_t fourcc = 0;
-		uint64_t modifier = 0;
-		uint32_t width = 0, height = 0;
-		bool operator==(const Scanout &) const = default;
-	} scanout;
-	uint32_t fbIdProperty = 0;
-	uint32_t inFenceProperty = 0;
-	bool pending = false; /* a non-blocking commit's flip not seen yet */
-	uint64_t flips = 0;
-	DrmProperties connectorProps, writebackProps, crtcProps, planeProps;
-	std::vector<FormatModifiers> formats;
-	uint64_t commits = 0;
-
-	~State()
-	{
-		if (modeBlob)
-			drmModeDestroyPropertyBlob(fd.get(), modeBlob);
-	}
-
-	Error fail(int err, const std::string &what) const
-	{
-		return Error::fromErrno(err, device + " connector " + std::to_string(connector) +
-						     ": " + what);
-	}
-
-	/*
-	 * Moves the plane to another framebuffer: an atomic commit of FB_ID alone, made
-	 * without libdrm's request (which allocates, copies and sorts on every commit).
-	 */
-	bool flip(uint32_t framebuffer, int inFence, uint32_t flags)
-	{
-		uint32_t objects[] = { plane }, counts[] = { inFence >= 0 ? 2u : 1u };
-		uint32_t props[] = { fbIdProperty, inFenceProperty };
-		uint64_t values[] = { framebuffer, uint64_t(int64_t(inFence)) };
-		drm_mode_atomic atomic = {};
-		atomic.flags = flags;
-		atomic.count_objs = 1;
-		atomic.objs_ptr = reinterpret_cast<uintptr_t>(objects);
-		atomic.count_props_ptr = reinterpret_cast<uintptr_t>(counts);
-		atomic.props_ptr = reinterpret_cast<uintptr_t>(props);
-		atomic.prop_values_ptr = reinterpret_cast<uintptr_t>(values);
-		atomic.user_data = reinterpret_cast<uintptr_t>(this);
-		return drmIoctl(fd.get(), DRM_IOCTL_MODE_ATOMIC, &atomic) == 0;
-	}
-
-	/* Adds object.name = value to req; false when the object has no such property. */
-	static bool add(drmModeAtomicReqPtr req, uint32_t object, const DrmProperties &props,
-			const char *name, uint64_t value)
-	{
-		uint32_t id = props.id(name);
-		return id && drmModeAtomicAddProperty(req, object, id, value) >= 0;
-	}
-};
-
 namespace {
 
 /* The mode of the frame's size, else the largest (by area) inside it; null if none. */
-const drmModeModeInfo *modeFor(const std::vector<drmModeModeInfo> &modes, uint32_t width,
-			       uint32_t height)
+const drmModeModeInfo *modeInside(const std::vector<drmModeModeInfo> &modes, uint32_t width,
+				  uint32_t height)
 {
 	const drmModeModeInfo *best = nullptr;
 	for (const drmModeModeInfo &mode : modes) {
@@ -117,12 +41,6 @@ const drmModeModeInfo *modeFor(const std::vector<drmModeModeInfo> &modes, uint32
 	}
 	return best;
 }
-
-struct AtomicRequest
-{
-	drmModeAtomicReqPtr req = drmModeAtomicAlloc();
-	~AtomicRequest() { drmModeAtomicFree(req); }
-};
 
 /* The encoder's bit in possible_clones masks: 1 << its index in the resources. */
 uint32_t encoderMask(drmModeResPtr resources, uint32_t encoderId)
@@ -160,7 +78,104 @@ int crtcIndexFor(int fd, drmModeConnectorPtr connector)
 	return -1;
 }
 
+/* The connectors: the display one (as options ask) and the first writeback one. */
+Status findConnectors(KmsDisplay::State &s, drmModeResPtr resources, uint32_t connectorId)
+{
+	int fd = s.fd.get();
+	uint32_t displayEncoder = 0, writebackEncoder = 0;
+	s.crtcIndex = -1;
+	for (int i = 0; i < resources->count_connectors; i++) {
+		drmModeConnectorPtr connector = drmModeGetConnector(fd, resources->connectors[i]);
+		if (!connector)
+			continue;
+		bool isWriteback = connector->connector_type == DRM_MODE_CONNECTOR_WRITEBACK;
+		bool wanted = connectorId ? connector->connector_id == connectorId
+					  : connector->connection == DRM_MODE_CONNECTED;
+		uint32_t encoder = connector->count_encoders ? connector->encoders[0] : 0;
+		if (isWriteback && !s.writeback) {
+			s.writeback = connector->connector_id;
+			writebackEncoder = encoder;
+		} else if (!isWriteback && wanted && !s.connector && connector->count_modes) {
+			s.connector = connector->connector_id;
+			displayEncoder = encoder;
+			s.modes.assign(connector->modes, connector->modes + connector->count_modes);
+			s.crtcIndex = crtcIndexFor(fd, connector);
+		}
+		drmModeFreeConnector(connector);
+	}
+	if (!s.connector || s.crtcIndex < 0 || s.crtcIndex >= resources->count_crtcs)
+		return Error(ENODEV,
+			     s.device + ": no " +
+				     (connectorId ? "connector " + std::to_string(connectorId)
+						  : std::string("connected connector")) +
+				     " with a mode and a CRTC");
+	s.crtc = resources->crtcs[s.crtcIndex];
+	s.writebackClones =
+		s.writeback && encodersClone(fd, resources, writebackEncoder, displayEncoder);
+	return {};
+}
+
+/* The primary plane of the CRTC; the plane asked for must be able to drive it too. */
+Status findPrimary(KmsDisplay::State &s)
+{
+	std::vector<uint32_t> ids = internal::planesOfCrtc(s.fd.get(), s.crtcIndex);
+	for (uint32_t id : ids)
+		if (!s.primary &&
+		    DrmProperties(s.fd.get(), id, DRM_MODE_OBJECT_PLANE).value("type", ~0ull) ==
+			    DRM_PLANE_TYPE_PRIMARY)
+			s.primary = id;
+	if (!s.primary)
+		return Error(ENODEV, s.device + ": no primary plane for the CRTC");
+	uint32_t asked = s.options.planeId;
+	if (asked && std::find(ids.begin(), ids.end(), asked) == ids.end())
+		return Error(ENODEV, s.device + ": plane " + std::to_string(asked) +
+					     " cannot drive the CRTC");
+	return {};
+}
+
 } /* namespace */
+
+bool KmsDisplay::State::addModeset(drmModeAtomicReqPtr req) const
+{
+	return add(req, crtc, crtcProps, "MODE_ID", modeBlob) &&
+	       add(req, crtc, crtcProps, "ACTIVE", 1) &&
+	       add(req, connector, connectorProps, "CRTC_ID", crtc);
+}
+
+bool KmsDisplay::State::addPlane(drmModeAtomicReqPtr req, uint32_t plane, uint32_t framebuffer,
+				 const Rect &source, const Rect &destination) const
+{
+	auto props = planeProps.find(plane);
+	if (props == planeProps.end())
+		return false;
+	const DrmProperties &p = props->second;
+	return add(req, plane, p, "FB_ID", framebuffer) && add(req, plane, p, "CRTC_ID", crtc) &&
+	       add(req, plane, p, "SRC_X", uint64_t(source.x) << 16) &&
+	       add(req, plane, p, "SRC_Y", uint64_t(source.y) << 16) &&
+	       add(req, plane, p, "SRC_W", uint64_t(source.width) << 16) &&
+	       add(req, plane, p, "SRC_H", uint64_t(source.height) << 16) &&
+	       add(req, plane, p, "CRTC_X", uint64_t(int64_t(destination.x))) &&
+	       add(req, plane, p, "CRTC_Y", uint64_t(int64_t(destination.y))) &&
+	       add(req, plane, p, "CRTC_W", destination.width) &&
+	       add(req, plane, p, "CRTC_H", destination.height);
+}
+
+bool KmsDisplay::State::addPlaneOff(drmModeAtomicReqPtr req, uint32_t plane) const
+{
+	auto props = planeProps.find(plane);
+	return props != planeProps.end() && add(req, plane, props->second, "FB_ID", 0) &&
+	       add(req, plane, props->second, "CRTC_ID", 0);
+}
+
+Status KmsDisplay::State::modeBlobFor()
+{
+	if (modeBlob)
+		drmModeDestroyPropertyBlob(fd.get(), modeBlob);
+	modeBlob = 0;
+	if (drmModeCreatePropertyBlob(fd.get(), &mode, sizeof(mode), &modeBlob) < 0)
+		return fail(errno, "mode blob");
+	return {};
+}
 
 KmsDisplay::KmsDisplay(std::unique_ptr<State> state) : state_(std::move(state)) {}
 KmsDisplay::KmsDisplay(KmsDisplay &&) noexcept = default;
@@ -170,9 +185,12 @@ KmsDisplay::~KmsDisplay() = default;
 Result<KmsDisplay> KmsDisplay::open(const DrmDevice &device, const Options &options)
 {
 	auto state = std::make_unique<State>();
-	state->fd = device.sharedFd();
-	state->device = device.label();
-	int fd = state->fd.get();
+	State &s = *state;
+	s.drm = device;
+	s.fd = device.sharedFd();
+	s.device = device.label();
+	s.options = options;
+	int fd = s.fd.get();
 
 	if (drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) < 0 ||
 	    drmSetClientCap(fd, DRM_CLIENT_CAP_ATOMIC, 1) < 0)
@@ -190,97 +208,32 @@ Result<KmsDisplay> KmsDisplay::open(const DrmDevice &device, const Options &opti
 	drmModeResPtr resources = drmModeGetResources(fd);
 	if (!resources)
 		return Error::fromErrno(errno, device.label() + " has no KMS resources");
-	int crtcIndex = -1;
-	uint32_t displayEncoder = 0, writebackEncoder = 0;
-	for (int i = 0; i < resources->count_connectors; i++) {
-		drmModeConnectorPtr connector = drmModeGetConnector(fd, resources->connectors[i]);
-		if (!connector)
-			continue;
-		bool isWriteback = connector->connector_type == DRM_MODE_CONNECTOR_WRITEBACK;
-		bool wanted = options.connectorId ? connector->connector_id == options.connectorId
-						  : connector->connection == DRM_MODE_CONNECTED;
-		uint32_t encoder = connector->count_encoders ? connector->encoders[0] : 0;
-		if (isWriteback && !state->writeback) {
-			state->writeback = connector->connector_id;
-			writebackEncoder = encoder;
-		} else if (!isWriteback && wanted && !state->connector && connector->count_modes) {
-			state->connector = connector->connector_id;
-			displayEncoder = encoder;
-			state->modes.assign(connector->modes,
-					    connector->modes + connector->count_modes);
-			crtcIndex = crtcIndexFor(fd, connector);
-		}
-		drmModeFreeConnector(connector);
-	}
-	if (!state->connector || crtcIndex < 0 || crtcIndex >= resources->count_crtcs) {
-		drmModeFreeResources(resources);
-		return Error(ENODEV,
-			     device.label() + ": no " +
-				     (options.connectorId
-					      ? "connector " + std::to_string(options.connectorId)
-					      : std::string("connected connector")) +
-				     " with a mode and a CRTC");
-	}
-	state->crtc = resources->crtcs[crtcIndex];
-	state->maxWidth = resources->max_width;
-	state->maxHeight = resources->max_height;
-	state->writebackClones =
-		state->writeback && encodersClone(fd, resources, writebackEncoder, displayEncoder);
+	Status found = findConnectors(s, resources, options.connectorId);
+	s.maxWidth = resources->max_width;
+	s.maxHeight = resources->max_height;
 	drmModeFreeResources(resources);
+	if (!found)
+		return found.error();
+	if (Status primary = findPrimary(s); !primary)
+		return primary.error();
 
-	auto preferred = std::find_if(state->modes.begin(), state->modes.end(), [](const auto &m) {
+	auto preferred = std::find_if(s.modes.begin(), s.modes.end(), [](const auto &m) {
 		return m.type & DRM_MODE_TYPE_PREFERRED;
 	});
-	state->mode = preferred != state->modes.end() ? *preferred : state->modes.front();
-
-	drmModePlaneResPtr planes = drmModeGetPlaneResources(fd);
-	for (uint32_t i = 0; planes && i < planes->count_planes && !state->plane; i++) {
-		uint32_t id = planes->planes[i];
-		drmModePlanePtr plane = drmModeGetPlane(fd, id);
-		bool onCrtc = plane && (plane->possible_crtcs & (1u << crtcIndex));
-		drmModeFreePlane(plane);
-		DrmProperties props(fd, id, DRM_MODE_OBJECT_PLANE);
-		bool wanted = options.planeId
-				      ? id == options.planeId
-				      : props.value("type", ~0ull) == DRM_PLANE_TYPE_PRIMARY;
-		if (onCrtc && wanted)
-			state->plane = id;
-	}
-	drmModeFreePlaneResources(planes);
-	if (!state->plane)
-		return Error(ENODEV,
-			     device.label() + ": " +
-				     (options.planeId
-					      ? "plane " + std::to_string(options.planeId) +
-							" cannot drive the CRTC"
-					      : std::string("no primary plane for the CRTC")));
-
-	state->connectorProps = DrmProperties(fd, state->connector, DRM_MODE_OBJECT_CONNECTOR);
-	state->crtcProps = DrmProperties(fd, state->crtc, DRM_MODE_OBJECT_CRTC);
-	state->planeProps = DrmProperties(fd, state->plane, DRM_MODE_OBJECT_PLANE);
-	state->fbIdProperty = state->planeProps.id("FB_ID");
-	state->inFenceProperty = state->planeProps.id("IN_FENCE_FD");
-	if (state->writeback)
-		state->writebackProps =
-			DrmProperties(fd, state->writeback, DRM_MODE_OBJECT_CONNECTOR);
-	state->formats = internal::planeFormats(fd, state->plane);
+	s.mode = preferred != s.modes.end() ? *preferred : s.modes.front();
+	s.connectorProps = DrmProperties(fd, s.connector, DRM_MODE_OBJECT_CONNECTOR);
+	s.crtcProps = DrmProperties(fd, s.crtc, DRM_MODE_OBJECT_CRTC);
+	for (uint32_t id : internal::planesOfCrtc(fd, s.crtcIndex))
+		s.planeProps[id] = DrmProperties(fd, id, DRM_MODE_OBJECT_PLANE);
+	if (s.writeback)
+		s.writebackProps = DrmProperties(fd, s.writeback, DRM_MODE_OBJECT_CONNECTOR);
+	s.ownBuffers = std::make_unique<FramebufferCache>(device);
 	return KmsDisplay(std::move(state));
 }
 
 std::pair<uint32_t, uint32_t> KmsDisplay::maxFrameSize() const
 {
 	return { state_->maxWidth, state_->maxHeight };
-}
-
-std::pair<uint32_t, uint32_t> KmsDisplay::shownSize(uint32_t width, uint32_t height) const
-{
-	const drmModeModeInfo *mode = &state_->mode;
-	if (!state_->modeSet)
-		if (const drmModeModeInfo *fits = modeFor(state_->modes, width, height))
-			mode = fits;
-	if (width >= mode->hdisplay && height >= mode->vdisplay)
-		return { mode->hdisplay, mode->vdisplay };
-	return { width, height };
 }
 
 std::vector<std::pair<uint32_t, uint32_t>> KmsDisplay::modeSizes() const
@@ -297,6 +250,95 @@ std::vector<std::pair<uint32_t, uint32_t>> KmsDisplay::modeSizes() const
 	for (const drmModeModeInfo &mode : state_->modes)
 		add(mode);
 	return sizes;
+}
+
+/* Takes mode (unless it is the one already) and asks the planes what they do on it. */
+static Status useMode(KmsDisplay::State &s, const drmModeModeInfo &mode)
+{
+	if (!s.modeBlob || std::memcmp(&mode, &s.mode, sizeof(mode))) {
+		s.mode = mode;
+		if (Status blob = s.modeBlobFor(); !blob)
+			return blob;
+	}
+	return s.probePlanes();
+}
+
+/* The mode for a frame before the first commit: see the top of the file. */
+Status KmsDisplay::chooseMode(uint32_t width, uint32_t height)
+{
+	State &s = *state_;
+	if (s.modeSet)
+		return {};
+	auto found = std::find_if(s.modes.begin(), s.modes.end(),
+				  [](const auto &m) { return m.type & DRM_MODE_TYPE_PREFERRED; });
+	const drmModeModeInfo &preferred = found != s.modes.end() ? *found : s.modes.front();
+	const drmModeModeInfo *inside = modeInside(s.modes, width, height);
+	if (!inside || s.options.renderRectangle)
+		return useMode(s, preferred);
+	if (inside->hdisplay == width && inside->vdisplay == height)
+		return useMode(s, *inside);
+	if (width <= preferred.hdisplay && height <= preferred.vdisplay)
+		return useMode(s, preferred);
+	/* Larger than the preferred mode: scaled down to it where a plane can, else cropped. */
+	if (Status probed = useMode(s, preferred); !probed)
+		return probed;
+	bool scales = std::any_of(s.planes.begin(), s.planes.end(), [](const KmsPlane &p) {
+		return p.scales.value && p.type != KmsPlane::Type::Cursor;
+	});
+	return scales ? Status() : useMode(s, *inside);
+}
+
+Result<Placement> KmsDisplay::place(uint32_t fourcc, uint64_t modifier, uint32_t width,
+				    uint32_t height)
+{
+	State &s = *state_;
+	if ((s.maxWidth && width > s.maxWidth) || (s.maxHeight && height > s.maxHeight)) {
+		Placement none;
+		none.reason = "no plane can show " + std::to_string(width) + "x" +
+			      std::to_string(height) + " " + formatName(fourcc) +
+			      ": the largest framebuffer it takes is " +
+			      std::to_string(s.maxWidth) + "x" + std::to_string(s.maxHeight);
+		return none;
+	}
+	if (Status mode = chooseMode(width, height); !mode)
+		return mode.error();
+	PlacementRequest request;
+	request.fourcc = fourcc;
+	request.modifier = modifier;
+	request.width = width;
+	request.height = height;
+	request.modeWidth = s.mode.hdisplay;
+	request.modeHeight = s.mode.vdisplay;
+	request.renderRectangle = s.options.renderRectangle;
+	request.keepAspect = s.options.keepAspect;
+	request.planeId = s.options.planeId;
+	return placeFrame(s.planes, request);
+}
+
+std::pair<uint32_t, uint32_t> KmsDisplay::shownSize(uint32_t width, uint32_t height)
+{
+	Result<Placement> placement = place(DRM_FORMAT_XRGB8888, kModifierLinear, width, height);
+	if (!placement || !placement->planeId)
+		return { 0, 0 };
+	return { placement->source.width, placement->source.height };
+}
+
+const std::vector<KmsPlane> &KmsDisplay::planes() const
+{
+	return state_->planes;
+}
+
+const Placement &KmsDisplay::placement() const
+{
+	return state_->placement;
+}
+
+void KmsDisplay::setRenderRectangle(std::optional<Rect> rectangle)
+{
+	if (state_->options.renderRectangle == rectangle)
+		return;
+	state_->options.renderRectangle = rectangle;
+	state_->placementStale = true;
 }
 
 uint32_t KmsDisplay::width() const
@@ -316,7 +358,7 @@ uint32_t KmsDisplay::connectorId() const
 
 uint32_t KmsDisplay::planeId() const
 {
-	return state_->plane;
+	return state_->placement.planeId ? state_->placement.planeId : state_->primary;
 }
 
 uint32_t KmsDisplay::crtcId() const
@@ -331,20 +373,40 @@ uint64_t KmsDisplay::commits() const
 
 std::string KmsDisplay::label() const
 {
-	return state_->device + " connector " + std::to_string(state_->connector) + ", plane " +
-	       std::to_string(state_->plane);
-}
-
-bool KmsDisplay::planeTakes(uint32_t fourcc, uint64_t modifier) const
-{
-	DeviceConstraints plane;
-	plane.formats = state_->formats;
-	return plane.acceptsFormat(fourcc, modifier);
+	return state_->device + " connector " + std::to_string(state_->connector);
 }
 
 bool KmsDisplay::hasWriteback() const
 {
 	return state_->writeback != 0;
+}
+
+/*
+ * Moves the plane to another framebuffer (waiting for inFence, a sync_file, when not -1):
+ * an atomic commit of FB_ID (and IN_FENCE_FD) alone, made without libdrm's request (which
+ * allocates, copies and sorts on every commit).
+ */
+static bool flip(KmsDisplay::State &s, uint32_t framebuffer, int inFence, uint32_t flags)
+{
+	auto props = s.planeProps.find(s.placement.planeId);
+	uint32_t fbId = props == s.planeProps.end() ? 0 : props->second.id("FB_ID");
+	uint32_t fenceId = props == s.planeProps.end() ? 0 : props->second.id("IN_FENCE_FD");
+	if (!fbId || (inFence >= 0 && !fenceId)) {
+		errno = ENOTSUP;
+		return false;
+	}
+	uint32_t objects[] = { s.placement.planeId }, counts[] = { inFence >= 0 ? 2u : 1u };
+	uint32_t ids[] = { fbId, fenceId };
+	uint64_t values[] = { framebuffer, uint64_t(int64_t(inFence)) };
+	drm_mode_atomic atomic = {};
+	atomic.flags = flags;
+	atomic.count_objs = 1;
+	atomic.objs_ptr = reinterpret_cast<uintptr_t>(objects);
+	atomic.count_props_ptr = reinterpret_cast<uintptr_t>(counts);
+	atomic.props_ptr = reinterpret_cast<uintptr_t>(ids);
+	atomic.prop_values_ptr = reinterpret_cast<uintptr_t>(values);
+	atomic.user_data = reinterpret_cast<uintptr_t>(&s);
+	return drmIoctl(s.fd.get(), DRM_IOCTL_MODE_ATOMIC, &atomic) == 0;
 }
 
 Status KmsDisplay::show(uint32_t framebuffer, const Layout &layout)
@@ -356,8 +418,6 @@ Status KmsDisplay::showWhenReady(uint32_t framebuffer, const Layout &layout, int
 {
 	if (state_->pending)
 		return Error(EBUSY, label() + ": a commit is still pending (wait for its flip)");
-	if (inFence >= 0 && !state_->inFenceProperty)
-		return Error(ENOTSUP, label() + ": the plane has no IN_FENCE_FD property");
 	return commit(framebuffer, layout, inFence, true);
 }
 
@@ -366,66 +426,54 @@ Status KmsDisplay::commit(uint32_t framebuffer, const Layout &layout, int inFenc
 	State &s = *state_;
 	/* Blocking commits would wait for the fence inside the ioctl, beyond any timeout. */
 	uint32_t flags = async ? DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT : 0;
-	/* Plain variables: the lambda below captures them (clang refuses structured bindings). */
-	std::pair<uint32_t, uint32_t> shown = shownSize(layout.width, layout.height);
-	uint32_t width = shown.first, height = shown.second;
-	State::Scanout scanout{ layout.fourcc, layout.modifier, width, height };
-	auto failed = [&](int err) {
-		std::string what = "atomic commit of " + layout.describe() + " on a " +
-				   std::to_string(s.mode.hdisplay) + "x" +
-				   std::to_string(s.mode.vdisplay) + " mode";
-		if (err == EINVAL && (width != s.mode.hdisplay || height != s.mode.vdisplay))
-			what += " (the plane may not scale: the connector has no mode of the "
-				"frame's size or smaller)";
-		return s.fail(err, what);
+	State::Scanout scanout{ layout.fourcc, layout.modifier, layout.width, layout.height };
+	auto failed = [&](int err, const std::string &where) {
+		return s.fail(err, "atomic commit of " + layout.describe() + " (" + where + ")");
 	};
-	if (s.modeSet && s.fbIdProperty && scanout == s.scanout) {
-		if (!s.flip(framebuffer, inFence, flags))
-			return failed(errno);
+	if (s.modeSet && !s.placementStale && scanout == s.scanout) {
+		if (!flip(s, framebuffer, inFence, flags))
+			return failed(errno, s.placement.reason);
 		s.commits++;
 		s.pending = async;
 		return {};
 	}
-	if (!planeTakes(layout.fourcc, layout.modifier)) {
-		std::string taken;
-		for (const FormatModifiers &format : s.formats)
-			taken += (taken.empty() ? "" : ", ") + fourccToString(format.fourcc);
-		return Error(ENOTSUP, label() + " does not take " + layout.describe() +
-					      " (IN_FORMATS: " + taken + ")");
-	}
+	Result<Placement> placement =
+		place(layout.fourcc, layout.modifier, layout.width, layout.height);
+	if (!placement)
+		return placement.error();
+	if (!placement->planeId)
+		return Error(ENOTSUP, s.device + ": " + placement->reason);
+
 	AtomicRequest atomic;
+	bool ok = true;
 	if (!s.modeSet) {
-		if (const drmModeModeInfo *fits = modeFor(s.modes, layout.width, layout.height))
-			s.mode = *fits;
-		if (s.modeBlob)
-			drmModeDestroyPropertyBlob(s.fd.get(), s.modeBlob);
-		if (drmModeCreatePropertyBlob(s.fd.get(), &s.mode, sizeof(s.mode), &s.modeBlob) < 0)
-			return s.fail(errno, "mode blob");
-		if (!State::add(atomic.req, s.crtc, s.crtcProps, "MODE_ID", s.modeBlob) ||
-		    !State::add(atomic.req, s.crtc, s.crtcProps, "ACTIVE", 1) ||
-		    !State::add(atomic.req, s.connector, s.connectorProps, "CRTC_ID", s.crtc))
-			return Error(ENOTSUP,
-				     label() + ": CRTC or connector lacks atomic properties");
+		ok = s.addModeset(atomic.req);
 		flags |= DRM_MODE_ATOMIC_ALLOW_MODESET;
 	}
-	bool ok = State::add(atomic.req, s.plane, s.planeProps, "FB_ID", framebuffer) &&
-		  State::add(atomic.req, s.plane, s.planeProps, "CRTC_ID", s.crtc) &&
-		  State::add(atomic.req, s.plane, s.planeProps, "SRC_X", 0) &&
-		  State::add(atomic.req, s.plane, s.planeProps, "SRC_Y", 0) &&
-		  State::add(atomic.req, s.plane, s.planeProps, "SRC_W", uint64_t(width) << 16) &&
-		  State::add(atomic.req, s.plane, s.planeProps, "SRC_H", uint64_t(height) << 16) &&
-		  State::add(atomic.req, s.plane, s.planeProps, "CRTC_X", 0) &&
-		  State::add(atomic.req, s.plane, s.planeProps, "CRTC_Y", 0) &&
-		  State::add(atomic.req, s.plane, s.planeProps, "CRTC_W", s.mode.hdisplay) &&
-		  State::add(atomic.req, s.plane, s.planeProps, "CRTC_H", s.mode.vdisplay);
+	Rect screen{ 0, 0, s.mode.hdisplay, s.mode.vdisplay };
+	if (ok && !placement->onPrimary()) {
+		Result<uint32_t> black = s.black();
+		if (!black)
+			return black.error();
+		ok = s.addPlane(atomic.req, s.primary, *black, screen, screen);
+	}
+	ok = ok && s.addPlane(atomic.req, placement->planeId, framebuffer, placement->source,
+			      placement->destination);
+	uint32_t previous = s.modeSet ? s.placement.planeId : 0;
+	if (ok && previous && previous != placement->planeId && previous != s.primary)
+		ok = s.addPlaneOff(atomic.req, previous);
 	if (ok && inFence >= 0)
-		ok = State::add(atomic.req, s.plane, s.planeProps, "IN_FENCE_FD",
-				uint64_t(int64_t(inFence)));
+		ok = State::add(atomic.req, placement->planeId, s.planeProps[placement->planeId],
+				"IN_FENCE_FD", uint64_t(int64_t(inFence)));
 	if (!ok)
-		return Error(ENOTSUP, label() + ": the plane lacks atomic properties");
+		return Error(ENOTSUP, label() + ": the CRTC, connector or plane " +
+					      std::to_string(placement->planeId) +
+					      " lacks atomic properties");
 	if (drmModeAtomicCommit(s.fd.get(), atomic.req, flags, &s) < 0)
-		return failed(errno);
+		return failed(errno, placement->reason);
+	s.placement = *placement;
 	s.modeSet = true;
+	s.placementStale = false;
 	s.scanout = scanout;
 	s.commits++;
 	s.pending = async;
@@ -483,8 +531,9 @@ Status KmsDisplay::disable()
 	if (!s.modeSet)
 		return {};
 	AtomicRequest atomic;
-	State::add(atomic.req, s.plane, s.planeProps, "FB_ID", 0);
-	State::add(atomic.req, s.plane, s.planeProps, "CRTC_ID", 0);
+	s.addPlaneOff(atomic.req, s.primary);
+	if (s.placement.planeId && s.placement.planeId != s.primary)
+		s.addPlaneOff(atomic.req, s.placement.planeId);
 	State::add(atomic.req, s.connector, s.connectorProps, "CRTC_ID", 0);
 	if (s.writeback)
 		State::add(atomic.req, s.writeback, s.writebackProps, "CRTC_ID", 0);
@@ -493,65 +542,9 @@ Status KmsDisplay::disable()
 	if (drmModeAtomicCommit(s.fd.get(), atomic.req, DRM_MODE_ATOMIC_ALLOW_MODESET, nullptr) < 0)
 		return s.fail(errno, "disabling the output");
 	s.modeSet = false;
+	s.placement = {};
 	s.commits++;
 	return {};
-}
-
-Status KmsDisplay::readBack(FramebufferCache &cache, const DmaBuf &target, const Layout &layout,
-			    int timeoutMs)
-{
-	State &s = *state_;
-	if (!s.writeback)
-		return Error(ENOTSUP, s.device + " has no writeback connector");
-	if (!s.modeSet)
-		return Error(EINVAL, label() + ": nothing shown yet to read back");
-	if (layout.width != s.mode.hdisplay || layout.height != s.mode.vdisplay)
-		return Error(EINVAL, label() + ": writeback needs a " +
-					     std::to_string(s.mode.hdisplay) + "x" +
-					     std::to_string(s.mode.vdisplay) +
-					     " buffer (the mode), not " + layout.describe());
-	Result<uint32_t> framebuffer = cache.framebuffer({ &target, 1 }, layout);
-	if (!framebuffer)
-		return framebuffer.error();
-
-	int32_t fence = -1;
-	AtomicRequest atomic;
-	bool ok = State::add(atomic.req, s.writeback, s.writebackProps, "CRTC_ID", s.crtc) &&
-		  State::add(atomic.req, s.writeback, s.writebackProps, "WRITEBACK_FB_ID",
-			     *framebuffer) &&
-		  State::add(atomic.req, s.writeback, s.writebackProps, "WRITEBACK_OUT_FENCE_PTR",
-			     uint64_t(reinterpret_cast<uintptr_t>(&fence)));
-	if (ok && !s.writebackClones)
-		ok = State::add(atomic.req, s.connector, s.connectorProps, "CRTC_ID", 0);
-	if (!ok)
-		return Error(ENOTSUP, s.device + ": the writeback connector lacks its properties");
-	if (drmModeAtomicCommit(s.fd.get(), atomic.req, DRM_MODE_ATOMIC_ALLOW_MODESET, nullptr) < 0)
-		return s.fail(errno, "writeback commit into " + layout.describe());
-	s.commits++;
-	UniqueFd fenceFd(fence);
-
-	struct pollfd pfd = { fenceFd.get(), POLLIN, 0 };
-	int ready;
-	do {
-		ready = ::poll(&pfd, 1, timeoutMs);
-	} while (ready < 0 && errno == EINTR);
-	Status done;
-	if (ready <= 0)
-		done = Error(ETIMEDOUT, label() + ": writeback did not complete within " +
-						std::to_string(timeoutMs) + " ms");
-
-	/* Back to the display alone: writeback off, the connector on the CRTC again. */
-	AtomicRequest restore;
-	State::add(restore.req, s.writeback, s.writebackProps, "CRTC_ID", 0);
-	State::add(restore.req, s.writeback, s.writebackProps, "WRITEBACK_FB_ID", 0);
-	if (!s.writebackClones)
-		State::add(restore.req, s.connector, s.connectorProps, "CRTC_ID", s.crtc);
-	if (drmModeAtomicCommit(s.fd.get(), restore.req, DRM_MODE_ATOMIC_ALLOW_MODESET, nullptr) <
-		    0 &&
-	    done)
-		done = s.fail(errno, "restoring the display after writeback");
-	s.commits++;
-	return done;
 }
 
 } /* namespace dmabridge */

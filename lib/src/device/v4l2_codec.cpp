@@ -18,7 +18,7 @@ const char *directionName(V4l2Direction direction)
 	return direction == V4l2Direction::Capture ? "capture" : "output";
 }
 
-std::string formatName(uint32_t pixelformat)
+std::string codedName(uint32_t pixelformat)
 {
 	const CodedFormat *coded = codedFormatFromV4l2(pixelformat);
 	return coded ? std::string(coded->name) : fourccToString(pixelformat);
@@ -75,7 +75,7 @@ Result<V4l2Format> V4l2Device::setCodedFormat(V4l2Direction direction, uint32_t 
 		pix.field = V4L2_FIELD_NONE;
 		pix.sizeimage = bufferSize;
 	}
-	std::string what = "VIDIOC_S_FMT " + formatName(pixelformat) + " " + std::to_string(width) +
+	std::string what = "VIDIOC_S_FMT " + codedName(pixelformat) + " " + std::to_string(width) +
 			   "x" + std::to_string(height) + " on the " + directionName(direction) +
 			   " queue";
 	if (ioctl(VIDIOC_S_FMT, &format) < 0)
@@ -83,9 +83,9 @@ Result<V4l2Format> V4l2Device::setCodedFormat(V4l2Direction direction, uint32_t 
 	planesPerBuffer_[direction == V4l2Direction::Capture ? 0 : 1] = 1;
 	Result<V4l2Format> set = this->format(direction);
 	if (set && set->pixelformat != pixelformat)
-		return Error(EINVAL, label() + " does not take " + formatName(pixelformat) +
+		return Error(EINVAL, label() + " does not take " + codedName(pixelformat) +
 					     " on its " + directionName(direction) +
-					     " queue (it chose " + formatName(set->pixelformat) +
+					     " queue (it chose " + codedName(set->pixelformat) +
 					     ")");
 	return set;
 }

@@ -11,6 +11,8 @@
 #include <dmabridge/modifier.h>
 #include <dmabridge/v4l2.h>
 
+#include "../internal/log.h"
+
 namespace dmabridge {
 
 namespace {
@@ -120,7 +122,7 @@ Status V4l2Device::queueDmaBuf(V4l2Direction direction, unsigned index,
 	else if (err == EFAULT)
 		what += " (the queue could not map it into the kernel: its exporter offers no "
 			"vmap, as udmabuf in Linux 6.1)";
-	return fail(err, what);
+	return internal::refusedImport(LogCategory::DeviceV4l2, fail(err, what));
 }
 
 Status V4l2Device::queueDmaBuf(V4l2Direction direction, unsigned index, const DmaBuf &buffer,

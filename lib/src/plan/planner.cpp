@@ -19,6 +19,8 @@
 #include <dmabridge/modifier.h>
 #include <dmabridge/plan.h>
 
+#include "../internal/log.h"
+
 namespace dmabridge {
 
 namespace {
@@ -45,12 +47,6 @@ std::string formatList(const DeviceConstraints &device)
 			(info ? std::string(info->name) : fourccToString(format.fourcc));
 	}
 	return text.empty() ? "nothing known" : text;
-}
-
-std::string formatName(uint32_t fourcc)
-{
-	const FormatInfo *info = formatFromDrm(fourcc);
-	return info ? std::string(info->name) : fourccToString(fourcc);
 }
 
 std::string whyContiguous(const DeviceConstraints &device)
@@ -569,6 +565,8 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 			  "scope (DMA_BUF_IOCTL_SYNC), and no sync is issued when it doesn't."
 			: "CPU mappings are uncached: CPU reads are slow, so nothing should read "
 			  "frames back.");
+	internal::log(LogCategory::Plan, LogLevel::Info,
+		      [&] { return "for " + request.producer.name + ": " + plan.explain(); });
 	return plan;
 }
 

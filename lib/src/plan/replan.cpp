@@ -7,6 +7,8 @@
  */
 #include <dmabridge/plan.h>
 
+#include "../internal/log.h"
+
 namespace dmabridge {
 
 Result<CarriedOutPlan> Planner::planAndCarryOut(const PlanRequest &request,
@@ -29,6 +31,9 @@ Result<CarriedOutPlan> Planner::planAndCarryOut(const PlanRequest &request,
 							    done.error().code());
 		learned = (lesson.empty() ? "the kernel refused the planned buffers" : lesson) +
 			  " (" + done.error().describe() + ")";
+		internal::log(LogCategory::Plan, LogLevel::Warning, [&] {
+			return "re-planning for " + request.producer.name + ": " + learned;
+		});
 	}
 	return Error(EINVAL, "unreachable: two attempts made");
 }
