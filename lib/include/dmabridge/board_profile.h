@@ -8,6 +8,9 @@
 #include <dmabridge/constraints.h>
 #include <dmabridge/error.h>
 #include <dmabridge/heap.h>
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -64,3 +67,5 @@ Result<BoardProfile> findBoardProfile(const std::string &idOrPath);
 std::vector<std::string> boardProfileIds();
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

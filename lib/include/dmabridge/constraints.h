@@ -8,6 +8,9 @@
 #include <vector>
 
 #include <dmabridge/layout.h>
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -111,3 +114,5 @@ struct DeviceConstraints
 };
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

@@ -10,7 +10,10 @@
 #include <sys/types.h>
 
 #include <dmabridge/error.h>
+#include <dmabridge/public.h>
 #include <dmabridge/unique_fd.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -135,6 +138,8 @@ struct Counters
 Counters counters();
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END
 
 template<>
 struct std::hash<dmabridge::BufferIdentity>

@@ -12,7 +12,10 @@
 #include <dmabridge/drm.h>
 #include <dmabridge/error.h>
 #include <dmabridge/layout.h>
+#include <dmabridge/public.h>
 #include <dmabridge/unique_fd.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -130,3 +133,5 @@ private:
 };
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

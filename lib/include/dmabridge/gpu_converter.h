@@ -9,7 +9,10 @@
 #include <dmabridge/dmabuf.h>
 #include <dmabridge/error.h>
 #include <dmabridge/layout.h>
+#include <dmabridge/public.h>
 #include <dmabridge/unique_fd.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -61,3 +64,5 @@ public:
 };
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

@@ -9,6 +9,9 @@
 #include <dmabridge/dmabuf.h>
 #include <dmabridge/drm.h>
 #include <dmabridge/error.h>
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -96,3 +99,5 @@ void forgetGpuMemoryReports();
 void applyMemoryReport(DeviceConstraints &device, const GpuMemoryReport &report);
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END
