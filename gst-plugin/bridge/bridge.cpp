@@ -232,10 +232,8 @@ static gboolean bridge_decide_allocation(GstBaseTransform *base, GstQuery *query
 	/* Where copies go: a pool planned for downstream (the CPU is the producer). */
 	DeviceConstraints cpu;
 	cpu.name = "dmabridge (CPU copy)";
-	uint32_t fourcc = b.out.fourcc;
-	cpu.formats = { { fourcc, {} } };
-	Result<Plan> plan = Planner().plan({ cpu, b.downstream, fourcc, uint32_t(b.out.info.width),
-					     uint32_t(b.out.info.height), 3, listHeaps() });
+	cpu.formats = { { b.out.fourcc, {} } };
+	Result<Plan> plan = Planner().plan(gst::planRequest(cpu, b.downstream, b.out, 3));
 	if (plan && !plan->copy) {
 		b.pool = gst::newPlannedPool(*plan, &b.stats, nullptr, 3, 0);
 		gst_buffer_pool_set_active(b.pool, TRUE);

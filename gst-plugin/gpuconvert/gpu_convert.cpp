@@ -184,9 +184,7 @@ static gboolean gpu_decide_allocation(GstBaseTransform *base, GstQuery *query)
 	GpuImpl &g = *impl(base);
 	std::vector<DeviceConstraints> consumers = gst::consumersOf(query, g.announced);
 	/* The GPU renders into what it can use, planned for downstream too. */
-	Result<Plan> plan = Planner().plan({ g.gpu->renderer, consumers, g.out.fourcc,
-					     uint32_t(g.out.info.width),
-					     uint32_t(g.out.info.height), 4, listHeaps() });
+	Result<Plan> plan = Planner().plan(gst::planRequest(g.gpu->renderer, consumers, g.out, 4));
 	if (!plan || plan->copy) {
 		GST_ELEMENT_ERROR(
 			base, RESOURCE, SETTINGS,

@@ -32,6 +32,7 @@
 #include "../common/dmabuf_memory.h"
 #include "../common/frame_access.h"
 #include "../common/peer_devices.h"
+#include "../common/planned_pool.h"
 #include "../common/stats.h"
 #include "capture_pool.h"
 #include "capture_setup.h"
@@ -372,14 +373,8 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 	while (gst_query_get_n_allocation_pools(query) > 0)
 		gst_query_remove_nth_allocation_pool(query, 0);
 
-	PlanRequest request{ s.constraints,
-			     consumers,
-			     s.video.fourcc,
-			     uint32_t(GST_VIDEO_INFO_WIDTH(&s.video.info)),
-			     uint32_t(GST_VIDEO_INFO_HEIGHT(&s.video.info)),
-			     count,
-			     listHeaps(),
-			     countReason };
+	PlanRequest request =
+		gst::planRequest(s.constraints, consumers, s.video, count, countReason);
 	std::string explanation;
 	Result<CarriedOutPlan> done = s.planner.planAndCarryOut(request, [&](const Plan &planned,
 									     bool &contiguous) {
