@@ -77,11 +77,10 @@ Result<DmaBuf> Staging::stage(const GpuBackend &gpu, GstBuffer *input, const Vid
 	CpuAccess write(target, CpuAccessMode::Write, &stats.syncCalls);
 	if (!write.isValid())
 		return write.error();
-	Result<uint64_t> bytes = copyPixels(read.read(), read.layout(), write.write(), layout_);
+	Result<uint64_t> bytes =
+		copyCounted(read.read(), read.layout(), write.write(), layout_, stats);
 	if (!bytes)
 		return bytes.error();
-	stats.copies++;
-	stats.bytesCopied += *bytes;
 	return target;
 }
 

@@ -574,11 +574,10 @@ static Result<unsigned> copyFrame(SinkImpl &s, GstBuffer *buffer, const Layout &
 				     : Result<Layout>(s.copyLayout);
 	if (!from || !to)
 		return !from ? from.error() : to.error();
-	Result<uint64_t> bytes = copyPixels(frame.read(), *from, target.write(), *to);
+	Result<uint64_t> bytes =
+		gst::copyCounted(frame.read(), *from, target.write(), *to, s.stats);
 	if (!bytes)
 		return bytes.error();
-	s.stats.copies++;
-	s.stats.bytesCopied += *bytes;
 	return index;
 }
 

@@ -21,7 +21,6 @@
 #include <gst/base/gstpushsrc.h>
 
 #include <dmabridge/allocator.h>
-#include <dmabridge/frame_copy.h>
 #include <dmabridge/heap.h>
 #include <dmabridge/plan.h>
 #include <dmabridge/v4l2.h>
@@ -436,14 +435,13 @@ static GstFlowReturn copyToSystemMemory(SrcImpl &s, unsigned index, GstBuffer **
 	gst::FrameAccess write(buffer, s.video, CpuAccessMode::Write, s.stats);
 	Result<uint64_t> bytes =
 		read.isValid() && write.isValid()
-			? copyPixels(read.read(), captured.layout, write.write(), write.layout())
+			? gst::copyCounted(read.read(), captured.layout, write.write(),
+					   write.layout(), s.stats)
 			: Result<uint64_t>(Error(EIO, "cannot map the frame to copy it"));
 	if (!bytes) {
 		gst_buffer_unref(buffer);
 		return GST_FLOW_ERROR;
 	}
-	s.stats.copies++;
-	s.stats.bytesCopied += *bytes;
 	s.stats.frames++;
 	*out = buffer;
 	return GST_FLOW_OK;
