@@ -197,6 +197,7 @@ struct Soaked
 	tools::PipelineRun run;
 	double seconds = 0;
 	std::vector<Sample> steady; /* from a tenth of the frames on, until the last */
+	uint64_t reached = 0;       /* frames shown at the last sample: how far a slow run got */
 };
 
 Soaked soak(const std::string &description, uint64_t frames)
@@ -223,6 +224,7 @@ Soaked soak(const std::string &description, uint64_t frames)
 		sampler.join();
 	result.seconds =
 		std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+	result.reached = samples.empty() ? 0 : samples.back().frames;
 	std::copy_if(samples.begin(), samples.end(), std::back_inserter(result.steady),
 		     [&](const Sample &s) { return s.frames >= frames / 10 && s.frames < frames; });
 	return result;
@@ -291,7 +293,8 @@ TEST(LongRuns, Soak)
 				     " ! video/x-raw(memory:DMABuf),width=640,height=480 ! "
 				     "dmabridgekmssink name=sink driver-name=vkms sync=false",
 			     frames);
-	ASSERT_TRUE(soaked.run.finished) << soaked.run.error;
+	ASSERT_TRUE(soaked.run.finished) << soaked.run.error << " (" << soaked.reached
+					 << " frames shown in " << soaked.seconds << " s)";
 	EXPECT_EQ(soaked.run.stats.at("sink")["frames"], frames);
 	EXPECT_EQ(soaked.run.stats.at("sink")["copies"], 0u);
 	std::string outcome = expectSteady(soaked, frames);
@@ -313,7 +316,8 @@ TEST(LongRuns, VulkanTwoThousandFrames)
 				     "dmabridgevkconvert name=gpu ! video/x-raw,format=BGRx ! "
 				     "dmabridgekmssink name=sink driver-name=vkms sync=false",
 			     kFrames);
-	ASSERT_TRUE(soaked.run.finished) << soaked.run.error;
+	ASSERT_TRUE(soaked.run.finished) << soaked.run.error << " (" << soaked.reached
+					 << " frames shown in " << soaked.seconds << " s)";
 	const tools::Stats &gpu = soaked.run.stats.at("gpu"), &sink = soaked.run.stats.at("sink");
 	EXPECT_EQ(sink["frames"], kFrames);
 	EXPECT_EQ(sink["copies"], 0u) << sink.explanation;
