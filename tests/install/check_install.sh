@@ -77,7 +77,7 @@ done
 grep -q '^plan .*linux,cma' <<<"$output" || fail "the outside program printed no plan on rpi4"
 
 # Only the installed plugin: no plugin of the system's, in a registry of its own.
-export GST_PLUGIN_SYSTEM_PATH_1_0= GST_REGISTRY_1_0="$dest/registry.bin"
+export GST_PLUGIN_SYSTEM_PATH_1_0='' GST_REGISTRY_1_0="$dest/registry.bin"
 unset GST_PLUGIN_PATH GST_PLUGIN_PATH_1_0
 # "dmabridge" names the plugin and an element in it: gst-inspect-1.0 dmabridge shows the
 # element, --plugin the plugin with its elements.
