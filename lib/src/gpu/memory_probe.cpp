@@ -9,7 +9,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -25,6 +24,8 @@
 #include <dmabridge/gpu_probe.h>
 #include <dmabridge/heap.h>
 #include <dmabridge/v4l2.h>
+
+#include "../internal/install_location.h"
 
 extern char **environ;
 
@@ -168,17 +169,11 @@ void writeCacheFile(const std::string &key, const Cached &cached)
 		std::filesystem::remove(temporary, ec);
 }
 
-/* dmabridge-gpu-probe beside this library (its build tree), else the installed one. */
+/* dmabridge-gpu-probe of this library's build tree or installation. */
 std::string helperPath()
 {
-	Dl_info info = {};
-	if (dladdr(reinterpret_cast<void *>(&probeGpuMemory), &info) && info.dli_fname) {
-		std::filesystem::path beside =
-			std::filesystem::path(info.dli_fname).parent_path() / "dmabridge-gpu-probe";
-		if (::access(beside.c_str(), X_OK) == 0)
-			return beside;
-	}
-	return DMABRIDGE_GPU_PROBE_INSTALLED;
+	std::optional<std::filesystem::path> program = internal::gpuProbeProgram();
+	return program ? program->string() : "dmabridge-gpu-probe";
 }
 
 /* One probe process's report: the results it gave, and the kind it died on, if any. */
