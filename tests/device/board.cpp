@@ -74,6 +74,12 @@ bool mesaImportsAnyDmaBuf()
 	return debianRelease() >= 13;
 }
 
+std::string gpuMemorySentence()
+{
+	return mesaImportsAnyDmaBuf() ? "llvmpipe can use system heap, CMA heap"
+				      : "llvmpipe can only use buffers allocated by /dev/dri/";
+}
+
 bool vkmsPrimaryPositions()
 {
 	return kernelRelease() >= 612;

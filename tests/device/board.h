@@ -42,6 +42,12 @@ unsigned debianRelease();
 bool mesaImportsAnyDmaBuf();
 
 /*
+ * What a plan says of the board's GPU driver's memory, as its probe found it: Mesa 22.3
+ * uses only buffers of its own DRM device, Mesa 25 any memory.
+ */
+std::string gpuMemorySentence();
+
+/*
  * Whether vkms's primary plane may show a rectangle smaller than the mode: not in Linux
  * 6.1 (vkms_plane_atomic_check positions only other planes, and "for now primary plane
  * must be visible and full screen"), yes in 6.12 (every plane positions). No vkms plane
