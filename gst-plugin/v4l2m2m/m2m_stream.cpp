@@ -10,7 +10,6 @@
 #include <cstring>
 #include <unistd.h>
 
-
 #include "../common/buffer_read.h"
 #include "../common/dmabuf_memory.h"
 #include "../common/frame_access.h"
