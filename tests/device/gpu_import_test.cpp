@@ -159,14 +159,9 @@ TEST_P(GpuImport, CaptureSampleRenderMatches)
 	Result<Layout> layout = camera->setFormat(V4l2Direction::Capture, sources->layout);
 	ASSERT_TRUE(layout.ok()) << layout.error().describe();
 	ASSERT_EQ(*layout, sources->layout) << "vivid takes the planned pitch";
-	Status queued = test::queueAll(*camera, sources->buffers, *layout);
-	ASSERT_TRUE(queued.ok()) << queued.error().describe();
-	ASSERT_TRUE(camera->streamOn(V4l2Direction::Capture).ok());
-	Result<V4l2Dequeued> frame =
-		camera->dequeue(V4l2Direction::Capture, V4l2Memory::DmaBuf, 20000);
-	ASSERT_TRUE(frame.ok()) << frame.error().describe();
-	ASSERT_TRUE(camera->streamOff(V4l2Direction::Capture).ok());
-	const DmaBuf &captured = sources->buffers[frame->index];
+	Result<unsigned> index = test::captureOne(*camera, sources->buffers, *layout);
+	ASSERT_TRUE(index.ok()) << index.error().describe();
+	const DmaBuf &captured = sources->buffers[*index];
 	Result<DrmDevice> checker = DrmDevice::open(drm->path()); /* an fd of its own */
 	ASSERT_TRUE(checker.ok());
 	EXPECT_EQ(checker->allocated(captured).value(), ownMemoryOnly)

@@ -66,21 +66,13 @@ struct SinkFrames
 
 	void attach(GstElement *pipeline, const char *element)
 	{
-		GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), element);
-		GstPad *pad = gst_element_get_static_pad(sink, "sink");
-		gst_pad_add_probe(
-			pad, GST_PAD_PROBE_TYPE_BUFFER,
-			[](GstPad *p, GstPadProbeInfo *info, gpointer self) {
-				test::RgbFrame frame =
-					test::readFrame(p, GST_PAD_PROBE_INFO_BUFFER(info));
-				auto *into = static_cast<SinkFrames *>(self);
-				std::lock_guard<std::mutex> locker(into->lock);
-				into->frames.push_back(std::move(frame));
-				return GST_PAD_PROBE_OK;
-			},
-			this, nullptr);
-		gst_object_unref(pad);
-		gst_object_unref(sink);
+		tools::probeSinkPad(pipeline, element, GST_PAD_PROBE_TYPE_BUFFER,
+				    [this](GstPad *p, GstPadProbeInfo *info) {
+					    test::RgbFrame frame = test::readFrame(
+						    p, GST_PAD_PROBE_INFO_BUFFER(info));
+					    std::lock_guard<std::mutex> locker(lock);
+					    frames.push_back(std::move(frame));
+				    });
 	}
 };
 
@@ -501,31 +493,17 @@ TEST(M2mDecoder, CropTravelsInTheVideoMetaWithoutCopies)
 			" ! dmabridgev4l2enc name=enc ! dmabridgev4l2dec name=dec ! " + test::kSink,
 		300, {}, [&](GstElement *pipeline) {
 			shown.attach(pipeline, "sink");
-			GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
-			GstPad *pad = gst_element_get_static_pad(sink, "sink");
-			gst_pad_add_probe(
-				pad, GST_PAD_PROBE_TYPE_BUFFER,
-				[](GstPad *, GstPadProbeInfo *info, gpointer data) {
-					auto *seen = static_cast<
-						std::tuple<std::atomic<int> *, std::atomic<int> *,
-							   std::atomic<size_t> *> *>(data);
-					GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
-					if (GstVideoMeta *meta =
-						    gst_buffer_get_video_meta(buffer)) {
-						*std::get<0>(*seen) = int(meta->height);
-						*std::get<1>(*seen) = meta->stride[0];
-					}
-					*std::get<2>(*seen) = gst_buffer_get_size(buffer);
-					return GST_PAD_PROBE_OK;
-				},
-				new std::tuple{ &metaHeight, &metaStride, &bufferSize },
-				[](gpointer data) {
-					delete static_cast<
-						std::tuple<std::atomic<int> *, std::atomic<int> *,
-							   std::atomic<size_t> *> *>(data);
-				});
-			gst_object_unref(pad);
-			gst_object_unref(sink);
+			tools::probeSinkPad(pipeline, "sink", GST_PAD_PROBE_TYPE_BUFFER,
+					    [&](GstPad *, GstPadProbeInfo *info) {
+						    GstBuffer *buffer =
+							    GST_PAD_PROBE_INFO_BUFFER(info);
+						    if (GstVideoMeta *meta =
+								gst_buffer_get_video_meta(buffer)) {
+							    metaHeight = int(meta->height);
+							    metaStride = meta->stride[0];
+						    }
+						    bufferSize = gst_buffer_get_size(buffer);
+					    });
 		});
 	test::expectDisplayed(run, kFrames);
 	for (const char *element : { "enc", "dec", "sink" })

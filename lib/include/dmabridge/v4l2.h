@@ -237,6 +237,8 @@ private:
 	uint32_t bufferType(V4l2Direction direction) const;
 	int ioctl(unsigned long request, void *arg) const;
 	Error fail(int err, const std::string &what) const;
+	/* VIDIOC_STREAMON or VIDIOC_STREAMOFF (request, named name) of a queue. */
+	Status stream(V4l2Direction direction, unsigned long request, const char *name);
 
 	UniqueFd fd_;
 	V4l2Access access_ = V4l2Access::Libv4l2;
