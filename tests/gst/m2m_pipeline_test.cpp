@@ -29,6 +29,7 @@
 #include "../device/capture.h"
 #include "frames.h"
 #include "pipeline_checks.h"
+#include "shown.h"
 
 using namespace dmabridge;
 using tools::PipelineRun;
@@ -441,6 +442,45 @@ TEST(M2mInterop, OurEncoderIntoUpstreamDecoder)
 	std::printf("upstream v4l2fwhtdec: %zu frames compared, PSNR at least %.1f dB "
 		    "(nearest input frames: %s)\n",
 		    frames.size(), minPsnr(frames, references, upstream->offset), nearest.c_str());
+}
+
+/*
+ * Upstream's decoder importing into the sink's pool (capture-io-mode=dmabuf-import): the
+ * sink finds vicodec behind v4l2fwhtdec's device property and plans the pool for its
+ * capture queue too, so the decoder writes into buffers the display shows as they are.
+ * The frames are compared as kUpstreamFwht says upstream's decoder gives them.
+ */
+TEST(M2mInterop, UpstreamDecoderImportsIntoTheSinksPool)
+{
+	DMABRIDGE_REQUIRE_DEVICE(haveDevice("stateful-decoder"), "vicodec");
+	const UpstreamFwht *upstream = upstreamFwht();
+	ASSERT_TRUE(upstream) << "upstream's FWHT elements are not measured on this GStreamer";
+	constexpr unsigned kFrames = 20;
+	std::string file = tempFile("into-the-sinks-pool");
+	encodeToFile(bars(kFrames, 640, 480), "dmabridgev4l2enc", file);
+	std::vector<test::RgbFrame> references = barFrames(kFrames, 640, 480);
+	SinkFrames shown;
+	PipelineRun run = runPipeline("filesrc location=" + file +
+					      " ! video/x-fwht,framerate=30/1 ! v4l2fwhtdec "
+					      "capture-io-mode=dmabuf-import "
+					      "! video/x-raw,format=BGRx ! " +
+					      test::kSink,
+				      300, {}, [&](GstElement *p) { shown.attach(p, "sink"); });
+	std::remove(file.c_str());
+	ASSERT_TRUE(run.finished) << run.error;
+	const tools::Stats &sink = run.stats.at("sink");
+	test::expectZeroCopy(sink, "dmabridgekmssink");
+	EXPECT_GT(sink["allocations"], 0u) << "v4l2fwhtdec should have used the sink's pool";
+	EXPECT_LE(sink["imports"], sink["allocations"]);
+	std::string pool = sink.texts.count("pool") ? sink.texts.at("pool") : "none offered";
+	EXPECT_NE(pool.find("vicodec"), std::string::npos) << pool;
+	test::expectShownRight(sink);
+	std::vector<test::RgbFrame> frames = std::move(shown.frames);
+	ASSERT_GE(frames.size() + upstream->offset, kFrames + upstream->dropped)
+		<< nearestReferences(frames, references);
+	frames.erase(frames.begin(), frames.begin() + upstream->dropped);
+	frames.resize(std::min<size_t>(frames.size(), kFrames - upstream->offset));
+	expectFramesMatch(frames, references, upstream->offset);
 }
 
 /*
