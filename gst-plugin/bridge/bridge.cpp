@@ -232,10 +232,8 @@ static gboolean bridge_decide_allocation(GstBaseTransform *base, GstQuery *query
 	/* Where copies go: a pool planned for downstream (the CPU is the producer). */
 	DeviceConstraints cpu;
 	cpu.name = "dmabridge (CPU copy)";
-	uint32_t fourcc = b.out.fourcc;
-	cpu.formats = { { fourcc, {} } };
-	Result<Plan> plan = Planner().plan({ cpu, b.downstream, fourcc, uint32_t(b.out.info.width),
-					     uint32_t(b.out.info.height), 3, listHeaps() });
+	cpu.formats = { { b.out.fourcc, {} } };
+	Result<Plan> plan = Planner().plan(gst::planRequest(cpu, b.downstream, b.out, 3));
 	if (plan && !plan->copy) {
 		b.pool = gst::newPlannedPool(*plan, &b.stats, nullptr, 3, 0);
 		gst_buffer_pool_set_active(b.pool, TRUE);
@@ -308,17 +306,16 @@ static GstFlowReturn bridge_transform(GstBaseTransform *base, GstBuffer *input, 
 		return GST_FLOW_OK; /* passed through by prepare_output_buffer */
 	gst::FrameAccess read(input, b.in, CpuAccessMode::Read, b.stats);
 	gst::FrameAccess write(output, b.out, CpuAccessMode::Write, b.stats);
-	Result<uint64_t> bytes = !read.isValid()    ? Result<uint64_t>(read.error())
-				 : !write.isValid() ? Result<uint64_t>(write.error())
-						    : copyPixels(read.read(), read.layout(),
-								 write.write(), write.layout());
+	Result<uint64_t> bytes = !read.isValid() ? Result<uint64_t>(read.error())
+				 : !write.isValid()
+					 ? Result<uint64_t>(write.error())
+					 : gst::copyCounted(read.read(), read.layout(),
+							    write.write(), write.layout(), b.stats);
 	if (!bytes) {
 		GST_ELEMENT_ERROR(base, STREAM, FAILED, ("%s", bytes.error().describe().c_str()),
 				  (nullptr));
 		return GST_FLOW_ERROR;
 	}
-	b.stats.copies++;
-	b.stats.bytesCopied += *bytes;
 	gst_buffer_copy_into(output, input, GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
 	return GST_FLOW_OK;
 }

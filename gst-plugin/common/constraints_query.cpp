@@ -218,6 +218,9 @@ GstStructure *toStructure(const DeviceConstraints &device)
 	setDerived(s, "iommu", device.iommu);
 	setDerived(s, "exports-contiguous", device.exportsContiguous);
 	setDerived(s, "coherent", device.coherent);
+	gst_structure_set(s, "usable-memory", G_TYPE_UINT, device.usableMemory.value.bits,
+			  "usable-memory-source", G_TYPE_STRING, device.usableMemory.source.c_str(),
+			  nullptr);
 	return s;
 }
 
@@ -245,6 +248,9 @@ DeviceConstraints fromStructure(const GstStructure *s)
 	device.iommu = getDerived(s, "iommu");
 	device.exportsContiguous = getDerived(s, "exports-contiguous");
 	device.coherent = getDerived(s, "coherent");
+	guint usable = MemoryKinds::all().bits;
+	if (gst_structure_get_uint(s, "usable-memory", &usable))
+		device.usableMemory = { { usable }, string(s, "usable-memory-source") };
 	return device;
 }
 

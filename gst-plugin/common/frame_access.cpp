@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "frame_access.h"
 
+#include <dmabridge/frame_copy.h>
+
 #include "dmabuf_memory.h"
 
 namespace dmabridge::gst {
@@ -76,6 +78,17 @@ FrameAccess::~FrameAccess()
 std::span<uint8_t> FrameAccess::write() const
 {
 	return mode_ == CpuAccessMode::Read ? std::span<uint8_t>() : pixels_;
+}
+
+Result<uint64_t> copyCounted(std::span<const uint8_t> from, const Layout &fromLayout,
+			     std::span<uint8_t> to, const Layout &toLayout, ElementStats &stats)
+{
+	Result<uint64_t> bytes = copyPixels(from, fromLayout, to, toLayout);
+	if (bytes) {
+		stats.copies++;
+		stats.bytesCopied += *bytes;
+	}
+	return bytes;
 }
 
 } /* namespace dmabridge::gst */

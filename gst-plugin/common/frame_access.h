@@ -48,4 +48,11 @@ private:
 	Error error_;
 };
 
+/*
+ * The elements' one CPU copy of a frame: from's pixels (laid out as fromLayout) into to's
+ * (toLayout), converted where the formats differ, counted in stats (a copy, its bytes).
+ */
+Result<uint64_t> copyCounted(std::span<const uint8_t> from, const Layout &fromLayout,
+			     std::span<uint8_t> to, const Layout &toLayout, ElementStats &stats);
+
 } /* namespace dmabridge::gst */

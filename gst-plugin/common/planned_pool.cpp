@@ -102,6 +102,19 @@ GstBufferPool *newPlannedPool(const Plan &plan, ElementStats *stats, GstCaps *ca
 	return GST_BUFFER_POOL(pool);
 }
 
+PlanRequest planRequest(DeviceConstraints producer, std::vector<DeviceConstraints> consumers,
+			const VideoCaps &video, unsigned count, std::string countReason)
+{
+	return { std::move(producer),
+		 std::move(consumers),
+		 video.fourcc,
+		 uint32_t(GST_VIDEO_INFO_WIDTH(&video.info)),
+		 uint32_t(GST_VIDEO_INFO_HEIGHT(&video.info)),
+		 count,
+		 listHeaps(),
+		 std::move(countReason) };
+}
+
 void offerPlannedPool(GstElement *element, GstQuery *query,
 		      const std::vector<DeviceConstraints> &consumers, unsigned count,
 		      ElementStats *stats, unsigned held,
@@ -116,16 +129,11 @@ void offerPlannedPool(GstElement *element, GstQuery *query,
 	Result<VideoCaps> video = parseVideoCaps(caps);
 	if (!video)
 		return;
-	uint32_t fourcc = video->fourcc;
-	const GstVideoInfo &info = video->info;
 	/* An upstream that said nothing of itself is told to allocate for the consumers. */
 	DeviceConstraints unknown;
 	unknown.name = "upstream";
-	unknown.formats = { { fourcc, { video->modifier } } };
-	PlanRequest request{
-		importer.value_or(unknown), consumers, fourcc,     uint32_t(info.width),
-		uint32_t(info.height),      count,     listHeaps()
-	};
+	unknown.formats = { { video->fourcc, { video->modifier } } };
+	PlanRequest request = planRequest(importer.value_or(unknown), consumers, *video, count);
 	Result<Plan> plan = Planner().plan(request);
 	if (importer && (!plan || plan->copy)) {
 		GST_INFO_OBJECT(element, "no pool planned for %s too: %s",

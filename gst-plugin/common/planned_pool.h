@@ -12,9 +12,17 @@
 
 #include <dmabridge/plan.h>
 
+#include "caps_dialect.h"
 #include "stats.h"
 
 namespace dmabridge::gst {
+
+/*
+ * What an element asks the planner: count buffers of video's format and size, made by
+ * producer for consumers, from the heaps this machine has.
+ */
+PlanRequest planRequest(DeviceConstraints producer, std::vector<DeviceConstraints> consumers,
+			const VideoCaps &video, unsigned count, std::string countReason = {});
 
 /*
  * A new pool (floating reference dropped: the caller owns one), configured for caps (may be

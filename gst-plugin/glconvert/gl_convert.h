@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include <gst/base/gstbasetransform.h>
+#include "../gpuconvert/gpu_convert.h"
 
 G_BEGIN_DECLS
 
 struct GstDmabridgeGlConvert
 {
-	GstBaseTransform parent;
-	void *impl_;
+	GstDmabridgeGpuConvert parent;
+	void *properties_;
 };
 
 struct GstDmabridgeGlConvertClass
 {
-	GstBaseTransformClass parent_class;
+	GstDmabridgeGpuConvertClass parent_class;
 };
 
 GType gst_dmabridge_gl_convert_get_type(void);

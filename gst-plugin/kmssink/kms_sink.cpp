@@ -5,7 +5,11 @@
  * dma-buf input is imported once per distinct buffer (by inode) and shown as it is, on
  * the plane the display chooses for its size and format (kms_plane.h: the primary plane
  * when it fills the mode, else an overlay placed in the render rectangle); the
- * framebuffer goes when the memory does. Other input, a buffer the display refuses, or a
+ * framebuffer goes when the memory does. Each frame is a non-blocking commit with a
+ * page-flip event; a frame's sync_file (its writer's fence) is the plane's IN_FENCE_FD, so
+ * the kernel waits for it, not the CPU. A buffer goes back upstream when the frame after
+ * it is on screen; a fence that never signals ends in an error naming it. Other input, a
+ * buffer the display refuses, or a
  * frame no plane can show, is copied once into a buffer of the display's own (of the
  * mode's size, black around the frame, for the last), counted and logged on
  * GST_PERFORMANCE with the reason. Upstream is offered a pool planned for the display and
@@ -21,6 +25,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <poll.h>
+#include <thread>
 
 #include <drm_fourcc.h>
 #include <gst/video/gstvideosink.h>
@@ -40,6 +46,7 @@
 #include "../common/planned_pool.h"
 #include "../common/snapshot.h"
 #include "../common/stats.h"
+#include "../common/sync_file_meta.h"
 
 GST_DEBUG_CATEGORY_STATIC(kms_sink_debug);
 GST_DEBUG_CATEGORY_STATIC(performance);
@@ -101,14 +108,22 @@ struct SinkImpl
 	bool haveInfo = false;
 	gst::ElementStats stats;
 
-	GstBuffer *shown = nullptr;     /* on screen: kept until the next commit */
+	/* A frame committed: its buffer, its dma-bufs, and which part of it goes where. */
+	struct Frame
+	{
+		GstBuffer *buffer = nullptr;
+		std::vector<DmaBuf> dmabufs;
+		Layout layout;
+		Rect source, destination;
+	};
+	/* On screen: given back upstream once the next frame is (its page flip came). */
+	Frame shown;
+	/* Committed, waiting for its fence and the vblank: on screen at its page flip. */
+	Frame pending;
 	GstBuffer *prerolled = nullptr; /* shown by preroll, not yet rendered (no ref) */
 	bool postedAtEos = false;       /* stats (and readback) already posted at EOS */
-	std::vector<DmaBuf> shownBuffers;
-	Layout shownLayout;
-
-	/* Which part of the shown buffer is on screen, and where. */
-	Rect shownSource, shownDestination;
+	guint fenceTimeout = 10000;     /* ms a frame's fence and flip may take */
+	uint64_t fenced = 0;            /* frames committed with an IN_FENCE_FD */
 
 	/*
 	 * The copy path: buffers of the display's own. Padded: no plane can show the frames
@@ -141,6 +156,8 @@ enum
 	PROP_SNAPSHOT_LOCATION,
 	PROP_FORCE_ASPECT_RATIO,
 	PROP_PRODUCER_DEVICE,
+	PROP_FENCE_TIMEOUT,
+	PROP_FLIPS,
 	PROP_LAST /* then GstVideoOverlay's render-rectangle */
 };
 
@@ -217,10 +234,82 @@ static gboolean sink_start(GstBaseSink *base)
 
 static void releaseShown(SinkImpl &s)
 {
-	if (s.shown)
-		gst_buffer_unref(s.shown);
-	s.shown = nullptr;
-	s.shownBuffers.clear();
+	for (SinkImpl::Frame *frame : { &s.shown, &s.pending }) {
+		if (frame->buffer)
+			gst_buffer_unref(frame->buffer);
+		*frame = {};
+	}
+}
+
+/* Whether a sync_file has signalled (or there is none). */
+static bool signalled(int fence)
+{
+	struct pollfd pfd = { fence, POLLIN, 0 };
+	return fence < 0 || ::poll(&pfd, 1, 0) == 1;
+}
+
+/*
+ * Waits for the pending commit's page flip: then its frame is on screen and the one it
+ * replaced goes back upstream. An error says whether its fence never signalled.
+ */
+static Status settle(SinkImpl &s)
+{
+	if (!s.display || !s.display->flipPending())
+		return {};
+	Status flipped = s.display->waitForFlip(int(s.fenceTimeout));
+	if (!flipped) {
+		int fence = s.pending.buffer ? gst::syncFileOf(s.pending.buffer) : -1;
+		if (!signalled(fence))
+			return Error(ETIMEDOUT,
+				     s.display->label() +
+					     ": the frame's fence (its sync_file from "
+					     "upstream) did not signal within " +
+					     std::to_string(s.fenceTimeout) +
+					     " ms; the display keeps the frame before it");
+		return flipped;
+	}
+	if (s.shown.buffer)
+		gst_buffer_unref(s.shown.buffer);
+	s.shown = std::exchange(s.pending, {});
+	return {};
+}
+
+/*
+ * A commit whose fence never signalled holds the CRTC: any later commit, and closing
+ * the device, would wait for it inside the kernel. A thread waits for it instead (the
+ * fence's owner may still signal it, as a GPU reset would), then turns the output off
+ * and lets the buffers go; the pipeline reaches NULL meanwhile.
+ */
+static void leaveStuckDisplay(SinkImpl &s)
+{
+	struct Stuck
+	{
+		KmsDisplay display;
+		DrmDevice drm;
+		std::shared_ptr<Importer> importer;
+		GstBuffer *shown, *pending;
+	};
+	/* The framebuffers go with it: removing one the commit holds would wait too. */
+	auto *stuck = new Stuck{ std::move(*s.display), std::move(*s.drm), std::move(s.importer),
+				 std::exchange(s.shown.buffer, nullptr),
+				 std::exchange(s.pending.buffer, nullptr) };
+	GST_WARNING("%s: a commit waits for a fence that has not signalled; the output is "
+		    "turned off once it does",
+		    stuck->display.label().c_str());
+	std::thread([stuck] {
+		(void)stuck->display.waitForFlip(-1);
+		(void)stuck->display.disable();
+		for (GstBuffer *buffer : { stuck->shown, stuck->pending })
+			if (buffer)
+				gst_buffer_unref(buffer);
+		{
+			std::lock_guard<std::mutex> locker(stuck->importer->lock);
+			stuck->importer->cache.clear();
+		}
+		delete stuck;
+	}).detach();
+	s.display.reset();
+	s.drm.reset();
 }
 
 static GstStructure *report(GstBaseSink *base, bool readback);
@@ -267,6 +356,10 @@ static GstStateChangeReturn sink_change_state(GstElement *element, GstStateChang
 static gboolean sink_stop(GstBaseSink *base)
 {
 	SinkImpl &s = *impl(base);
+	if (s.display && s.display->flipPending() &&
+	    (!signalled(s.pending.buffer ? gst::syncFileOf(s.pending.buffer) : -1) ||
+	     !s.display->waitForFlip(int(s.fenceTimeout))))
+		leaveStuckDisplay(s);
 	if (s.display)
 		(void)s.display->disable();
 	releaseShown(s);
@@ -388,6 +481,8 @@ static gboolean sink_propose_allocation(GstBaseSink *base, GstQuery *query)
 	gst::addConstraints(query, s.constraints);
 	gst::announceConstraints(GST_BASE_SINK_PAD(base), s.constraints);
 	gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
+	/* Frames may come with a sync_file: the display waits for it, not upstream. */
+	gst_query_add_allocation_meta(query, gst::syncFileMetaApiType(), nullptr);
 
 	/* An upstream element that imports into the pool (v4l2src) is planned for too. */
 	gst::offerPlannedPool(GST_ELEMENT(base), query, { s.constraints }, 3, &s.stats, 2,
@@ -454,6 +549,14 @@ static Status allocateCopyBuffers(SinkImpl &s, const Layout &source)
 /* Copies the frame once into a display buffer (padded: where it goes); returns its index. */
 static Result<unsigned> copyFrame(SinkImpl &s, GstBuffer *buffer, const Layout &source)
 {
+	/* The CPU reads the frame: its writer must be done. */
+	int fence = gst::syncFileOf(buffer);
+	struct pollfd pfd = { fence, POLLIN, 0 };
+	while (fence >= 0 && ::poll(&pfd, 1, int(s.fenceTimeout)) < 0 && errno == EINTR)
+		;
+	if (!signalled(fence))
+		return Error(ETIMEDOUT, "the frame's fence did not signal within " +
+						std::to_string(s.fenceTimeout) + " ms");
 	if (s.copyBuffers.empty())
 		if (Status made = allocateCopyBuffers(s, source); !made)
 			return made.error();
@@ -471,11 +574,10 @@ static Result<unsigned> copyFrame(SinkImpl &s, GstBuffer *buffer, const Layout &
 				     : Result<Layout>(s.copyLayout);
 	if (!from || !to)
 		return !from ? from.error() : to.error();
-	Result<uint64_t> bytes = copyPixels(frame.read(), *from, target.write(), *to);
+	Result<uint64_t> bytes =
+		gst::copyCounted(frame.read(), *from, target.write(), *to, s.stats);
 	if (!bytes)
 		return bytes.error();
-	s.stats.copies++;
-	s.stats.bytesCopied += *bytes;
 	return index;
 }
 
@@ -523,9 +625,16 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 		return GST_FLOW_ERROR;
 	}
 
+	/* One commit at a time: the last one's frame reaches the screen first. */
+	if (Status settled = settle(s); !settled) {
+		GST_ELEMENT_ERROR(video, RESOURCE, WRITE,
+				  ("%s", settled.error().describe().c_str()), (nullptr));
+		return GST_FLOW_ERROR;
+	}
 	std::vector<DmaBuf> dmabufs = gst::dmaBufsOf(buffer);
 	std::string copyReason;
 	Status shown;
+	int fence = gst::syncFileOf(buffer);
 	GstMemory *memory = dmabufs.empty() ? nullptr : gst_buffer_peek_memory(buffer, 0);
 	auto *refused = memory ? static_cast<const char *>(gst_mini_object_get_qdata(
 					 GST_MINI_OBJECT(memory), refusedQuark()))
@@ -537,7 +646,8 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 		copyReason = refused;
 	} else if (memory) {
 		Result<uint32_t> fb = import(s, memory, dmabufs, *layout);
-		shown = fb ? s.display->show(*fb, *layout) : Status(fb.error());
+		shown = fb ? s.display->showWhenReady(*fb, *layout, fence) : Status(fb.error());
+		s.fenced += shown && fence >= 0;
 		std::string zeroCopy = "zero-copy: " + s.constraints.name +
 				       " shows the upstream dma-bufs as they are (" +
 				       s.display->placement().reason + "), each imported once";
@@ -571,7 +681,7 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 		}
 		std::vector<DmaBuf> copy = { s.copyBuffers[*index] };
 		Result<uint32_t> fb = import(s, nullptr, copy, s.copyLayout);
-		shown = fb ? s.display->show(*fb, s.copyLayout) : Status(fb.error());
+		shown = fb ? s.display->showWhenReady(*fb, s.copyLayout, -1) : Status(fb.error());
 		if (!shown) {
 			GST_ELEMENT_ERROR(video, RESOURCE, WRITE,
 					  ("%s", shown.error().describe().c_str()), (nullptr));
@@ -581,14 +691,10 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 		layout = s.copyLayout;
 	}
 
-	/* The commit was blocking: the previous frame is off the screen now. */
-	releaseShown(s);
-	s.shown = gst_buffer_ref(buffer);
-	s.shownBuffers = dmabufs;
-	s.shownLayout = *layout;
+	/* On screen at its page flip; the frame shown now goes back upstream then. */
 	const Placement &placed = s.padded ? *s.padded : s.display->placement();
-	s.shownSource = s.padded ? placed.destination : placed.source;
-	s.shownDestination = placed.destination;
+	s.pending = { gst_buffer_ref(buffer), dmabufs, *layout,
+		      s.padded ? placed.destination : placed.source, placed.destination };
 	s.stats.frames++;
 	return GST_FLOW_OK;
 }
@@ -601,7 +707,12 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 static void readBack(GstBaseSink *base, GstStructure *extra)
 {
 	SinkImpl &s = *impl(base);
-	if (!s.display->hasWriteback() || s.shownBuffers.empty())
+	if (Status settled = settle(s); !settled) {
+		gst_structure_set(extra, "readback-error", G_TYPE_STRING,
+				  settled.error().describe().c_str(), nullptr);
+		return;
+	}
+	if (!s.display->hasWriteback() || s.shown.dmabufs.empty())
 		return;
 	Layout layout;
 	Result<Layout> wanted =
@@ -624,20 +735,20 @@ static void readBack(GstBaseSink *base, GstStructure *extra)
 	}
 	/* Verification reads are counted apart: they are not part of showing frames. */
 	uint64_t syncs = 0;
-	Result<Layout> shown = regionOf(s.shownLayout, s.shownSource);
-	Result<Layout> there = regionOf(layout, s.shownDestination);
-	bool scaled = s.shownSource.width != s.shownDestination.width ||
-		      s.shownSource.height != s.shownDestination.height;
+	Result<Layout> shown = regionOf(s.shown.layout, s.shown.source);
+	Result<Layout> there = regionOf(layout, s.shown.destination);
+	bool scaled = s.shown.source.width != s.shown.destination.width ||
+		      s.shown.source.height != s.shown.destination.height;
 	uint64_t differing =
 		shown && there && !scaled
-			? gst::differingPixels(s.shownBuffers[0], *shown, *target, *there, &syncs)
+			? gst::differingPixels(s.shown.dmabufs[0], *shown, *target, *there, &syncs)
 			: UINT64_MAX;
 	uint64_t colours = there ? gst::distinctColours(*target, *there, &syncs) : 0;
-	uint64_t outside = gst::pixelsNotBlackOutside(*target, layout, s.shownDestination, &syncs);
+	uint64_t outside = gst::pixelsNotBlackOutside(*target, layout, s.shown.destination, &syncs);
 	GST_INFO_OBJECT(base,
 			"writeback: %" G_GUINT64_FORMAT " pixels differ in %s, %" G_GUINT64_FORMAT
 			" colours, %" G_GUINT64_FORMAT " not black around",
-			differing, s.shownDestination.describe().c_str(), colours, outside);
+			differing, s.shown.destination.describe().c_str(), colours, outside);
 	if (!s.snapshotLocation.empty()) {
 		Status png = gst::writePng(s.snapshotLocation, *target, layout, &syncs);
 		if (!png)
@@ -655,18 +766,21 @@ static GstStructure *report(GstBaseSink *base, bool withReadback)
 	SinkImpl &s = *impl(base);
 	if (!s.display)
 		return nullptr;
-	const Placement &placed = s.display->placement();
-	const Rect &at = s.shownDestination;
-	GstStructure *extra = gst_structure_new(
-		"extra", "mode-width", G_TYPE_UINT64, guint64(s.display->width()), "mode-height",
-		G_TYPE_UINT64, guint64(s.display->height()), "plane-id", G_TYPE_UINT64,
-		guint64(placed.planeId), "plane-overlay", G_TYPE_UINT64,
-		guint64(placed.planeId && placed.type == KmsPlane::Type::Overlay), "destination-x",
-		G_TYPE_UINT64, guint64(at.x), "destination-y", G_TYPE_UINT64, guint64(at.y),
-		"destination-width", G_TYPE_UINT64, guint64(at.width), "destination-height",
-		G_TYPE_UINT64, guint64(at.height), nullptr);
+	/* Read back first: it waits for the last frame's flip, which places it. */
+	GstStructure *extra = gst_structure_new_empty("extra");
 	if (withReadback && s.readback)
 		readBack(base, extra);
+	const Placement &placed = s.display->placement();
+	const Rect &at = s.shown.destination;
+	gst_structure_set(extra, "mode-width", G_TYPE_UINT64, guint64(s.display->width()),
+			  "mode-height", G_TYPE_UINT64, guint64(s.display->height()), "plane-id",
+			  G_TYPE_UINT64, guint64(placed.planeId), "plane-overlay", G_TYPE_UINT64,
+			  guint64(placed.planeId && placed.type == KmsPlane::Type::Overlay),
+			  "destination-x", G_TYPE_UINT64, guint64(at.x), "destination-y",
+			  G_TYPE_UINT64, guint64(at.y), "destination-width", G_TYPE_UINT64,
+			  guint64(at.width), "destination-height", G_TYPE_UINT64,
+			  guint64(at.height), "flips", G_TYPE_UINT64, guint64(s.display->flips()),
+			  "fences", G_TYPE_UINT64, guint64(s.fenced), nullptr);
 	return extra;
 }
 
@@ -698,6 +812,10 @@ static gboolean sink_event(GstBaseSink *base, GstEvent *event)
 {
 	SinkImpl &s = *impl(base);
 	if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) {
+		/* The last frame reaches the screen before EOS goes on. */
+		if (Status settled = settle(s); !settled)
+			GST_ELEMENT_ERROR(base, RESOURCE, WRITE,
+					  ("%s", settled.error().describe().c_str()), (nullptr));
 		s.stats.post(GST_ELEMENT(base), report(base, true));
 		s.postedAtEos = true;
 	}
@@ -761,6 +879,9 @@ static void sink_set_property(GObject *object, guint id, const GValue *value, GP
 	case PROP_PRODUCER_DEVICE:
 		s.producerDevice = text();
 		break;
+	case PROP_FENCE_TIMEOUT:
+		s.fenceTimeout = g_value_get_uint(value);
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 	}
@@ -793,6 +914,12 @@ static void sink_get_property(GObject *object, guint id, GValue *value, GParamSp
 		break;
 	case PROP_PRODUCER_DEVICE:
 		g_value_set_string(value, s.producerDevice.c_str());
+		break;
+	case PROP_FENCE_TIMEOUT:
+		g_value_set_uint(value, s.fenceTimeout);
+		break;
+	case PROP_FLIPS:
+		g_value_set_uint64(value, s.display ? s.display->flips() : 0);
 		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
@@ -846,6 +973,17 @@ static void gst_dmabridge_kms_sink_class_init(GstDmabridgeKmsSinkClass *klass)
 				     "aspect ratio (black around it); else it fills the rectangle",
 				     TRUE, flags));
 	g_object_class_install_property(object, PROP_PRODUCER_DEVICE, gst::producerDeviceSpec());
+	g_object_class_install_property(
+		object, PROP_FENCE_TIMEOUT,
+		g_param_spec_uint("fence-timeout", "Fence timeout",
+				  "Milliseconds a frame's fence and page flip may take before the "
+				  "sink fails with an error naming the fence",
+				  1, G_MAXUINT, 10000, flags));
+	g_object_class_install_property(
+		object, PROP_FLIPS,
+		g_param_spec_uint64(
+			"flips", "Flips", "Page flips seen: frames that reached the screen", 0,
+			G_MAXUINT64, 0, GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 	/* render-rectangle, as upstream kmssink has it: x, y, width, height on the screen. */
 	gst_video_overlay_install_properties(object, PROP_LAST);
 	g_object_class_install_property(

@@ -101,10 +101,7 @@ static gboolean test_src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 {
 	TestSrcImpl &s = *impl(base);
 	std::vector<DeviceConstraints> consumers = gst::consumersOf(query, s.announced);
-	uint32_t fourcc = s.video.fourcc;
-	Result<Plan> plan = Planner().plan(
-		{ cpuProducer(), consumers, fourcc, uint32_t(GST_VIDEO_INFO_WIDTH(&s.video.info)),
-		  uint32_t(GST_VIDEO_INFO_HEIGHT(&s.video.info)), 4, listHeaps() });
+	Result<Plan> plan = Planner().plan(gst::planRequest(cpuProducer(), consumers, s.video, 4));
 	if (!plan) {
 		GST_ELEMENT_ERROR(base, RESOURCE, SETTINGS, ("%s", plan.error().describe().c_str()),
 				  (nullptr));

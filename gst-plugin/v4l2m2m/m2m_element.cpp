@@ -219,18 +219,24 @@ static gboolean sinkEvent(GstPad *, GstObject *parent, GstEvent *event)
 	}
 }
 
+/* Answers a CAPS query with what capsOf gives for its filter. */
+static gboolean answerCaps(GstDmabridgeV4l2M2m *self, GstQuery *query,
+			   GstCaps *(*capsOf)(GstDmabridgeV4l2M2m *, GstCaps *))
+{
+	GstCaps *filter = nullptr;
+	gst_query_parse_caps(query, &filter);
+	GstCaps *caps = capsOf(self, filter);
+	gst_query_set_caps_result(query, caps);
+	gst_caps_unref(caps);
+	return TRUE;
+}
+
 static gboolean sinkQuery(GstPad *pad, GstObject *parent, GstQuery *query)
 {
 	auto *self = reinterpret_cast<GstDmabridgeV4l2M2m *>(parent);
 	switch (GST_QUERY_TYPE(query)) {
-	case GST_QUERY_CAPS: {
-		GstCaps *filter = nullptr;
-		gst_query_parse_caps(query, &filter);
-		GstCaps *caps = sinkCaps(self, filter);
-		gst_query_set_caps_result(query, caps);
-		gst_caps_unref(caps);
-		return TRUE;
-	}
+	case GST_QUERY_CAPS:
+		return answerCaps(self, query, sinkCaps);
 	case GST_QUERY_ALLOCATION:
 		return proposeAllocation(self, query);
 	default:
@@ -254,12 +260,7 @@ static gboolean srcQuery(GstPad *pad, GstObject *parent, GstQuery *query)
 	auto *self = reinterpret_cast<GstDmabridgeV4l2M2m *>(parent);
 	if (GST_QUERY_TYPE(query) != GST_QUERY_CAPS)
 		return gst_pad_query_default(pad, parent, query);
-	GstCaps *filter = nullptr;
-	gst_query_parse_caps(query, &filter);
-	GstCaps *caps = srcCaps(self, filter);
-	gst_query_set_caps_result(query, caps);
-	gst_caps_unref(caps);
-	return TRUE;
+	return answerCaps(self, query, srcCaps);
 }
 
 static GstFlowReturn sinkChain(GstPad *, GstObject *parent, GstBuffer *buffer)

@@ -10,10 +10,9 @@
 #include <cstring>
 #include <unistd.h>
 
-#include <dmabridge/frame_copy.h>
-
 #include "../common/buffer_read.h"
 #include "../common/dmabuf_memory.h"
+#include "../common/frame_access.h"
 #include "m2m_private.h"
 
 GST_DEBUG_CATEGORY_EXTERN(dmabridge_m2m_debug);
@@ -256,17 +255,15 @@ static GstFlowReturn stage(GstDmabridgeV4l2M2m *self, GstBuffer *buffer, uint64_
 	std::span<const uint8_t> pixels = read.bytes();
 	/* A map gives the frame from its start; a dma-buf, planes where its meta says. */
 	Result<Layout> layout = layoutOf(read.dmaBuf() ? buffer : nullptr, e.in);
-	uint64_t bytes = 0;
 	Status queued = pixels.empty() || !layout
 				? Status(Error(EIO, "cannot read the input frame"))
 				: e.m2m->queueStaged(
 					  [&](std::span<uint8_t> target,
 					      const Layout &driver) -> Result<uint32_t> {
-						  Result<uint64_t> copied = copyPixels(
-							  pixels, *layout, target, driver);
+						  Result<uint64_t> copied = copyCounted(
+							  pixels, *layout, target, driver, e.stats);
 						  if (!copied)
 							  return copied.error();
-						  bytes = *copied;
 						  return uint32_t(driver.bufferSize(0));
 					  },
 					  timestamp, &e.stats.syncCalls);
@@ -275,8 +272,6 @@ static GstFlowReturn stage(GstDmabridgeV4l2M2m *self, GstBuffer *buffer, uint64_
 				  (nullptr));
 		return GST_FLOW_ERROR;
 	}
-	e.stats.copies++;
-	e.stats.bytesCopied += bytes;
 	return GST_FLOW_OK;
 }
 

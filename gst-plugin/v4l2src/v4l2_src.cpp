@@ -21,7 +21,6 @@
 #include <gst/base/gstpushsrc.h>
 
 #include <dmabridge/allocator.h>
-#include <dmabridge/frame_copy.h>
 #include <dmabridge/heap.h>
 #include <dmabridge/plan.h>
 #include <dmabridge/v4l2.h>
@@ -32,6 +31,7 @@
 #include "../common/dmabuf_memory.h"
 #include "../common/frame_access.h"
 #include "../common/peer_devices.h"
+#include "../common/planned_pool.h"
 #include "../common/stats.h"
 #include "capture_pool.h"
 #include "capture_setup.h"
@@ -372,14 +372,8 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 	while (gst_query_get_n_allocation_pools(query) > 0)
 		gst_query_remove_nth_allocation_pool(query, 0);
 
-	PlanRequest request{ s.constraints,
-			     consumers,
-			     s.video.fourcc,
-			     uint32_t(GST_VIDEO_INFO_WIDTH(&s.video.info)),
-			     uint32_t(GST_VIDEO_INFO_HEIGHT(&s.video.info)),
-			     count,
-			     listHeaps(),
-			     countReason };
+	PlanRequest request =
+		gst::planRequest(s.constraints, consumers, s.video, count, countReason);
 	std::string explanation;
 	Result<CarriedOutPlan> done = s.planner.planAndCarryOut(request, [&](const Plan &planned,
 									     bool &contiguous) {
@@ -441,14 +435,13 @@ static GstFlowReturn copyToSystemMemory(SrcImpl &s, unsigned index, GstBuffer **
 	gst::FrameAccess write(buffer, s.video, CpuAccessMode::Write, s.stats);
 	Result<uint64_t> bytes =
 		read.isValid() && write.isValid()
-			? copyPixels(read.read(), captured.layout, write.write(), write.layout())
+			? gst::copyCounted(read.read(), captured.layout, write.write(),
+					   write.layout(), s.stats)
 			: Result<uint64_t>(Error(EIO, "cannot map the frame to copy it"));
 	if (!bytes) {
 		gst_buffer_unref(buffer);
 		return GST_FLOW_ERROR;
 	}
-	s.stats.copies++;
-	s.stats.bytesCopied += *bytes;
 	s.stats.frames++;
 	*out = buffer;
 	return GST_FLOW_OK;

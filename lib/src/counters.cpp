@@ -12,11 +12,13 @@ std::atomic<uint64_t> syncCalls;
 std::atomic<uint64_t> cpuMappings;
 std::atomic<uint64_t> allocations;
 std::atomic<uint64_t> eglImages;
+std::atomic<uint64_t> vulkanMemories;
 } /* namespace */
 
 Counters counters()
 {
-	return { syncCalls.load(), cpuMappings.load(), allocations.load(), eglImages.load() };
+	return { syncCalls.load(), cpuMappings.load(), allocations.load(), eglImages.load(),
+		 vulkanMemories.load() };
 }
 
 namespace internal {
@@ -35,6 +37,10 @@ void countAllocation()
 void countEglImage(int change)
 {
 	eglImages.fetch_add(uint64_t(int64_t(change)), std::memory_order_relaxed);
+}
+void countVulkanMemory(int change)
+{
+	vulkanMemories.fetch_add(uint64_t(int64_t(change)), std::memory_order_relaxed);
 }
 } /* namespace internal */
 

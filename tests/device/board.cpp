@@ -58,6 +58,28 @@ bool udmabufHasVmap()
 	return kernelRelease() >= 602;
 }
 
+unsigned debianRelease()
+{
+	unsigned major = 0;
+	if (FILE *file = std::fopen("/etc/debian_version", "r")) {
+		if (std::fscanf(file, "%u", &major) != 1)
+			major = 0;
+		std::fclose(file);
+	}
+	return major;
+}
+
+bool mesaImportsAnyDmaBuf()
+{
+	return debianRelease() >= 13;
+}
+
+std::string gpuMemorySentence()
+{
+	return mesaImportsAnyDmaBuf() ? "llvmpipe can use system heap, CMA heap"
+				      : "llvmpipe can only use buffers allocated by /dev/dri/";
+}
+
 bool vkmsPrimaryPositions()
 {
 	return kernelRelease() >= 612;

@@ -30,6 +30,23 @@ unsigned kernelRelease();
  */
 bool udmabufHasVmap();
 
+/* The Debian release the tests run on (/etc/debian_version): 12 or 13 on the boards. */
+unsigned debianRelease();
+
+/*
+ * Whether Mesa's software drivers import any dma-buf by mapping it: since Mesa 24.1 (MR
+ * 27805), so on Debian 13 (Mesa 25.0.7), not on Debian 12 (Mesa 22.3.6, whose llvmpipe
+ * crashes on the first access to memory not of its own DRM device), where neither does
+ * its lavapipe offer VK_EXT_external_memory_dma_buf.
+ */
+bool mesaImportsAnyDmaBuf();
+
+/*
+ * What a plan says of the board's GPU driver's memory, as its probe found it: Mesa 22.3
+ * uses only buffers of its own DRM device, Mesa 25 any memory.
+ */
+std::string gpuMemorySentence();
+
 /*
  * Whether vkms's primary plane may show a rectangle smaller than the mode: not in Linux
  * 6.1 (vkms_plane_atomic_check positions only other planes, and "for now primary plane

@@ -53,6 +53,23 @@ Status queueAll(V4l2Device &device, const std::vector<DmaBuf> &buffers, const La
 	return {};
 }
 
+Result<unsigned> captureOne(V4l2Device &camera, const std::vector<DmaBuf> &buffers,
+			    const Layout &layout)
+{
+	if (Status queued = queueAll(camera, buffers, layout); !queued)
+		return queued.error();
+	if (Status on = camera.streamOn(V4l2Direction::Capture); !on)
+		return on.error();
+	Result<V4l2Dequeued> frame =
+		camera.dequeue(V4l2Direction::Capture, V4l2Memory::DmaBuf, 20000);
+	Status off = camera.streamOff(V4l2Direction::Capture);
+	if (!frame)
+		return frame.error();
+	if (!off)
+		return off.error();
+	return frame->index;
+}
+
 size_t untouchedBytes(const DmaBuf &buffer, size_t size)
 {
 	CpuAccess access(buffer, CpuAccessMode::Read);

@@ -24,6 +24,13 @@ std::vector<DmaBuf> allocateFromHeap(const Plan &plan);
 /* REQBUFS for the buffers and QBUF of each; the first failure is returned. */
 Status queueAll(V4l2Device &device, const std::vector<DmaBuf> &buffers, const Layout &layout);
 
+/*
+ * One frame captured into buffers (queued all, streamed on, one dequeued, streamed off):
+ * the index of the buffer that holds it.
+ */
+Result<unsigned> captureOne(V4l2Device &camera, const std::vector<DmaBuf> &buffers,
+			    const Layout &layout);
+
 /* Bytes of the frame still holding kSentinel: a device that wrote it leaves few. */
 size_t untouchedBytes(const DmaBuf &buffer, size_t size);
 

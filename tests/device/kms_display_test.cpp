@@ -175,14 +175,9 @@ TEST_P(CaptureToDisplay, WritebackSeesTheCapturedPixels)
 	ASSERT_TRUE(layout.ok()) << layout.error().describe();
 	std::vector<DmaBuf> buffers = test::allocateFromHeap(*plan);
 	ASSERT_EQ(buffers.size(), 3u);
-	Status queued = test::queueAll(*camera, buffers, *layout);
-	ASSERT_TRUE(queued.ok()) << queued.error().describe();
-	ASSERT_TRUE(camera->streamOn(V4l2Direction::Capture).ok());
-	Result<V4l2Dequeued> frame =
-		camera->dequeue(V4l2Direction::Capture, V4l2Memory::DmaBuf, 20000);
-	ASSERT_TRUE(frame.ok()) << frame.error().describe();
-	ASSERT_TRUE(camera->streamOff(V4l2Direction::Capture).ok());
-	const DmaBuf &captured = buffers[frame->index];
+	Result<unsigned> index = test::captureOne(*camera, buffers, *layout);
+	ASSERT_TRUE(index.ok()) << index.error().describe();
+	const DmaBuf &captured = buffers[*index];
 	ASSERT_GT(distinctColours(captured, *layout), 4u) << "vivid's pattern has colour bars";
 
 	Result<KmsDisplay> output = KmsDisplay::open(*vkms);

@@ -31,24 +31,15 @@ void expectZeroCopy(const tools::Stats &stats, const std::string &who)
 
 void onEachDmaBuf(GstElement *pipeline, const char *element, DmaBufProbe seen)
 {
-	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), element);
-	GstPad *pad = gst_element_get_static_pad(sink, "sink");
-	gst_pad_add_probe(
-		pad, GST_PAD_PROBE_TYPE_BUFFER,
-		[](GstPad *, GstPadProbeInfo *info, gpointer data) {
-			GstMemory *memory =
-				gst_buffer_peek_memory(GST_PAD_PROBE_INFO_BUFFER(info), 0);
-			(*static_cast<DmaBufProbe *>(data))(
-				memory && gst_is_dmabuf_memory(memory)
-					? DmaBuf::fromFd(SharedFd::duplicateOf(
-						  gst_dmabuf_memory_get_fd(memory)))
-					: Result<DmaBuf>(Error(EINVAL, "not a dma-buf")));
-			return GST_PAD_PROBE_OK;
-		},
-		new DmaBufProbe(std::move(seen)),
-		[](gpointer data) { delete static_cast<DmaBufProbe *>(data); });
-	gst_object_unref(pad);
-	gst_object_unref(sink);
+	tools::probeSinkPad(pipeline, element, GST_PAD_PROBE_TYPE_BUFFER,
+			    [seen = std::move(seen)](GstPad *, GstPadProbeInfo *info) {
+				    GstMemory *memory = gst_buffer_peek_memory(
+					    GST_PAD_PROBE_INFO_BUFFER(info), 0);
+				    seen(memory && gst_is_dmabuf_memory(memory)
+						 ? DmaBuf::fromFd(SharedFd::duplicateOf(
+							   gst_dmabuf_memory_get_fd(memory)))
+						 : Result<DmaBuf>(Error(EINVAL, "not a dma-buf")));
+			    });
 }
 
 void watchExporters(GstElement *pipeline, const char *element,

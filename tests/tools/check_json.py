@@ -26,6 +26,7 @@ CONSTRAINTS = {
     "can-import": bool, "can-export": bool,
     "contiguous": FACT, "iommu": FACT, "address-limit": FACT, "coherent": FACT,
     "exports-contiguous": FACT, "memory-only-from": FACT,
+    "usable-memory": {"value": [str], "source": (str, type(None))},
     "alignment": {"stride": int, "offset": int, "size": int, "height": int,
                   "source": (str, type(None))},
 }

@@ -9,6 +9,7 @@
 
 #include <drm_fourcc.h>
 
+#include <dmabridge/gpu_probe.h>
 #include <dmabridge/plan.h>
 #include <dmabridge/quirks.h>
 
@@ -196,7 +197,14 @@ TEST(Planner, ProducerThatCantProduceTheFormatIsAnError)
 		<< plan.error().message();
 }
 
-DeviceConstraints softwareGpu()
+using Outcome = MemoryProbeResult::Outcome;
+
+/*
+ * Mesa's software GL driver as EglDevice::probe() describes it, with a memory report in
+ * the shape the probe gave in the boards: Mesa 22.3 (Debian 12) crashed on every kind of
+ * memory but its own device's dumb buffers; Mesa 25.0.7 (Debian 13) used every kind.
+ */
+DeviceConstraints softwareGpu(bool mesa22)
 {
 	DeviceConstraints gpu;
 	gpu.name = "llvmpipe";
@@ -206,23 +214,36 @@ DeviceConstraints softwareGpu()
 	gpu.formats = { { DRM_FORMAT_XRGB8888, {} }, { DRM_FORMAT_NV12, {} } };
 	gpu.contiguous = { false, "Mesa maps imported pages" };
 	applyQuirks(gpu);
+	GpuMemoryReport report;
+	report.key = mesa22 ? "llvmpipe; OpenGL ES 3.2 Mesa 22.3.6"
+			    : "llvmpipe; OpenGL ES 3.2 Mesa 25.0.7";
+	for (MemoryKind kind : kMemoryKinds)
+		report.results.push_back({ kind,
+					   !mesa22 || kind == MemoryKind::OwnDumb
+						   ? Outcome::Usable
+						   : Outcome::Crashed,
+					   "" });
+	applyMemoryReport(gpu, report);
 	return gpu;
 }
 
 TEST(Planner, GpuThatUsesOnlyItsOwnMemoryAllocates)
 {
-	Result<Plan> plan = Planner().plan(request(capture("vivid-000", false), { softwareGpu() }));
+	Result<Plan> plan =
+		Planner().plan(request(capture("vivid-000", false), { softwareGpu(true) }));
 	ASSERT_TRUE(plan.ok()) << plan.error().describe();
 	EXPECT_FALSE(plan->copy);
 	EXPECT_EQ(plan->allocator, AllocatorKind::DrmDumb);
 	EXPECT_EQ(plan->allocatingDevice, "/dev/dri/card0");
 	EXPECT_TRUE(says(*plan, "llvmpipe can only use buffers allocated by /dev/dri/card0"))
 		<< plan->explain();
+	EXPECT_TRUE(says(*plan, "crashed on system heap")) << plan->explain();
 }
 
 TEST(Planner, ContiguousCaptureIntoOwnMemoryGpuIsACopy)
 {
-	Result<Plan> plan = Planner().plan(request(capture("vivid-001", true), { softwareGpu() }));
+	Result<Plan> plan =
+		Planner().plan(request(capture("vivid-001", true), { softwareGpu(true) }));
 	ASSERT_TRUE(plan.ok()) << plan.error().describe();
 	EXPECT_TRUE(plan->copy);
 	EXPECT_EQ(plan->heap.name, "reserved") << "the capture side still gets CMA";
@@ -232,6 +253,40 @@ TEST(Planner, ContiguousCaptureIntoOwnMemoryGpuIsACopy)
 					"/dev/dri/card0"),
 		  std::string::npos)
 		<< plan->copyReason;
+}
+
+TEST(Planner, GpuThatUsesAnyMemoryTakesTheCamerasHeap)
+{
+	for (bool contiguous : { false, true }) {
+		Result<Plan> plan = Planner().plan(
+			request(capture(contiguous ? "vivid-001" : "vivid-000", contiguous),
+				{ softwareGpu(false) }));
+		ASSERT_TRUE(plan.ok()) << plan.error().describe();
+		EXPECT_FALSE(plan->copy) << plan->copyReason;
+		EXPECT_EQ(plan->allocator, AllocatorKind::Heap);
+		EXPECT_EQ(plan->heap.name, contiguous ? "reserved" : "system") << plan->explain();
+	}
+}
+
+/* A driver found to read wrong pixels from the system heap: hypothetical, narrowed. */
+TEST(Planner, MemoryAGpuCantUseIsNotChosen)
+{
+	DeviceConstraints gpu = softwareGpu(false);
+	gpu.name = "hypothetical-gpu";
+	GpuMemoryReport report;
+	report.key = "hypothetical";
+	for (MemoryKind kind : kMemoryKinds)
+		report.results.push_back(
+			{ kind,
+			  kind == MemoryKind::SystemHeap ? Outcome::WrongPixels : Outcome::Usable,
+			  "" });
+	applyMemoryReport(gpu, report);
+	Result<Plan> plan = Planner().plan(request(capture("vivid-000", false), { gpu }));
+	ASSERT_TRUE(plan.ok()) << plan.error().describe();
+	EXPECT_FALSE(plan->copy) << plan->copyReason;
+	EXPECT_EQ(plan->heap.name, "reserved") << plan->explain();
+	EXPECT_TRUE(says(*plan, "not usable by every device")) << plan->explain();
+	EXPECT_TRUE(says(*plan, "read wrong pixels from system heap")) << plan->explain();
 }
 
 TEST(Planner, LearnsContiguityFromEfault)

@@ -92,6 +92,8 @@ std::string constraintsText(const DeviceConstraints &d, const std::string &inden
 	if (!d.memoryOnlyFrom.value.empty())
 		line("uses only memory allocated by", d.memoryOnlyFrom.value,
 		     d.memoryOnlyFrom.source);
+	else if (!d.usableMemory.value.isAll())
+		line("uses memory of", d.usableMemory.value.describe(), d.usableMemory.source);
 	return text;
 }
 
@@ -120,6 +122,16 @@ void writeConstraints(JsonWriter &json, const DeviceConstraints &d)
 	writeFact(json, "coherent", d.coherent);
 	writeFact(json, "exports-contiguous", d.exportsContiguous);
 	writeFact(json, "memory-only-from", d.memoryOnlyFrom);
+	json.key("usable-memory").beginObject().key("value").beginArray();
+	for (MemoryKind kind : kMemoryKinds)
+		if (d.usableMemory.value.has(kind))
+			json.value(memoryKindKey(kind));
+	json.endArray();
+	if (d.usableMemory.source.empty())
+		json.key("source").null();
+	else
+		json.field("source", d.usableMemory.source);
+	json.endObject();
 	json.key("alignment")
 		.beginObject()
 		.field("stride", d.alignment.value.stride)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "pipeline_run.h"
 
+#include <memory>
+
 namespace dmabridge::tools {
 
 namespace {
@@ -74,20 +76,28 @@ GstElement *parse(const std::string &description, PipelineRun &run)
 
 } /* namespace */
 
-const std::atomic<uint64_t> &countBuffers(GstElement *pipeline, const char *element)
+void probeSinkPad(GstElement *pipeline, const char *element, GstPadProbeType type, PadProbe probe)
 {
-	auto *count = new std::atomic<uint64_t>(0);
 	GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), element);
 	GstPad *pad = gst_element_get_static_pad(sink, "sink");
 	gst_pad_add_probe(
-		pad, GST_PAD_PROBE_TYPE_BUFFER,
-		[](GstPad *, GstPadProbeInfo *, gpointer data) {
-			++*static_cast<std::atomic<uint64_t> *>(data);
+		pad, type,
+		[](GstPad *p, GstPadProbeInfo *info, gpointer data) {
+			(*static_cast<PadProbe *>(data))(p, info);
 			return GST_PAD_PROBE_OK;
 		},
-		count, [](gpointer data) { delete static_cast<std::atomic<uint64_t> *>(data); });
+		new PadProbe(std::move(probe)),
+		[](gpointer data) { delete static_cast<PadProbe *>(data); });
 	gst_object_unref(pad);
 	gst_object_unref(sink);
+}
+
+const std::atomic<uint64_t> &countBuffers(GstElement *pipeline, const char *element)
+{
+	/* Owned by the probe, which goes with the pad. */
+	auto count = std::make_shared<std::atomic<uint64_t>>(0);
+	probeSinkPad(pipeline, element, GST_PAD_PROBE_TYPE_BUFFER,
+		     [count](GstPad *, GstPadProbeInfo *) { ++*count; });
 	return *count;
 }
 

@@ -48,6 +48,13 @@ PipelineRun runPipeline(const std::string &description, int timeoutSeconds = 120
 			const std::function<void(GstElement *)> &onEos = {});
 
 /*
+ * Calls probe, on the streaming thread, with each buffer or query (of type) that reaches
+ * the sink pad of the element named element; the probe lives as long as that pad.
+ */
+using PadProbe = std::function<void(GstPad *pad, GstPadProbeInfo *info)>;
+void probeSinkPad(GstElement *pipeline, const char *element, GstPadProbeType type, PadProbe probe);
+
+/*
  * A count of the buffers that reach the sink pad of the element named element, kept up
  * to date while the pipeline runs; it lives as long as that pad.
  */

@@ -22,6 +22,7 @@
 #include <dmabridge/v4l2.h>
 
 #include "../common/pipeline_run.h"
+#include "../common/plugin_location.h"
 
 using namespace dmabridge;
 
@@ -71,6 +72,17 @@ std::string describe(const Result<DeviceConstraints> &device)
 	return text;
 }
 
+/* Which dmabridge plugin GStreamer runs: the build's, or the one installed with the demo. */
+std::string pluginFile()
+{
+	GstPlugin *plugin = gst_registry_find_plugin(gst_registry_get(), "dmabridge");
+	if (!plugin)
+		return "none found (GST_PLUGIN_PATH)";
+	std::string file = gst_plugin_get_filename(plugin) ? gst_plugin_get_filename(plugin) : "";
+	gst_object_unref(plugin);
+	return file;
+}
+
 } /* namespace */
 
 int main(int argc, char **argv)
@@ -82,8 +94,7 @@ int main(int argc, char **argv)
 			   "[--size WxH] [--out DIR]\n";
 		return 2;
 	}
-	/* A build-tree run finds the plugin next door; an installed one in the system path. */
-	setenv("GST_PLUGIN_PATH", DMABRIDGE_PLUGIN_DIR, 0);
+	tools::useOwnPlugin();
 	gst_init(&argc, &argv);
 	std::filesystem::create_directories(options.out);
 	std::string png = std::filesystem::absolute(options.out + "/display.png").string();
@@ -93,6 +104,7 @@ int main(int argc, char **argv)
 	Result<DrmDevice> display = options.display.empty()
 					    ? Error(ENODEV, "")
 					    : DrmDevice::openByDriver(options.display);
+	std::string pluginText = pluginFile();
 	std::string cameraText = camera ? describe(camera->probe()) : "the first capture device";
 	std::string displayText = display ? describe(display->probe()) : "the first display";
 
@@ -117,6 +129,7 @@ int main(int argc, char **argv)
 	std::ostringstream report;
 	report << "dmabridge demo: camera to display\n\n"
 	       << "Pipeline: gst-launch-1.0 " << pipeline.str() << "\n"
+	       << "Plugin:   " << pluginText << "\n"
 	       << "Camera:   " << cameraText << "\n"
 	       << "Display:  " << displayText << "\n"
 	       << "Plan:     " << (src.present ? src.explanation : "(none: " + run.error + ")")

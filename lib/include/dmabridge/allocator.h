@@ -8,6 +8,9 @@
 #include <dmabridge/error.h>
 #include <dmabridge/layout.h>
 #include <dmabridge/plan.h>
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -35,3 +38,5 @@ struct AllocatedBuffers
 Result<AllocatedBuffers> allocateBuffers(const Plan &plan, std::string_view name);
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

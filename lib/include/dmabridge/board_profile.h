@@ -8,6 +8,9 @@
 #include <dmabridge/constraints.h>
 #include <dmabridge/error.h>
 #include <dmabridge/heap.h>
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -56,11 +59,14 @@ struct BoardProfile
 };
 
 /*
- * A profile by id ("rpi4") or path: looked up in $DMABRIDGE_BOARDS, then the installed
- * and the source tree's tools/boards. ENOENT names the profiles there are.
+ * A profile by id ("rpi4") or path: looked up in $DMABRIDGE_BOARDS, then in the profiles
+ * installed with the library (share/dmabridge/boards beside its libdir; in the build tree,
+ * the build's copy of tools/boards). ENOENT names the profiles there are.
  */
 Result<BoardProfile> findBoardProfile(const std::string &idOrPath);
 /* The ids of the profiles findBoardProfile() can find, sorted. */
 std::vector<std::string> boardProfileIds();
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

@@ -11,6 +11,9 @@
 
 #include <dmabridge/constraints.h>
 #include <dmabridge/error.h>
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -42,3 +45,5 @@ DeviceConstraints mergeCameraConstraints(const std::string &cameraId,
 Result<DeviceConstraints> cameraConstraints(const std::string &cameraId);
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

@@ -5,6 +5,10 @@
 #include <span>
 #include <string_view>
 
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
+
 namespace dmabridge {
 
 /*
@@ -26,3 +30,5 @@ const CodedFormat *codedFormatFromV4l2(uint32_t pixelformat);
 const CodedFormat *codedFormatFromName(std::string_view name);
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

@@ -2,10 +2,15 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <dmabridge/layout.h>
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -15,6 +20,43 @@ struct Derived
 {
 	T value{};
 	std::string source;
+};
+
+/*
+ * Where a dma-buf's memory comes from, as an importer's driver sees it: what a GPU driver
+ * can really use is a set of these, probed (see gpu_probe.h), since drivers accept imports
+ * they then can't use.
+ */
+enum class MemoryKind : uint8_t
+{
+	SystemHeap, /* the system dma-buf heap: scattered pages */
+	CmaHeap,    /* a CMA dma-buf heap: contiguous pages */
+	Udmabuf,    /* /dev/udmabuf over a memfd */
+	OwnDumb,    /* dumb buffers of the importer's own DRM device */
+	V4l2Export, /* buffers a V4L2 device allocated and exported (EXPBUF) */
+};
+inline constexpr MemoryKind kMemoryKinds[] = { MemoryKind::SystemHeap, MemoryKind::CmaHeap,
+					       MemoryKind::Udmabuf, MemoryKind::OwnDumb,
+					       MemoryKind::V4l2Export };
+/* "system heap", "CMA heap", "udmabuf", "own dumb buffers", "V4L2 exports" */
+const char *memoryKindName(MemoryKind kind);
+/* The short name tools and the probe's cache write: "system-heap", "cma-heap"... */
+const char *memoryKindKey(MemoryKind kind);
+bool memoryKindFromKey(std::string_view key, MemoryKind *kind);
+
+/* A set of memory kinds. */
+struct MemoryKinds
+{
+	uint32_t bits = 0;
+
+	static MemoryKinds all() { return { (1u << std::size(kMemoryKinds)) - 1 }; }
+	bool has(MemoryKind kind) const { return bits & (1u << unsigned(kind)); }
+	void add(MemoryKind kind) { bits |= 1u << unsigned(kind); }
+	bool isAll() const { return bits == all().bits; }
+	MemoryKinds operator&(MemoryKinds other) const { return { bits & other.bits }; }
+	bool operator==(const MemoryKinds &) const = default;
+	/* "system heap, CMA heap and udmabuf"; "nothing" when empty. */
+	std::string describe() const;
 };
 
 /* A format a device takes, with the modifiers it takes it in (linear when empty). */
@@ -56,6 +98,8 @@ struct DeviceConstraints
 	Derived<bool> exportsContiguous;
 	/* Set when the device can only use memory allocated by this DRM device. */
 	Derived<std::string> memoryOnlyFrom;
+	/* The kinds of memory its driver can really use: all, unless probed otherwise. */
+	Derived<MemoryKinds> usableMemory{ MemoryKinds::all(), {} };
 
 	bool acceptsFormat(uint32_t fourcc, uint64_t modifier = kModifierLinear) const;
 	/* It takes fourcc in some layout, linear or not. */
@@ -70,3 +114,5 @@ struct DeviceConstraints
 };
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

@@ -10,7 +10,10 @@
 #include <sys/types.h>
 
 #include <dmabridge/error.h>
+#include <dmabridge/public.h>
 #include <dmabridge/unique_fd.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -126,14 +129,17 @@ private:
 /* Process-wide counts of what the library did, for statistics and tests. */
 struct Counters
 {
-	uint64_t syncCalls = 0;   /* DMA_BUF_IOCTL_SYNC ioctls issued (START and END) */
-	uint64_t cpuMappings = 0; /* CpuAccess scopes opened */
-	uint64_t allocations = 0; /* dma-bufs allocated by the library */
-	uint64_t eglImages = 0;   /* EGL images alive now (made and not yet destroyed) */
+	uint64_t syncCalls = 0;      /* DMA_BUF_IOCTL_SYNC ioctls issued (START and END) */
+	uint64_t cpuMappings = 0;    /* CpuAccess scopes opened */
+	uint64_t allocations = 0;    /* dma-bufs allocated by the library */
+	uint64_t eglImages = 0;      /* EGL images alive now (made and not yet destroyed) */
+	uint64_t vulkanMemories = 0; /* Vulkan memory objects alive now (imported dma-bufs) */
 };
 Counters counters();
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END
 
 template<>
 struct std::hash<dmabridge::BufferIdentity>

@@ -11,7 +11,10 @@
 #include <dmabridge/dmabuf.h>
 #include <dmabridge/error.h>
 #include <dmabridge/layout.h>
+#include <dmabridge/public.h>
 #include <dmabridge/unique_fd.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -117,3 +120,5 @@ private:
 };
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

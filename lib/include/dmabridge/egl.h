@@ -12,15 +12,23 @@
 #include <dmabridge/drm.h>
 #include <dmabridge/error.h>
 #include <dmabridge/layout.h>
+#include <dmabridge/public.h>
+#include <dmabridge/unique_fd.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
 class EglImage;
 
+/* What the GPU probe (gpu_probe.h) calls Mesa's software device, where a node would be. */
+inline constexpr const char *kSoftwareDevice = "software";
+
 /*
- * A GPU reached through EGL on GBM over one DRM device, with a current GLES 2 context
- * (surfaceless). Imports dma-bufs as EGL images (EGL_EXT_image_dma_buf_import). Use it
- * from one thread: the context is current on the thread that opened it.
+ * A GPU reached through EGL on GBM over one DRM device, or on Mesa's software device,
+ * with a current GLES 2 context (no surface). Imports dma-bufs as EGL images
+ * (EGL_EXT_image_dma_buf_import). Use it from one thread: the context is current on the thread that
+ * opened it.
  */
 class EglDevice
 {
@@ -30,6 +38,23 @@ public:
 	EglDevice &operator=(EglDevice &&) noexcept;
 
 	static Result<EglDevice> open(const DrmDevice &device);
+	/*
+	 * EGL on Mesa's software device (EGL_EXT_platform_device, EGL_MESA_device_software):
+	 * its software driver without a DRM device, which since Mesa 24.1 maps the dma-bufs
+	 * it imports. On GBM over vgem, or on the surfaceless platform (which picks vgem's
+	 * render node), the same driver goes through vgem and crashes on memory not vgem's.
+	 */
+	static Result<EglDevice> openSoftware();
+
+	/*
+	 * With no device asked for: EGL on the first render device, or on the software
+	 * device, whichever's driver was probed to use more kinds of memory (all: the
+	 * render device). Opening it probes it (cached: see gpu_probe.h).
+	 */
+	static Result<EglDevice> openAny();
+
+	/* "EGL on vgem (/dev/dri/card0)" or "EGL on the software device". */
+	const std::string &label() const;
 
 	/* GL_RENDERER ("llvmpipe (LLVM 15.0.6, 256 bits)"), and the quirk-table key. */
 	const std::string &renderer() const;
@@ -44,6 +69,14 @@ public:
 	 * the memory the driver can really use (quirk table), for sampling and rendering.
 	 */
 	Result<DeviceConstraints> probe() const;
+
+	/* Whether the driver has EGL_ANDROID_native_fence_sync: sync_files for GL work. */
+	bool hasNativeFences() const;
+	/*
+	 * Flushes the GL commands issued so far and returns a sync_file that signals when
+	 * they are done (EGL_ANDROID_native_fence_sync), with the context current.
+	 */
+	Result<UniqueFd> nativeFence() const;
 
 	/* Makes the context current on the calling thread, or current on none. */
 	Status makeCurrent() const;
@@ -62,6 +95,8 @@ public:
 
 private:
 	explicit EglDevice(std::unique_ptr<State> state);
+	/* Initialises the display state holds and makes its GLES context current. */
+	static Result<EglDevice> finishOpen(std::unique_ptr<State> state);
 	Result<EglImage> createImage(const int32_t *attributes, const std::string &what) const;
 	/* The modifiers the driver samples fourcc in (eglQueryDmaBufModifiersEXT, not
 	 * external-only); empty for linear alone. */
@@ -98,3 +133,5 @@ private:
 };
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

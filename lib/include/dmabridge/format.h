@@ -6,6 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
+
 namespace dmabridge {
 
 /*
@@ -45,3 +49,5 @@ std::string fourccToString(uint32_t fourcc);
 std::string formatName(uint32_t fourcc);
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

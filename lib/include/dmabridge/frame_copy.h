@@ -6,6 +6,9 @@
 
 #include <dmabridge/error.h>
 #include <dmabridge/layout.h>
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -48,3 +51,5 @@ uint64_t pixelsNotBlackOutside(std::span<const uint8_t> frame, const Layout &lay
 			       const Rect &rect);
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

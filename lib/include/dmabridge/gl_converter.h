@@ -8,30 +8,27 @@
 #include <dmabridge/dmabuf.h>
 #include <dmabridge/egl.h>
 #include <dmabridge/error.h>
+#include <dmabridge/gpu_converter.h>
 #include <dmabridge/layout.h>
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
-/* How YUV maps to RGB: the matrix, in limited (16-235) range. */
-enum class YuvEncoding
-{
-	Bt601,
-	Bt709
-};
-
 /*
- * Converts and scales frames on the GPU: the source dma-buf is sampled as EGL images
- * (RGB whole; YUV plane by plane as R8, GR88 or packed RGBA, converted in the shader),
- * the destination dma-buf (an RGB format) is imported as an EGL image and rendered into.
- * Images are cached by buffer identity: a pool of N buffers costs N imports; release()
- * drops those of a buffer that went. The converter owns its EGL device, so no GL object
- * outlives the context it was made in. The context is current only inside convert(),
- * release() and the destructor, so a streaming thread may convert and another tear down.
+ * The GLES converter: the source dma-buf is sampled as EGL images, the destination (an RGB
+ * format) is imported as an EGL image and rendered into. The converter owns its EGL
+ * device, so no GL object outlives the context it was made in. The context is current
+ * only inside convert(), release() and the destructor, so a streaming thread may convert
+ * and another tear down. Its sync_files come from EGL_ANDROID_native_fence_sync where the
+ * driver has it; elsewhere it waits for the GPU (glFinish) and hands out the
+ * destination's own (DMA_BUF_IOCTL_EXPORT_SYNC_FILE), for drivers that fence implicitly.
  */
-class GlConverter
+class GlConverter : public GpuConverter
 {
 public:
-	~GlConverter();
+	~GlConverter() override;
 	GlConverter(GlConverter &&) noexcept;
 	GlConverter &operator=(GlConverter &&) noexcept;
 
@@ -39,20 +36,16 @@ public:
 
 	const EglDevice &device() const;
 
-	/* Whether it can read format as a source, and render to it as a destination. */
-	static bool canRead(uint32_t fourcc);
-	static bool canWrite(uint32_t fourcc);
-
-	/* Draws source into destination, scaled to the destination's size, and waits. */
+	std::string describe() const override;
 	Status convert(std::span<const DmaBuf> source, const Layout &sourceLayout,
 		       const DmaBuf &destination, const Layout &destinationLayout,
-		       YuvEncoding encoding = YuvEncoding::Bt601);
-
-	uint64_t imports() const;
-	/* EGL images held now: one per sampled plane of each source, one per destination. */
-	size_t images() const;
+		       YuvEncoding encoding = YuvEncoding::Bt601,
+		       UniqueFd *done = nullptr) override;
+	std::string fenceSource() const override;
+	uint64_t imports() const override;
+	size_t images() const override;
 	/* Drops the cached images of a buffer that went away, with the context current. */
-	void release(const BufferIdentity &identity);
+	void release(const BufferIdentity &identity) override;
 
 	struct State;
 
@@ -62,3 +55,5 @@ private:
 };
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

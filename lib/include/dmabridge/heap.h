@@ -8,7 +8,10 @@
 
 #include <dmabridge/dmabuf.h>
 #include <dmabridge/error.h>
+#include <dmabridge/public.h>
 #include <dmabridge/unique_fd.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -70,3 +73,5 @@ private:
 };
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

@@ -7,6 +7,9 @@
 #include <dmabridge/constraints.h>
 #include <dmabridge/drm.h>
 #include <dmabridge/heap.h>
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -55,3 +58,5 @@ struct Inventory
 Inventory takeInventory();
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

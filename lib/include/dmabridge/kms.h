@@ -14,6 +14,9 @@
 #include <dmabridge/error.h>
 #include <dmabridge/kms_plane.h>
 #include <dmabridge/layout.h>
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -80,6 +83,22 @@ public:
 
 	/* Shows framebuffer (of layout's size) where place() says, in one atomic commit. */
 	Status show(uint32_t framebuffer, const Layout &layout);
+	/*
+	 * The same, without waiting: a non-blocking commit with a page-flip event, the plane's
+	 * IN_FENCE_FD set to inFence (a sync_file; -1 for none), so the kernel moves the plane
+	 * once the fence has signalled and the CPU waits for nothing. One commit may be
+	 * pending at a time: the caller waits for its flip (waitForFlip) before the next.
+	 */
+	Status showWhenReady(uint32_t framebuffer, const Layout &layout, int inFence);
+	/* A showWhenReady() commit whose page flip has not been seen yet. */
+	bool flipPending() const;
+	/*
+	 * Waits up to timeoutMs (-1: no limit) for the pending commit's page-flip event: then
+	 * its frame is on screen and the one before it is not. ETIMEDOUT when it didn't come.
+	 */
+	Status waitForFlip(int timeoutMs);
+	/* Page-flip events seen: frames that reached the screen through showWhenReady(). */
+	uint64_t flips() const;
 	/* Turns the planes and the CRTC off. */
 	Status disable();
 
@@ -96,7 +115,10 @@ public:
 private:
 	explicit KmsDisplay(std::unique_ptr<State> state);
 	Status chooseMode(uint32_t width, uint32_t height);
+	Status commit(uint32_t framebuffer, const Layout &layout, int inFence, bool async);
 	std::unique_ptr<State> state_;
 };
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

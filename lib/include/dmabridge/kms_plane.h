@@ -16,6 +16,9 @@
 
 #include <dmabridge/constraints.h>
 #include <dmabridge/layout.h>
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -87,3 +90,5 @@ struct Placement
 Placement placeFrame(const std::vector<KmsPlane> &planes, const PlacementRequest &request);
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

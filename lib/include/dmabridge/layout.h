@@ -9,6 +9,9 @@
 
 #include <dmabridge/error.h>
 #include <dmabridge/format.h>
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -109,3 +112,5 @@ Result<Layout> layoutFromStride(uint32_t fourcc, uint32_t width, uint32_t height
 				uint32_t lumaStride, bool bufferPerPlane = false);
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

@@ -5,6 +5,10 @@
 #include <string>
 #include <string_view>
 
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
+
 namespace dmabridge {
 
 /*
@@ -58,3 +62,5 @@ using LogSink = std::function<void(LogCategory, LogLevel, std::string_view messa
 void setLogSink(LogSink sink);
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

@@ -7,6 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
+
 namespace dmabridge {
 
 /*
@@ -28,3 +32,5 @@ std::string modifierName(uint64_t modifier);
 std::optional<uint64_t> modifierFromName(std::string_view name);
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

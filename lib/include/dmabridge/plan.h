@@ -10,6 +10,9 @@
 #include <dmabridge/error.h>
 #include <dmabridge/heap.h>
 #include <dmabridge/layout.h>
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -115,3 +118,5 @@ private:
 };
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

@@ -4,6 +4,9 @@
 #include <string_view>
 
 #include <dmabridge/constraints.h>
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -24,3 +27,5 @@ unsigned applyQuirks(DeviceConstraints &device);
 bool applyScatterGatherOverride(DeviceConstraints &device);
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

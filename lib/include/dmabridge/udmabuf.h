@@ -7,6 +7,9 @@
 
 #include <dmabridge/dmabuf.h>
 #include <dmabridge/error.h>
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -19,3 +22,5 @@ Result<DmaBuf> allocateUdmabuf(size_t size, std::string_view name = "dmabridge",
 			       const std::string &node = "/dev/udmabuf");
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

@@ -3,6 +3,10 @@
 
 #include <memory>
 
+#include <dmabridge/public.h>
+
+DMABRIDGE_PUBLIC_BEGIN
+
 namespace dmabridge {
 
 /*
@@ -58,3 +62,5 @@ private:
 };
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

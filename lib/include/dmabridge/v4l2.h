@@ -11,7 +11,10 @@
 #include <dmabridge/dmabuf.h>
 #include <dmabridge/error.h>
 #include <dmabridge/layout.h>
+#include <dmabridge/public.h>
 #include <dmabridge/unique_fd.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -234,6 +237,8 @@ private:
 	uint32_t bufferType(V4l2Direction direction) const;
 	int ioctl(unsigned long request, void *arg) const;
 	Error fail(int err, const std::string &what) const;
+	/* VIDIOC_STREAMON or VIDIOC_STREAMOFF (request, named name) of a queue. */
+	Status stream(V4l2Direction direction, unsigned long request, const char *name);
 
 	UniqueFd fd_;
 	V4l2Access access_ = V4l2Access::Libv4l2;
@@ -249,3 +254,5 @@ private:
 };
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

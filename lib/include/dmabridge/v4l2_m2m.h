@@ -9,7 +9,10 @@
 
 #include <dmabridge/constraints.h>
 #include <dmabridge/plan.h>
+#include <dmabridge/public.h>
 #include <dmabridge/v4l2.h>
+
+DMABRIDGE_PUBLIC_BEGIN
 
 namespace dmabridge {
 
@@ -208,3 +211,5 @@ private:
 };
 
 } /* namespace dmabridge */
+
+DMABRIDGE_PUBLIC_END

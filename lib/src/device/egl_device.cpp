@@ -2,10 +2,12 @@
 /*
  * EGL on GBM over a DRM device: the GPU as a device that imports dma-bufs. Which memory
  * its driver can really use is not something EGL says: eglCreateImage succeeds on
- * buffers Mesa's software driver then crashes on. That knowledge lives in the quirk
- * table; this file only reports what EGL does say.
+ * buffers Mesa 22.3's software driver then crashes on. That is probed (gpu_probe.h), in a
+ * process of its own; this file reports what EGL says and what the probe found.
  */
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cstring>
 #include <vector>
 
@@ -17,6 +19,7 @@
 #include <gbm.h>
 
 #include <dmabridge/egl.h>
+#include <dmabridge/gpu_probe.h>
 #include <dmabridge/modifier.h>
 #include <dmabridge/quirks.h>
 
@@ -29,7 +32,8 @@ namespace dmabridge {
 struct EglDevice::State
 {
 	SharedFd drmFd;
-	std::string drmNode;
+	std::string drmNode; /* empty on the software device */
+	std::string where;   /* "EGL on vgem (/dev/dri/card0)", "EGL on the software device" */
 	gbm_device *gbm = nullptr;
 	EGLDisplay display = EGL_NO_DISPLAY;
 	EGLContext context = EGL_NO_CONTEXT;
@@ -37,12 +41,16 @@ struct EglDevice::State
 	std::string glVersion;
 	std::string driver;
 	bool modifiers = false;
+	bool nativeFences = false;
 
 	PFNEGLCREATEIMAGEKHRPROC createImage = nullptr;
 	PFNEGLDESTROYIMAGEKHRPROC destroyImage = nullptr;
 	PFNEGLQUERYDMABUFFORMATSEXTPROC queryFormats = nullptr;
 	PFNEGLQUERYDMABUFMODIFIERSEXTPROC queryModifiers = nullptr;
 	PFNGLEGLIMAGETARGETTEXTURE2DOESPROC imageTargetTexture = nullptr;
+	PFNEGLCREATESYNCKHRPROC createSync = nullptr;
+	PFNEGLDESTROYSYNCKHRPROC destroySync = nullptr;
+	PFNEGLDUPNATIVEFENCEFDANDROIDPROC dupNativeFence = nullptr;
 
 	~State()
 	{
@@ -116,7 +124,8 @@ Result<EglDevice> EglDevice::open(const DrmDevice &device)
 	auto state = std::make_unique<State>();
 	state->drmFd = device.sharedFd();
 	state->drmNode = device.path();
-	std::string what = "EGL on " + device.label();
+	state->where = "EGL on " + device.label();
+	const std::string &what = state->where;
 
 	state->gbm = gbm_create_device(state->drmFd.get());
 	if (!state->gbm)
@@ -130,6 +139,67 @@ Result<EglDevice> EglDevice::open(const DrmDevice &device)
 	state->display = getPlatformDisplay
 				 ? getPlatformDisplay(EGL_PLATFORM_GBM_KHR, state->gbm, nullptr)
 				 : EGL_NO_DISPLAY;
+	return finishOpen(std::move(state));
+}
+
+Result<EglDevice> EglDevice::openSoftware()
+{
+	auto state = std::make_unique<State>();
+	state->where = "EGL on the software device";
+	const char *clientExtensions = eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS);
+	if (!hasExtension(clientExtensions, "EGL_EXT_platform_device"))
+		return Error(ENOTSUP, "EGL has no device platform (EGL_EXT_platform_device)");
+	auto queryDevices = proc<PFNEGLQUERYDEVICESEXTPROC>("eglQueryDevicesEXT");
+	auto queryString = proc<PFNEGLQUERYDEVICESTRINGEXTPROC>("eglQueryDeviceStringEXT");
+	auto getPlatformDisplay = proc<PFNEGLGETPLATFORMDISPLAYEXTPROC>("eglGetPlatformDisplayEXT");
+	std::array<EGLDeviceEXT, 16> devices{};
+	EGLint count = 0;
+	if (!queryDevices || !queryString || !getPlatformDisplay ||
+	    !queryDevices(EGLint(devices.size()), devices.data(), &count))
+		return Error(ENOTSUP, "EGL can't list its devices (EGL_EXT_device_enumeration)");
+	for (EGLint i = 0; i < count && state->display == EGL_NO_DISPLAY; i++)
+		if (hasExtension(queryString(devices[size_t(i)], EGL_EXTENSIONS),
+				 "EGL_MESA_device_software"))
+			state->display = getPlatformDisplay(EGL_PLATFORM_DEVICE_EXT,
+							    devices[size_t(i)], nullptr);
+	if (state->display == EGL_NO_DISPLAY)
+		return Error(ENODEV, "EGL lists no software device (EGL_MESA_device_software)");
+	return finishOpen(std::move(state));
+}
+
+namespace {
+
+unsigned kindsUsable(const Result<DeviceConstraints> &probed)
+{
+	return probed ? unsigned(std::popcount(probed->usableMemory.value.bits)) : 0;
+}
+
+} /* namespace */
+
+Result<EglDevice> EglDevice::openAny()
+{
+	Result<DrmDevice> drm = DrmDevice::openRenderDevice();
+	Result<EglDevice> onDrm = drm ? open(*drm) : Result<EglDevice>(drm.error());
+	Result<DeviceConstraints> drmProbed =
+		onDrm ? onDrm->probe() : Result<DeviceConstraints>(onDrm.error());
+	if (drmProbed && drmProbed->usableMemory.value.isAll())
+		return onDrm;
+	Result<EglDevice> software = openSoftware();
+	Result<DeviceConstraints> softwareProbed =
+		software ? software->probe() : Result<DeviceConstraints>(software.error());
+	bool better = kindsUsable(softwareProbed) > kindsUsable(drmProbed);
+	Result<EglDevice> &chosen = better || !drmProbed ? software : onDrm;
+	if (!chosen)
+		return !drmProbed ? drmProbed.error() : chosen.error();
+	/* Opening the other made its own context current on this thread. */
+	if (Status current = chosen->makeCurrent(); !current)
+		return current.error();
+	return std::move(*chosen);
+}
+
+Result<EglDevice> EglDevice::finishOpen(std::unique_ptr<State> state)
+{
+	const std::string &what = state->where;
 	if (state->display == EGL_NO_DISPLAY || !eglInitialize(state->display, nullptr, nullptr))
 		return Error(ENODEV,
 			     what + ": eglInitialize failed (" + eglErrorName(eglGetError()) + ")");
@@ -140,6 +210,7 @@ Result<EglDevice> EglDevice::open(const DrmDevice &device)
 		if (!hasExtension(extensions, needed))
 			return Error(ENOTSUP, what + ": the driver lacks " + std::string(needed));
 	state->modifiers = hasExtension(extensions, "EGL_EXT_image_dma_buf_import_modifiers");
+	state->nativeFences = hasExtension(extensions, "EGL_ANDROID_native_fence_sync");
 
 	eglBindAPI(EGL_OPENGL_ES_API);
 	const EGLint contextAttributes[] = { EGL_CONTEXT_CLIENT_VERSION, 2, EGL_NONE };
@@ -169,6 +240,12 @@ Result<EglDevice> EglDevice::open(const DrmDevice &device)
 		proc<PFNGLEGLIMAGETARGETTEXTURE2DOESPROC>("glEGLImageTargetTexture2DOES");
 	if (!state->createImage || !state->destroyImage || !state->imageTargetTexture)
 		return Error(ENOTSUP, what + ": EGL image entry points missing");
+	state->createSync = proc<PFNEGLCREATESYNCKHRPROC>("eglCreateSyncKHR");
+	state->destroySync = proc<PFNEGLDESTROYSYNCKHRPROC>("eglDestroySyncKHR");
+	state->dupNativeFence =
+		proc<PFNEGLDUPNATIVEFENCEFDANDROIDPROC>("eglDupNativeFenceFDANDROID");
+	state->nativeFences = state->nativeFences && state->createSync && state->destroySync &&
+			      state->dupNativeFence;
 	return EglDevice(std::move(state));
 }
 
@@ -187,6 +264,11 @@ const std::string &EglDevice::driver() const
 	return state_->driver;
 }
 
+const std::string &EglDevice::label() const
+{
+	return state_->where;
+}
+
 const std::string &EglDevice::drmNode() const
 {
 	return state_->drmNode;
@@ -197,10 +279,38 @@ bool EglDevice::hasModifiers() const
 	return state_->modifiers;
 }
 
+bool EglDevice::hasNativeFences() const
+{
+	return state_->nativeFences;
+}
+
+Result<UniqueFd> EglDevice::nativeFence() const
+{
+	if (!state_->nativeFences)
+		return Error(ENOTSUP, state_->where + " (" + state_->renderer +
+					      ") lacks EGL_ANDROID_native_fence_sync");
+	EGLSyncKHR sync =
+		state_->createSync(state_->display, EGL_SYNC_NATIVE_FENCE_ANDROID, nullptr);
+	if (sync == EGL_NO_SYNC_KHR)
+		return Error(EIO, state_->where +
+					  ": eglCreateSyncKHR of a native "
+					  "fence failed (" +
+					  eglErrorName(eglGetError()) + ")");
+	/* The fence's fd exists once the commands before it are flushed. */
+	glFlush();
+	UniqueFd fd(state_->dupNativeFence(state_->display, sync));
+	EGLint error = eglGetError();
+	state_->destroySync(state_->display, sync);
+	if (!fd)
+		return Error(EIO, state_->where + ": eglDupNativeFenceFDANDROID failed (" +
+					  eglErrorName(error) + ")");
+	return fd;
+}
+
 Status EglDevice::makeCurrent() const
 {
 	if (!eglMakeCurrent(state_->display, EGL_NO_SURFACE, EGL_NO_SURFACE, state_->context))
-		return Error(EIO, "EGL on " + state_->drmNode + ": eglMakeCurrent failed (" +
+		return Error(EIO, state_->where + ": eglMakeCurrent failed (" +
 					  eglErrorName(eglGetError()) + ")");
 	return {};
 }
@@ -242,9 +352,22 @@ Result<DeviceConstraints> EglDevice::probe() const
 	device.canImport = true;
 	device.canExport = false;
 	device.contiguous = { false, "GPUs reach memory through their own page tables" };
-	device.iommu = internal::iommuOf(internal::sysfsDeviceOf("drm", state_->drmNode));
+	device.iommu =
+		state_->drmNode.empty()
+			? Derived<bool>{ false, "a software renderer: the CPU maps the memory" }
+			: internal::iommuOf(internal::sysfsDeviceOf("drm", state_->drmNode));
 	device.coherent = { false, "EGL says nothing of coherency: CPU access syncs" };
 	applyQuirks(device);
+	/* What memory the driver can use is tried, not assumed: it accepts imports it can't
+	 * use. The probe runs in a process of its own and is cached per driver version. */
+	Result<GpuMemoryReport> report = probeGpuMemory(
+		{ GpuApi::Gles, state_->drmNode.empty() ? kSoftwareDevice : state_->drmNode,
+		  state_->drmNode,
+		  state_->renderer + "; " + state_->glVersion + "; " + state_->where });
+	if (!report)
+		return Error(report.error().code(), state_->where + " (" + state_->renderer +
+							    "): " + report.error().message());
+	applyMemoryReport(device, *report);
 	return device;
 }
 
@@ -278,9 +401,8 @@ Status EglDevice::checkModifier(uint32_t fourcc, uint64_t modifier) const
 	std::string listed;
 	for (uint64_t taken : modifiers)
 		listed += (listed.empty() ? "" : ", ") + modifierName(taken);
-	return Error(EINVAL, "EGL on " + state_->drmNode + " (" + state_->renderer +
-				     ") does not take " + fourccToString(fourcc) + " as " +
-				     modifierName(modifier) +
+	return Error(EINVAL, state_->where + " (" + state_->renderer + ") does not take " +
+				     fourccToString(fourcc) + " as " + modifierName(modifier) +
 				     " (eglQueryDmaBufModifiersEXT lists " +
 				     (listed.empty() ? std::string("linear only") : listed) + ")");
 }
@@ -290,7 +412,7 @@ Result<EglImage> EglDevice::createImage(const int32_t *attributes, const std::st
 	EGLImageKHR image = state_->createImage(state_->display, EGL_NO_CONTEXT,
 						EGL_LINUX_DMA_BUF_EXT, nullptr, attributes);
 	if (image == EGL_NO_IMAGE_KHR) {
-		Error refused(EINVAL, "EGL on " + state_->drmNode + " (" + state_->renderer +
+		Error refused(EINVAL, state_->where + " (" + state_->renderer +
 					      "): eglCreateImage of " + what + " failed (" +
 					      eglErrorName(eglGetError()) + ")");
 		return internal::refusedImport(LogCategory::DeviceEgl, std::move(refused));
@@ -313,7 +435,7 @@ Result<EglImage> EglDevice::createImage(const int32_t *attributes, const std::st
 	glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
 	result.texture_ = texture;
 	if (GLenum error = glGetError(); error != GL_NO_ERROR)
-		return Error(EINVAL, "EGL on " + state_->drmNode + ": binding " + what +
+		return Error(EINVAL, state_->where + ": binding " + what +
 					     " to a texture failed (GL error " +
 					     std::to_string(error) + ")");
 	return result;

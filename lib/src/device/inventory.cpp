@@ -14,18 +14,11 @@
 #include <dmabridge/unique_fd.h>
 #include <dmabridge/v4l2.h>
 
+#include "sysfs.h"
+
 namespace dmabridge {
 
 namespace {
-
-std::string sysfsName(const std::string &node)
-{
-	std::ifstream file("/sys/class/video4linux/" +
-			   std::filesystem::path(node).filename().string() + "/name");
-	std::string name;
-	std::getline(file, name);
-	return name;
-}
 
 /*
  * A device with both queues is memory-to-memory; its compressed queue, if any, says
@@ -66,7 +59,8 @@ void addV4l2(Inventory &inventory)
 			{},     {}
 		};
 		describeM2m(device, entry);
-		if (std::string sysfs = sysfsName(node); !sysfs.empty() && sysfs != device.card())
+		if (std::string sysfs = internal::v4l2NodeName(node);
+		    !sysfs.empty() && sysfs != device.card())
 			entry.detail =
 				"card \"" + device.card() + "\", sysfs name \"" + sysfs + "\"";
 		else

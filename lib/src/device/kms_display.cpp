@@ -12,7 +12,9 @@
  * screen). What each plane can do was asked of the kernel (kms_planes.cpp).
  */
 #include <algorithm>
+#include <chrono>
 #include <cstring>
+#include <poll.h>
 
 #include <drm_fourcc.h>
 
@@ -380,39 +382,59 @@ bool KmsDisplay::hasWriteback() const
 }
 
 /*
- * Moves the plane to another framebuffer: an atomic commit of FB_ID alone, made without
- * libdrm's request (which allocates, copies and sorts on every commit).
+ * Moves the plane to another framebuffer (waiting for inFence, a sync_file, when not -1):
+ * an atomic commit of FB_ID (and IN_FENCE_FD) alone, made without libdrm's request (which
+ * allocates, copies and sorts on every commit).
  */
-static bool flip(const KmsDisplay::State &s, uint32_t framebuffer)
+static bool flip(KmsDisplay::State &s, uint32_t framebuffer, int inFence, uint32_t flags)
 {
 	auto props = s.planeProps.find(s.placement.planeId);
 	uint32_t fbId = props == s.planeProps.end() ? 0 : props->second.id("FB_ID");
-	if (!fbId) {
+	uint32_t fenceId = props == s.planeProps.end() ? 0 : props->second.id("IN_FENCE_FD");
+	if (!fbId || (inFence >= 0 && !fenceId)) {
 		errno = ENOTSUP;
 		return false;
 	}
-	uint32_t objects[] = { s.placement.planeId }, counts[] = { 1 }, ids[] = { fbId };
-	uint64_t values[] = { framebuffer };
+	uint32_t objects[] = { s.placement.planeId }, counts[] = { inFence >= 0 ? 2u : 1u };
+	uint32_t ids[] = { fbId, fenceId };
+	uint64_t values[] = { framebuffer, uint64_t(int64_t(inFence)) };
 	drm_mode_atomic atomic = {};
+	atomic.flags = flags;
 	atomic.count_objs = 1;
 	atomic.objs_ptr = reinterpret_cast<uintptr_t>(objects);
 	atomic.count_props_ptr = reinterpret_cast<uintptr_t>(counts);
 	atomic.props_ptr = reinterpret_cast<uintptr_t>(ids);
 	atomic.prop_values_ptr = reinterpret_cast<uintptr_t>(values);
+	atomic.user_data = reinterpret_cast<uintptr_t>(&s);
 	return drmIoctl(s.fd.get(), DRM_IOCTL_MODE_ATOMIC, &atomic) == 0;
 }
 
 Status KmsDisplay::show(uint32_t framebuffer, const Layout &layout)
 {
+	return commit(framebuffer, layout, -1, false);
+}
+
+Status KmsDisplay::showWhenReady(uint32_t framebuffer, const Layout &layout, int inFence)
+{
+	if (state_->pending)
+		return Error(EBUSY, label() + ": a commit is still pending (wait for its flip)");
+	return commit(framebuffer, layout, inFence, true);
+}
+
+Status KmsDisplay::commit(uint32_t framebuffer, const Layout &layout, int inFence, bool async)
+{
 	State &s = *state_;
+	/* Blocking commits would wait for the fence inside the ioctl, beyond any timeout. */
+	uint32_t flags = async ? DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT : 0;
 	State::Scanout scanout{ layout.fourcc, layout.modifier, layout.width, layout.height };
 	auto failed = [&](int err, const std::string &where) {
 		return s.fail(err, "atomic commit of " + layout.describe() + " (" + where + ")");
 	};
 	if (s.modeSet && !s.placementStale && scanout == s.scanout) {
-		if (!flip(s, framebuffer))
+		if (!flip(s, framebuffer, inFence, flags))
 			return failed(errno, s.placement.reason);
 		s.commits++;
+		s.pending = async;
 		return {};
 	}
 	Result<Placement> placement =
@@ -423,7 +445,6 @@ Status KmsDisplay::show(uint32_t framebuffer, const Layout &layout)
 		return Error(ENOTSUP, s.device + ": " + placement->reason);
 
 	AtomicRequest atomic;
-	uint32_t flags = 0;
 	bool ok = true;
 	if (!s.modeSet) {
 		ok = s.addModeset(atomic.req);
@@ -441,17 +462,66 @@ Status KmsDisplay::show(uint32_t framebuffer, const Layout &layout)
 	uint32_t previous = s.modeSet ? s.placement.planeId : 0;
 	if (ok && previous && previous != placement->planeId && previous != s.primary)
 		ok = s.addPlaneOff(atomic.req, previous);
+	if (ok && inFence >= 0)
+		ok = State::add(atomic.req, placement->planeId, s.planeProps[placement->planeId],
+				"IN_FENCE_FD", uint64_t(int64_t(inFence)));
 	if (!ok)
 		return Error(ENOTSUP, label() + ": the CRTC, connector or plane " +
 					      std::to_string(placement->planeId) +
 					      " lacks atomic properties");
-	if (drmModeAtomicCommit(s.fd.get(), atomic.req, flags, nullptr) < 0)
+	if (drmModeAtomicCommit(s.fd.get(), atomic.req, flags, &s) < 0)
 		return failed(errno, placement->reason);
 	s.placement = *placement;
 	s.modeSet = true;
 	s.placementStale = false;
 	s.scanout = scanout;
 	s.commits++;
+	s.pending = async;
+	return {};
+}
+
+bool KmsDisplay::flipPending() const
+{
+	return state_->pending;
+}
+
+uint64_t KmsDisplay::flips() const
+{
+	return state_->flips;
+}
+
+Status KmsDisplay::waitForFlip(int timeoutMs)
+{
+	State &s = *state_;
+	auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+	drmEventContext events = {};
+	events.version = 3;
+	events.page_flip_handler2 = [](int, unsigned, unsigned, unsigned, unsigned, void *data) {
+		auto *state = static_cast<State *>(data);
+		state->pending = false;
+		state->flips++;
+	};
+	while (s.pending) {
+		int left = -1;
+		if (timeoutMs >= 0)
+			left = int(std::max<int64_t>(
+				0, std::chrono::duration_cast<std::chrono::milliseconds>(
+					   deadline - std::chrono::steady_clock::now())
+					   .count()));
+		struct pollfd pfd = { s.fd.get(), POLLIN, 0 };
+		int ready = ::poll(&pfd, 1, left);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready < 0)
+			return s.fail(errno, "waiting for a page flip");
+		if (ready == 0)
+			return Error(ETIMEDOUT, label() +
+							": the commit's page flip did not come "
+							"within " +
+							std::to_string(timeoutMs) + " ms");
+		if (drmHandleEvent(s.fd.get(), &events) < 0)
+			return s.fail(errno, "reading DRM events");
+	}
 	return {};
 }
 

@@ -63,6 +63,8 @@ struct KmsDisplay::State
 	} scanout;
 	Placement placement;
 	bool placementStale = true; /* the render rectangle changed: place anew */
+	bool pending = false;       /* a non-blocking commit's flip not seen yet */
+	uint64_t flips = 0;
 
 	/*
 	 * The display's own buffers, each made once: black under an overlay, frames to try

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "sysfs.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "../internal/directory.h"
+#include "kernel_text.h"
 
 namespace fs = std::filesystem;
 
@@ -127,6 +129,14 @@ Derived<bool> iommuOfComponents(const fs::path &device, const std::vector<fs::pa
 }
 
 } /* namespace */
+
+std::string v4l2NodeName(const std::string &node)
+{
+	std::string name = readTextFile(
+		sysfsPath("class/video4linux/" + fs::path(node).filename().string() + "/name"));
+	name.erase(std::find(name.begin(), name.end(), '\n'), name.end());
+	return name;
+}
 
 std::string sysfsPath(const std::string &relative)
 {

@@ -22,6 +22,9 @@ std::string sysfsPath(const std::string &relative);
  */
 Derived<bool> iommuOf(const std::string &sysfsDevice);
 
+/* The name a V4L2 node's driver gives it (/sys/class/video4linux/<node>/name); "" if none. */
+std::string v4l2NodeName(const std::string &node);
+
 /* The device directory behind a class node: <sysfs>/class/<cls>/<node>/device, resolved. */
 std::string sysfsDeviceOf(const std::string &cls, const std::string &node);
 

@@ -39,21 +39,6 @@ std::string text(const __u8 *field)
 	return reinterpret_cast<const char *>(field);
 }
 
-std::string sysfsName(const std::string &path)
-{
-	std::string file = "/sys/class/video4linux/" +
-			   std::filesystem::path(path).filename().string() + "/name";
-	std::string name;
-	if (FILE *f = std::fopen(file.c_str(), "re")) {
-		char line[64] = {};
-		if (std::fgets(line, sizeof(line), f))
-			name = line;
-		std::fclose(f);
-	}
-	name.erase(std::find(name.begin(), name.end(), '\n'), name.end());
-	return name;
-}
-
 std::string hex(uint32_t value)
 {
 	char buffer[16];
@@ -130,7 +115,8 @@ Result<V4l2Device> V4l2Device::openByName(const std::string &name, V4l2Access ac
 		Result<V4l2Device> device = open(path, V4l2Access::Direct);
 		if (!device)
 			continue;
-		if (device->name_ == name || device->card_ == name || sysfsName(path) == name)
+		if (device->name_ == name || device->card_ == name ||
+		    internal::v4l2NodeName(path) == name)
 			return access == V4l2Access::Direct ? std::move(device)
 							    : open(path, access);
 		found += (found.empty() ? "" : ", ") + device->label();

@@ -260,19 +260,20 @@ Result<std::vector<DmaBuf>> V4l2Device::exportBuffer(V4l2Direction direction, un
 
 Status V4l2Device::streamOn(V4l2Direction direction)
 {
-	int type = int(bufferType(direction));
-	if (ioctl(VIDIOC_STREAMON, &type) < 0)
-		return fail(errno, std::string("VIDIOC_STREAMON of the ") +
-					   directionName(direction) + " queue");
-	return {};
+	return stream(direction, VIDIOC_STREAMON, "VIDIOC_STREAMON");
 }
 
 Status V4l2Device::streamOff(V4l2Direction direction)
 {
+	return stream(direction, VIDIOC_STREAMOFF, "VIDIOC_STREAMOFF");
+}
+
+Status V4l2Device::stream(V4l2Direction direction, unsigned long request, const char *name)
+{
 	int type = int(bufferType(direction));
-	if (ioctl(VIDIOC_STREAMOFF, &type) < 0)
-		return fail(errno, std::string("VIDIOC_STREAMOFF of the ") +
-					   directionName(direction) + " queue");
+	if (ioctl(request, &type) < 0)
+		return fail(errno,
+			    std::string(name) + " of the " + directionName(direction) + " queue");
 	return {};
 }
 

@@ -15,50 +15,15 @@
 
 #include <dmabridge/gl_converter.h>
 
+#include "source_formats.h"
+
 namespace dmabridge {
 
+using internal::SourceFormat;
+using internal::sourceFormat;
+using internal::SourceKind;
+
 namespace {
-
-enum class SourceKind
-{
-	Rgb,
-	SemiPlanar,
-	Planar,
-	Packed422
-};
-
-struct SourceFormat
-{
-	uint32_t fourcc;
-	SourceKind kind;
-	bool swapChroma; /* NV21, YVU420: V before U */
-	bool yFirst;     /* YUYV (Y0 U Y1 V) rather than UYVY (U Y0 V Y1) */
-};
-
-// clang-format off
-constexpr std::array kSources = {
-	SourceFormat{ DRM_FORMAT_XRGB8888, SourceKind::Rgb, false, false },
-	SourceFormat{ DRM_FORMAT_ARGB8888, SourceKind::Rgb, false, false },
-	SourceFormat{ DRM_FORMAT_XBGR8888, SourceKind::Rgb, false, false },
-	SourceFormat{ DRM_FORMAT_ABGR8888, SourceKind::Rgb, false, false },
-	SourceFormat{ DRM_FORMAT_RGB565, SourceKind::Rgb, false, false },
-	SourceFormat{ DRM_FORMAT_NV12, SourceKind::SemiPlanar, false, false },
-	SourceFormat{ DRM_FORMAT_NV21, SourceKind::SemiPlanar, true, false },
-	SourceFormat{ DRM_FORMAT_NV16, SourceKind::SemiPlanar, false, false },
-	SourceFormat{ DRM_FORMAT_YUV420, SourceKind::Planar, false, false },
-	SourceFormat{ DRM_FORMAT_YVU420, SourceKind::Planar, true, false },
-	SourceFormat{ DRM_FORMAT_YUYV, SourceKind::Packed422, false, true },
-	SourceFormat{ DRM_FORMAT_UYVY, SourceKind::Packed422, false, false },
-};
-// clang-format on
-
-const SourceFormat *sourceFormat(uint32_t fourcc)
-{
-	for (const SourceFormat &format : kSources)
-		if (format.fourcc == fourcc)
-			return &format;
-	return nullptr;
-}
 
 const char *kVertexShader = R"(
 attribute vec2 position;
@@ -116,19 +81,6 @@ std::string fragmentShader(SourceKind kind, const SourceFormat &format)
 		       "}\n";
 	}
 	return {};
-}
-
-/* Limited-range YUV to RGB: rgb = matrix * (yuv - offset), column-major for GL. */
-std::array<float, 9> yuvMatrix(YuvEncoding encoding)
-{
-	const float kr = encoding == YuvEncoding::Bt709 ? 0.2126f : 0.299f;
-	const float kb = encoding == YuvEncoding::Bt709 ? 0.0722f : 0.114f;
-	const float kg = 1.0f - kr - kb;
-	const float ys = 255.0f / 219.0f, cs = 255.0f / 224.0f;
-	const float rv = 2.0f * (1.0f - kr) * cs;
-	const float bu = 2.0f * (1.0f - kb) * cs;
-	const float gu = -bu * kb / kg, gv = -rv * kr / kg;
-	return { ys, ys, ys, 0.0f, gu, bu, rv, gv, 0.0f };
 }
 
 GLuint compile(GLenum type, const std::string &source, std::string &log)
@@ -266,6 +218,28 @@ struct GlConverter::State
 		return &(sources[buffers[0].identity()] = std::move(images));
 	}
 
+	/*
+	 * The consumer may read the destination once this is done: without done, the GPU has
+	 * finished; with it, *done signals when it will have. A driver without native fences
+	 * is waited for, and the buffer's own fences (implicit sync) handed out.
+	 */
+	Status finish(const DmaBuf &destination, UniqueFd *done)
+	{
+		if (done && device.hasNativeFences()) {
+			Result<UniqueFd> fence = device.nativeFence();
+			if (!fence)
+				return fence.error();
+			*done = std::move(*fence);
+			return {};
+		}
+		glFinish();
+		if (!done)
+			return {};
+		Result<UniqueFd> own = destination.exportSyncFile(DmaBuf::FenceFor::Read);
+		*done = own ? std::move(*own) : UniqueFd(); /* before Linux 6.0: finished is all */
+		return {};
+	}
+
 	Result<Target *> target(const DmaBuf &buffer, const Layout &layout)
 	{
 		auto found = targets.find(buffer.identity());
@@ -315,17 +289,6 @@ size_t GlConverter::images() const
 	return count;
 }
 
-bool GlConverter::canRead(uint32_t fourcc)
-{
-	return sourceFormat(fourcc) != nullptr;
-}
-
-bool GlConverter::canWrite(uint32_t fourcc)
-{
-	const SourceFormat *format = sourceFormat(fourcc);
-	return format && format->kind == SourceKind::Rgb;
-}
-
 uint64_t GlConverter::imports() const
 {
 	return state_->imports;
@@ -349,9 +312,23 @@ void GlConverter::release(const BufferIdentity &identity)
 	state_->device.releaseCurrent();
 }
 
+std::string GlConverter::describe() const
+{
+	return state_->device.renderer() + ", " + state_->device.glVersion();
+}
+
+std::string GlConverter::fenceSource() const
+{
+	return state_->device.hasNativeFences()
+		       ? "EGL_ANDROID_native_fence_sync"
+		       : "glFinish, then the destination's own sync_file "
+			 "(DMA_BUF_IOCTL_EXPORT_SYNC_FILE): the driver has no "
+			 "EGL_ANDROID_native_fence_sync";
+}
+
 Status GlConverter::convert(std::span<const DmaBuf> source, const Layout &sourceLayout,
 			    const DmaBuf &destination, const Layout &destinationLayout,
-			    YuvEncoding encoding)
+			    YuvEncoding encoding, UniqueFd *done)
 {
 	const SourceFormat *format = sourceFormat(sourceLayout.fourcc);
 	if (!format || source.size() < sourceLayout.buffers)
@@ -383,10 +360,9 @@ Status GlConverter::convert(std::span<const DmaBuf> source, const Layout &source
 		glUniform1i(glGetUniformLocation(*program, samplers[i]), GLint(i));
 	}
 	glActiveTexture(GL_TEXTURE0);
-	std::array<float, 9> matrix = yuvMatrix(encoding);
+	std::array<float, 9> matrix = internal::yuvMatrix(encoding);
 	glUniformMatrix3fv(glGetUniformLocation(*program, "yuvMatrix"), 1, GL_FALSE, matrix.data());
-	glUniform3f(glGetUniformLocation(*program, "yuvOffset"), 16.0f / 255, 128.0f / 255,
-		    128.0f / 255);
+	glUniform3fv(glGetUniformLocation(*program, "yuvOffset"), 1, internal::kYuvOffset.data());
 	glUniform1f(glGetUniformLocation(*program, "sourceWidth"), float(sourceLayout.width));
 
 	static const float quad[] = { -1, -1, 1, -1, -1, 1, 1, 1 };
@@ -395,15 +371,14 @@ Status GlConverter::convert(std::span<const DmaBuf> source, const Layout &source
 	glEnableVertexAttribArray(0);
 	glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
 	glDisableVertexAttribArray(0);
-	/* The consumer may read the buffer as soon as this returns. */
-	glFinish();
+	Status fenced = state_->finish(destination, done);
 	GLenum error = glGetError();
 	state_->device.releaseCurrent();
 	if (error != GL_NO_ERROR)
 		return Error(EIO, "GPU conversion of " + sourceLayout.describe() + " into " +
 					  destinationLayout.describe() + " failed (GL error " +
 					  std::to_string(error) + ")");
-	return {};
+	return fenced;
 }
 
 } /* namespace dmabridge */

@@ -17,14 +17,8 @@
 #include <dmabridge/modifier.h>
 
 #include "../internal/directory.h"
+#include "../internal/install_location.h"
 #include "../internal/text.h"
-
-#ifndef DMABRIDGE_BOARDS_INSTALLED
-#define DMABRIDGE_BOARDS_INSTALLED ""
-#endif
-#ifndef DMABRIDGE_BOARDS_SOURCE
-#define DMABRIDGE_BOARDS_SOURCE ""
-#endif
 
 namespace dmabridge {
 
@@ -345,9 +339,8 @@ std::vector<std::filesystem::path> profileDirs()
 	std::vector<std::filesystem::path> dirs;
 	if (const char *env = std::getenv("DMABRIDGE_BOARDS"); env && *env)
 		dirs.emplace_back(env);
-	for (const char *dir : { DMABRIDGE_BOARDS_INSTALLED, DMABRIDGE_BOARDS_SOURCE })
-		if (*dir)
-			dirs.emplace_back(dir);
+	if (std::optional<std::filesystem::path> own = internal::boardProfileDirectory())
+		dirs.push_back(std::move(*own));
 	return dirs;
 }
 

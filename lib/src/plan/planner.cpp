@@ -15,6 +15,7 @@
  * Each step adds a sentence to the plan's explanation.
  */
 #include <algorithm>
+#include <optional>
 
 #include <dmabridge/modifier.h>
 #include <dmabridge/plan.h>
@@ -79,12 +80,18 @@ uint64_t alignUp(uint64_t value, uint64_t alignment)
 	return (value + alignment - 1) / alignment * alignment;
 }
 
-const HeapInfo *pickHeap(const std::vector<HeapInfo> &heaps, bool contiguous)
+MemoryKind memoryOf(const HeapInfo &heap)
+{
+	return heap.kind == HeapKind::Cma ? MemoryKind::CmaHeap : MemoryKind::SystemHeap;
+}
+
+const HeapInfo *pickHeap(const std::vector<HeapInfo> &heaps, bool contiguous, MemoryKinds usable)
 {
 	/* listHeaps() sorts cached heaps first: CPU reads of uncached memory are slow. A heap
-	 * of unknown kind (a vendor's carveout) is never chosen: who can reach it is unknown. */
+	 * of unknown kind (a vendor's carveout) is never chosen: who can reach it is unknown.
+	 * Nor is one whose memory a device's driver was found unable to use. */
 	for (const HeapInfo &heap : heaps)
-		if (heap.usable() && heap.contiguous == contiguous)
+		if (heap.usable() && heap.contiguous == contiguous && usable.has(memoryOf(heap)))
 			return &heap;
 	return nullptr;
 }
@@ -108,6 +115,9 @@ struct MemoryNeeds
 	const DeviceConstraints *limitedBy = nullptr;
 	const DeviceConstraints *ownMemoryOnly = nullptr;
 	std::vector<const DeviceConstraints *> cannotImport;
+	/* The memory every device's driver can use, and the devices that narrow it. */
+	MemoryKinds usable = MemoryKinds::all();
+	std::vector<const DeviceConstraints *> usableNarrowedBy;
 };
 
 MemoryNeeds memoryNeeds(const std::vector<DeviceConstraints> &devices)
@@ -125,6 +135,10 @@ MemoryNeeds memoryNeeds(const std::vector<DeviceConstraints> &devices)
 			needs.ownMemoryOnly = &device;
 		if (!device.canImport)
 			needs.cannotImport.push_back(&device);
+		if (!device.usableMemory.value.isAll()) {
+			needs.usable = needs.usable & device.usableMemory.value;
+			needs.usableNarrowedBy.push_back(&device);
+		}
 	}
 	return needs;
 }
@@ -204,6 +218,17 @@ ModifierChoice chooseModifier(const std::vector<DeviceConstraints> &devices, uin
 	return choice;
 }
 
+/* "llvmpipe can use system heap and CMA heap (probed: ...)", for each narrowing device. */
+std::string usableSentence(const MemoryNeeds &needs)
+{
+	std::string text;
+	for (const DeviceConstraints *device : needs.usableNarrowedBy)
+		text += (text.empty() ? "" : " ") + device->name + " can use " +
+			device->usableMemory.value.describe() + " (" + device->usableMemory.source +
+			").";
+	return text;
+}
+
 /* A plan for the producer alone: the frames are then copied into the consumers' memory. */
 Result<Plan> copyPlan(const Planner &planner, const PlanRequest &request, std::string reason,
 		      std::vector<std::string> remedies)
@@ -249,6 +274,278 @@ Result<Plan> producerLayoutPlan(Plan plan, const PlanRequest &request, const Mem
 		std::to_string(plan.bufferCount) + " buffers.");
 	plan.cpuCached = true;
 	return plan;
+}
+
+/*
+ * One plan in the making: the devices as the planner sees them (the producer first), what
+ * they need of their memory, and the plan so far.
+ */
+struct Planning
+{
+	Planning(const Planner &planner_, const PlanRequest &request_)
+		: planner(planner_), request(request_)
+	{
+		devices.push_back(planner.withLearned(request.producer));
+		for (const DeviceConstraints &consumer : request.consumers)
+			devices.push_back(planner.withLearned(consumer));
+		needs = memoryNeeds(devices);
+		for (const DeviceConstraints &device : devices)
+			all.push_back(&device);
+		plan.bufferCount = request.bufferCount;
+		plan.contiguous = !needs.contiguousFor.empty();
+		plan.addressLimit = needs.addressLimit;
+	}
+	Planning(const Planning &) = delete; /* needs and all point into devices */
+	Planning &operator=(const Planning &) = delete;
+
+	const DeviceConstraints &producer() const { return devices.front(); }
+	Result<Plan> copy(std::string reason, std::vector<std::string> remedies = {}) const
+	{
+		return copyPlan(planner, request, std::move(reason), std::move(remedies));
+	}
+
+	const Planner &planner;
+	const PlanRequest &request;
+	std::vector<DeviceConstraints> devices;
+	MemoryNeeds needs;
+	std::vector<const DeviceConstraints *> all;
+	Plan plan;
+};
+
+/* What a step decided when planning ends there (a copy plan, an error); else nothing. */
+using Decided = std::optional<Result<Plan>>;
+
+/* 1. Every device must take the format, or frames are copied once. */
+Decided decideFormat(const Planning &p)
+{
+	const DeviceConstraints &producer = p.producer();
+	uint32_t fourcc = p.request.fourcc;
+	if (!producer.takesFormat(fourcc))
+		return Error(EINVAL, producer.label() + " does not produce " + formatName(fourcc) +
+					     "; it produces " + formatList(producer));
+	for (const DeviceConstraints &device : p.devices) {
+		if (device.takesFormat(fourcc))
+			continue;
+		std::vector<std::string> remedies;
+		for (const FormatModifiers &candidate : producer.formats) {
+			bool everyone = std::all_of(p.devices.begin(), p.devices.end(),
+						    [&](const DeviceConstraints &d) {
+							    return d.takesFormat(candidate.fourcc);
+						    });
+			if (everyone)
+				remedies.push_back("use " + formatName(candidate.fourcc) +
+						   ", which every device takes");
+		}
+		return p.copy(device.name + " does not take " + formatName(fourcc) + " (it takes " +
+				      formatList(device) + ")",
+			      remedies);
+	}
+	return {};
+}
+
+/* 1b. The layout (modifier) every device reads; one only the producer knows ends here. */
+Decided decideModifier(Planning &p)
+{
+	ModifierChoice shared = chooseModifier(p.devices, p.request.fourcc, p.needs);
+	if (!shared.noneReason.empty()) {
+		if (p.request.consumers.empty())
+			return Error(EINVAL, p.producer().label() + ": " + shared.noneReason);
+		return p.copy(shared.noneReason);
+	}
+	if (!shared.sentence.empty())
+		p.plan.explanation.push_back(shared.sentence);
+	if (shared.modifier != kModifierLinear)
+		return producerLayoutPlan(std::move(p.plan), p.request, p.needs, p.producer(),
+					  shared.modifier);
+	return {};
+}
+
+/* 2. A device that can only use memory of its own DRM device decides the allocator. */
+Decided decideOwnMemory(Planning &p)
+{
+	const DeviceConstraints &gpu = *p.needs.ownMemoryOnly;
+	const std::string &owner = gpu.memoryOnlyFrom.value;
+	for (const DeviceConstraints &device : p.devices) {
+		if (&device == &gpu || device.memoryOnlyFrom.value.empty() ||
+		    device.memoryOnlyFrom.value == owner)
+			continue;
+		return p.copy(gpu.name + " can only use memory from " + owner + " and " +
+			      device.name + " only memory from " + device.memoryOnlyFrom.value);
+	}
+	if (p.plan.contiguous)
+		return p.copy(whyContiguous(*p.needs.contiguousFor.front()) + ", but " + gpu.name +
+				      " can only use buffers allocated by " + owner + " (" +
+				      gpu.memoryOnlyFrom.source + "), which are not contiguous",
+			      { "capture from a device that takes scattered pages" });
+	p.plan.allocator = AllocatorKind::DrmDumb;
+	p.plan.allocatingDevice = owner;
+	std::vector<const DeviceConstraints *> importers;
+	for (const DeviceConstraints &device : p.devices)
+		if (&device != &gpu)
+			importers.push_back(&device);
+	p.plan.explanation.push_back(gpu.name + " can only use buffers allocated by " + owner +
+				     " (" + gpu.memoryOnlyFrom.source + "), so " + owner +
+				     " allocates dumb buffers and " + joinNames(importers) +
+				     (importers.size() > 1 ? " import them." : " imports them."));
+	return {};
+}
+
+/*
+ * 3a. Whether the memory must be contiguous, in words: for a device without an IOMMU
+ * that needs it, or below a device's address limit (a CMA area is placed low at boot).
+ */
+bool explainContiguity(Planning &p)
+{
+	Plan &plan = p.plan;
+	const MemoryNeeds &needs = p.needs;
+	if (plan.contiguous) {
+		plan.cmaReason = whyContiguous(*needs.contiguousFor.front());
+		plan.explanation.push_back(plan.cmaReason + ".");
+		for (size_t i = 1; i < needs.contiguousFor.size(); i++)
+			plan.explanation.push_back(whyContiguous(*needs.contiguousFor[i]) + ".");
+	} else {
+		std::string sentence = "No device needs contiguous memory: ";
+		for (size_t i = 0; i < p.devices.size(); i++)
+			sentence += (i ? "; " : "") + whyScatteredIsFine(p.devices[i]);
+		plan.explanation.push_back(sentence + ".");
+	}
+	if (!needs.limitedBy)
+		return plan.contiguous;
+	const DeviceConstraints &limited = *needs.limitedBy;
+	std::string reaches = limited.name + " reaches only the first " +
+			      bytes(needs.addressLimit) + " of memory";
+	if (plan.cmaReason.empty())
+		plan.cmaReason = reaches + " (" + limited.addressLimit.source + ")";
+	plan.explanation.push_back(
+		reaches + " without an IOMMU (" + limited.addressLimit.source +
+		"): the buffers come from a CMA area, which must lie below that (it does when "
+		"the kernel places it; check the cma= or device tree setting on boards with "
+		"more memory).");
+	return true;
+}
+
+/* The heap allocates, and every device imports. */
+void allocateFromHeap(Plan &plan, const HeapInfo &heap)
+{
+	plan.allocator = AllocatorKind::Heap;
+	plan.heap = heap;
+	plan.buffersContiguous = heap.contiguous;
+	plan.allocatingDevice = heap.name;
+}
+
+/* No heap and no export suits: an error naming the devices, what is missing and why. */
+Error noAllocator(const Planning &p, bool wantContiguous)
+{
+	std::string remedy = wantContiguous ? "give the kernel a CMA area (cma=128M) and the "
+					      "CMA dma-buf heap (CONFIG_DMABUF_HEAPS_CMA)"
+					    : "enable the system dma-buf heap "
+					      "(CONFIG_DMABUF_HEAPS_SYSTEM)";
+	std::string unused = unusedHeaps(p.request.heaps);
+	return Error(ENOENT, "no allocator suits " + joinNames(p.all) + ": there is no " +
+				     (wantContiguous ? "contiguous (CMA)" : "dma-buf") +
+				     " heap and " + p.producer().name +
+				     " cannot export suitable buffers; " + remedy +
+				     (unused.empty() ? "" : ". " + unused));
+}
+
+/* 3b. Contiguity, addresses and the memory drivers can use decide the heap. */
+Decided decideHeap(Planning &p)
+{
+	const MemoryNeeds &needs = p.needs;
+	const DeviceConstraints &producer = p.producer();
+	Plan &plan = p.plan;
+	const std::vector<HeapInfo> &heaps = p.request.heaps;
+	if (!needs.cannotImport.empty() &&
+	    (needs.cannotImport.size() > 1 || needs.cannotImport.front() != &producer))
+		return p.copy(joinNames(needs.cannotImport) + " cannot import dma-bufs");
+	bool wantContiguous = explainContiguity(p);
+	if (!needs.usableNarrowedBy.empty())
+		plan.explanation.push_back(usableSentence(needs));
+	const HeapInfo *heap = pickHeap(heaps, wantContiguous, needs.usable);
+	if (producer.canImport && heap) {
+		allocateFromHeap(plan, *heap);
+		plan.explanation.push_back(std::string("Buffers come from the ") +
+					   (heap->contiguous ? "contiguous" : "scatter-gather") +
+					   " heap '" + heap->name + "' (" + heap->reason +
+					   ") and " + joinNames(p.all) +
+					   (p.all.size() > 1 ? " import them." : " imports them."));
+	} else if (producer.canImport && !wantContiguous &&
+		   (heap = pickHeap(heaps, true, needs.usable))) {
+		allocateFromHeap(plan, *heap);
+		plan.explanation.push_back(
+			std::string(pickHeap(heaps, false, MemoryKinds::all())
+					    ? "The scatter-gather heap's memory is not usable by "
+					      "every device"
+					    : "There is no scatter-gather heap") +
+			", so buffers come from the contiguous heap '" + heap->name +
+			"', which suits every device too.");
+	} else if (producer.canExport && needs.usable.has(MemoryKind::V4l2Export) &&
+		   (!wantContiguous || producer.exportsContiguous.value)) {
+		plan.allocator = AllocatorKind::ProducerExport;
+		plan.allocatingDevice = producer.name;
+		plan.buffersContiguous = producer.exportsContiguous.value;
+		std::string why = producer.canImport ? std::string("there is no ") +
+							       (wantContiguous ? "contiguous (CMA)"
+									       : "dma-buf") +
+							       " heap to allocate from"
+						     : producer.name + " cannot import dma-bufs";
+		plan.explanation.push_back(
+			"As " + why + ", " + producer.name +
+			" allocates the buffers and exports them" +
+			(wantContiguous ? " (" + producer.exportsContiguous.source + ")" : "") +
+			".");
+	} else if (!needs.usableNarrowedBy.empty() && !p.request.consumers.empty()) {
+		std::string narrowed = usableSentence(needs);
+		narrowed.pop_back(); /* its full stop: the copy plan's sentence goes on */
+		return p.copy("no allocator here gives memory every device can use: " + narrowed);
+	} else {
+		return noAllocator(p, wantContiguous);
+	}
+	if (std::string unused = unusedHeaps(heaps); !unused.empty())
+		plan.explanation.push_back(unused);
+	return {};
+}
+
+/* 4. The layout satisfies every device's alignment. */
+Status layOut(Planning &p)
+{
+	Plan &plan = p.plan;
+	Alignment alignment;
+	alignment.size = kPageSize;
+	std::vector<const DeviceConstraints *> aligning;
+	for (const DeviceConstraints &device : p.devices) {
+		alignment = alignment.merged(device.alignment.value);
+		if (device.alignment.value.stride > 1)
+			aligning.push_back(&device);
+	}
+	const PlanRequest &request = p.request;
+	Result<Layout> layout =
+		computeLayout(request.fourcc, request.width, request.height, alignment);
+	if (!layout)
+		return layout.error();
+	plan.layout = *layout;
+	plan.alignment = alignment;
+	plan.bufferSize = alignUp(layout->bufferSize(0), alignment.size);
+	std::string sentence = "Layout " + layout->describe();
+	if (!aligning.empty())
+		sentence += ", lines aligned to " + std::to_string(alignment.stride) +
+			    " bytes for " + joinNames(aligning);
+	plan.explanation.push_back(
+		sentence + "; " + std::to_string(plan.bufferCount) + " buffers " +
+		(request.bufferCountReason.empty() ? "" : "(" + request.bufferCountReason + ") ") +
+		"of " + std::to_string(plan.bufferSize) + " bytes.");
+	return {};
+}
+
+void explainCaching(Plan &plan)
+{
+	plan.cpuCached = plan.allocator != AllocatorKind::Heap || plan.heap.cached;
+	plan.explanation.push_back(
+		plan.cpuCached
+			? "CPU mappings are cached: the CPU touches a frame only inside a sync "
+			  "scope (DMA_BUF_IOCTL_SYNC), and no sync is issued when it doesn't."
+			: "CPU mappings are uncached: CPU reads are slow, so nothing should read "
+			  "frames back.");
 }
 
 } /* namespace */
@@ -306,230 +603,22 @@ std::string Planner::learnFromImportFailure(const std::string &device, bool v4l2
 
 Result<Plan> Planner::plan(const PlanRequest &request) const
 {
-	const FormatInfo *format = formatFromDrm(request.fourcc);
-	if (!format)
+	if (!formatFromDrm(request.fourcc))
 		return Error(EINVAL,
 			     "cannot plan for unknown format " + fourccToString(request.fourcc));
-
-	std::vector<DeviceConstraints> devices;
-	devices.push_back(withLearned(request.producer));
-	for (const DeviceConstraints &consumer : request.consumers)
-		devices.push_back(withLearned(consumer));
-	const DeviceConstraints &producer = devices.front();
-
-	/* 1. The format. */
-	if (!producer.takesFormat(request.fourcc))
-		return Error(EINVAL, producer.label() + " does not produce " +
-					     formatName(request.fourcc) + "; it produces " +
-					     formatList(producer));
-	for (const DeviceConstraints &device : devices) {
-		if (device.takesFormat(request.fourcc))
-			continue;
-		std::vector<std::string> remedies;
-		for (const FormatModifiers &candidate : producer.formats) {
-			bool everyone = std::all_of(devices.begin(), devices.end(),
-						    [&](const DeviceConstraints &d) {
-							    return d.takesFormat(candidate.fourcc);
-						    });
-			if (everyone)
-				remedies.push_back("use " + formatName(candidate.fourcc) +
-						   ", which every device takes");
-		}
-		return copyPlan(*this, request,
-				device.name + " does not take " + formatName(request.fourcc) +
-					" (it takes " + formatList(device) + ")",
-				remedies);
-	}
-
-	Plan plan;
-	plan.bufferCount = request.bufferCount;
-	MemoryNeeds needs = memoryNeeds(devices);
-	std::vector<const DeviceConstraints *> all;
-	for (const DeviceConstraints &device : devices)
-		all.push_back(&device);
-	plan.contiguous = !needs.contiguousFor.empty();
-	plan.addressLimit = needs.addressLimit;
-
-	/* 1b. The layout (modifier) every device reads. */
-	ModifierChoice shared = chooseModifier(devices, request.fourcc, needs);
-	if (!shared.noneReason.empty()) {
-		if (request.consumers.empty())
-			return Error(EINVAL, producer.label() + ": " + shared.noneReason);
-		return copyPlan(*this, request, shared.noneReason, {});
-	}
-	if (!shared.sentence.empty())
-		plan.explanation.push_back(shared.sentence);
-	if (shared.modifier != kModifierLinear)
-		return producerLayoutPlan(std::move(plan), request, needs, producer,
-					  shared.modifier);
-
-	/* 2. A device that can only use memory of its own DRM device decides the allocator. */
-	if (needs.ownMemoryOnly) {
-		const DeviceConstraints &gpu = *needs.ownMemoryOnly;
-		for (const DeviceConstraints &device : devices) {
-			if (&device == &gpu || device.memoryOnlyFrom.value.empty() ||
-			    device.memoryOnlyFrom.value == gpu.memoryOnlyFrom.value)
-				continue;
-			return copyPlan(*this, request,
-					gpu.name + " can only use memory from " +
-						gpu.memoryOnlyFrom.value + " and " + device.name +
-						" only memory from " + device.memoryOnlyFrom.value,
-					{});
-		}
-		if (plan.contiguous) {
-			return copyPlan(*this, request,
-					whyContiguous(*needs.contiguousFor.front()) + ", but " +
-						gpu.name + " can only use buffers allocated by " +
-						gpu.memoryOnlyFrom.value + " (" +
-						gpu.memoryOnlyFrom.source +
-						"), which are not contiguous",
-					{ "capture from a device that takes scattered pages" });
-		}
-		plan.allocator = AllocatorKind::DrmDumb;
-		plan.allocatingDevice = gpu.memoryOnlyFrom.value;
-		std::vector<const DeviceConstraints *> importers;
-		for (const DeviceConstraints &device : devices)
-			if (&device != &gpu)
-				importers.push_back(&device);
-		plan.explanation.push_back(
-			gpu.name + " can only use buffers allocated by " +
-			gpu.memoryOnlyFrom.value + " (" + gpu.memoryOnlyFrom.source + "), so " +
-			gpu.memoryOnlyFrom.value + " allocates dumb buffers and " +
-			joinNames(importers) +
-			(importers.size() > 1 ? " import them." : " imports them."));
-	} else if (!needs.cannotImport.empty() &&
-		   (needs.cannotImport.size() > 1 || needs.cannotImport.front() != &producer)) {
-		return copyPlan(*this, request,
-				joinNames(needs.cannotImport) + " cannot import dma-bufs", {});
-	} else {
-		/* 3. Contiguity and addresses decide the heap. */
-		if (plan.contiguous) {
-			plan.cmaReason = whyContiguous(*needs.contiguousFor.front());
-			plan.explanation.push_back(plan.cmaReason + ".");
-			for (size_t i = 1; i < needs.contiguousFor.size(); i++)
-				plan.explanation.push_back(whyContiguous(*needs.contiguousFor[i]) +
-							   ".");
-		} else {
-			std::string sentence = "No device needs contiguous memory: ";
-			for (size_t i = 0; i < devices.size(); i++)
-				sentence += (i ? "; " : "") + whyScatteredIsFine(devices[i]);
-			plan.explanation.push_back(sentence + ".");
-		}
-		bool wantContiguous = plan.contiguous;
-		if (needs.limitedBy) {
-			/* Scattered pages may lie anywhere; a CMA area is placed low at boot. */
-			wantContiguous = true;
-			if (plan.cmaReason.empty())
-				plan.cmaReason = needs.limitedBy->name +
-						 " reaches only the first " +
-						 bytes(needs.addressLimit) + " of memory (" +
-						 needs.limitedBy->addressLimit.source + ")";
-			plan.explanation.push_back(
-				needs.limitedBy->name + " reaches only the first " +
-				bytes(needs.addressLimit) + " of memory without an IOMMU (" +
-				needs.limitedBy->addressLimit.source +
-				"): the buffers come from a CMA area, which must lie below that "
-				"(it does when the kernel places it; check the cma= or device tree "
-				"setting on boards with more memory).");
-		}
-
-		const HeapInfo *heap = pickHeap(request.heaps, wantContiguous);
-		bool producerImports = producer.canImport;
-		if (producerImports && heap) {
-			plan.allocator = AllocatorKind::Heap;
-			plan.heap = *heap;
-			plan.buffersContiguous = heap->contiguous;
-			plan.allocatingDevice = heap->name;
-			plan.explanation.push_back(
-				std::string("Buffers come from the ") +
-				(heap->contiguous ? "contiguous" : "scatter-gather") + " heap '" +
-				heap->name + "' (" + heap->reason + ") and " + joinNames(all) +
-				(all.size() > 1 ? " import them." : " imports them."));
-		} else if (producerImports && !wantContiguous &&
-			   (heap = pickHeap(request.heaps, true))) {
-			plan.allocator = AllocatorKind::Heap;
-			plan.heap = *heap;
-			plan.buffersContiguous = heap->contiguous;
-			plan.allocatingDevice = heap->name;
-			plan.explanation.push_back(
-				"There is no scatter-gather heap, so buffers come "
-				"from the contiguous heap '" +
-				heap->name + "', which suits every device too.");
-		} else if (producer.canExport &&
-			   (!wantContiguous || producer.exportsContiguous.value)) {
-			plan.allocator = AllocatorKind::ProducerExport;
-			plan.allocatingDevice = producer.name;
-			plan.buffersContiguous = producer.exportsContiguous.value;
-			std::string why = producerImports
-						  ? std::string("there is no ") +
-							    (wantContiguous ? "contiguous (CMA)"
-									    : "dma-buf") +
-							    " heap to allocate from"
-						  : producer.name + " cannot import dma-bufs";
-			plan.explanation.push_back(
-				"As " + why + ", " + producer.name +
-				" allocates the buffers and exports them" +
-				(wantContiguous ? " (" + producer.exportsContiguous.source + ")"
-						: "") +
-				".");
-		} else {
-			std::vector<std::string> remedies;
-			if (wantContiguous)
-				remedies.push_back(
-					"give the kernel a CMA area (cma=128M) and the CMA "
-					"dma-buf heap (CONFIG_DMABUF_HEAPS_CMA)");
-			else
-				remedies.push_back("enable the system dma-buf heap "
-						   "(CONFIG_DMABUF_HEAPS_SYSTEM)");
-			std::string unused = unusedHeaps(request.heaps);
-			return Error(ENOENT,
-				     std::string("no allocator suits ") + joinNames(all) +
-					     ": there is no " +
-					     (wantContiguous ? "contiguous (CMA)" : "dma-buf") +
-					     " heap and " + producer.name +
-					     " cannot export suitable buffers; " +
-					     remedies.front() +
-					     (unused.empty() ? "" : ". " + unused));
-		}
-		if (std::string unused = unusedHeaps(request.heaps); !unused.empty())
-			plan.explanation.push_back(unused);
-	}
-
-	/* 4. The layout. */
-	Alignment alignment;
-	alignment.size = kPageSize;
-	std::vector<const DeviceConstraints *> aligning;
-	for (const DeviceConstraints &device : devices) {
-		alignment = alignment.merged(device.alignment.value);
-		if (device.alignment.value.stride > 1)
-			aligning.push_back(&device);
-	}
-	Result<Layout> layout =
-		computeLayout(request.fourcc, request.width, request.height, alignment);
-	if (!layout)
-		return layout.error();
-	plan.layout = *layout;
-	plan.alignment = alignment;
-	plan.bufferSize = alignUp(layout->bufferSize(0), alignment.size);
-	std::string layoutSentence = "Layout " + layout->describe();
-	if (!aligning.empty())
-		layoutSentence += ", lines aligned to " + std::to_string(alignment.stride) +
-				  " bytes for " + joinNames(aligning);
-	plan.explanation.push_back(
-		layoutSentence + "; " + std::to_string(plan.bufferCount) + " buffers " +
-		(request.bufferCountReason.empty() ? "" : "(" + request.bufferCountReason + ") ") +
-		"of " + std::to_string(plan.bufferSize) + " bytes.");
-
-	plan.cpuCached = plan.allocator != AllocatorKind::Heap || plan.heap.cached;
-	plan.explanation.push_back(
-		plan.cpuCached
-			? "CPU mappings are cached: the CPU touches a frame only inside a sync "
-			  "scope (DMA_BUF_IOCTL_SYNC), and no sync is issued when it doesn't."
-			: "CPU mappings are uncached: CPU reads are slow, so nothing should read "
-			  "frames back.");
+	Planning p(*this, request);
+	if (Decided decided = decideFormat(p))
+		return std::move(*decided);
+	if (Decided decided = decideModifier(p))
+		return std::move(*decided);
+	if (Decided decided = p.needs.ownMemoryOnly ? decideOwnMemory(p) : decideHeap(p))
+		return std::move(*decided);
+	if (Status laid = layOut(p); !laid)
+		return laid.error();
+	explainCaching(p.plan);
 	internal::log(LogCategory::Plan, LogLevel::Info,
-		      [&] { return "for " + request.producer.name + ": " + plan.explain(); });
-	return plan;
+		      [&] { return "for " + request.producer.name + ": " + p.plan.explain(); });
+	return std::move(p.plan);
 }
 
 } /* namespace dmabridge */

@@ -22,41 +22,39 @@ struct Quirk
 	std::optional<bool> contiguous;
 	std::optional<bool> iommu;
 	uint64_t addressLimit; /* 0: none known */
-	bool ownDeviceMemoryOnly;
-	uint32_t strideAlign; /* 0: none known */
+	uint32_t strideAlign;  /* 0: none known */
 	std::string_view source;
 };
 
 constexpr uint64_t kGiB = 1ull << 30;
 
 const std::array kQuirks = {
-	Quirk{ "vc4", true, std::nullopt, 1 * kGiB, false, 0,
+	Quirk{ "vc4", true, std::nullopt, 1 * kGiB, 0,
 	       "Raspberry Pi 4: the vc4 display (HVS) has no IOMMU and reaches only the low "
 	       "1 GiB; rpicam-apps allocates from vidbuf_cached, the CMA heap on a Pi 4" },
-	Quirk{ "unicam", true, false, 1 * kGiB, false, 0,
+	Quirk{ "unicam", true, false, 1 * kGiB, 0,
 	       "Raspberry Pi 4: bcm2835-unicam captures with vb2-dma-contig and has no IOMMU" },
-	Quirk{ "rockchip", std::nullopt, true, 0, false, 0,
+	Quirk{ "rockchip", std::nullopt, true, 0, 0,
 	       "RK3399: the VOP display controllers sit behind their own IOMMUs (vopb_mmu, "
 	       "vopl_mmu in rk3399.dtsi)" },
-	Quirk{ "rkisp1", std::nullopt, true, 0, false, 0,
+	Quirk{ "rkisp1", std::nullopt, true, 0, 0,
 	       "RK3399: the ISP sits behind its own IOMMU (isp0_mmu in rk3399.dtsi)" },
-	Quirk{ "rockchip-rga", true, false, 4 * kGiB, false, 0,
+	Quirk{ "rockchip-rga", true, false, 4 * kGiB, 0,
 	       "Rockchip RGA: no IOMMU and a 32-bit DMA mask (rga.c sets DMA_BIT_MASK(32))" },
-	Quirk{ "imx-lcdif", true, false, 0, false, 0,
+	Quirk{ "imx-lcdif", true, false, 0, 0,
 	       "i.MX8MP: LCDIF scans out through the GEM DMA helpers and has no IOMMU" },
-	Quirk{ "mxc-isi", true, false, 0, false, 0,
+	Quirk{ "mxc-isi", true, false, 0, 0,
 	       "i.MX8MP: the ISI captures with vb2-dma-contig and has no IOMMU" },
-	Quirk{ "vkms", false, std::nullopt, 0, false, 0,
+	Quirk{ "vkms", false, std::nullopt, 0, 0,
 	       "vkms composes in software through a kernel mapping of the pages (GEM shmem "
 	       "helpers): scattered pages are fine" },
-	Quirk{ "vgem", false, std::nullopt, 0, false, 0,
+	Quirk{ "vgem", false, std::nullopt, 0, 0,
 	       "vgem's objects are shmem pages and it maps any import: scattered pages are "
 	       "fine" },
-	Quirk{ "llvmpipe", std::nullopt, std::nullopt, 0, true, 64,
-	       "Mesa's software GL driver (kms_swrast) creates EGL images from any dma-buf "
-	       "but crashes on first access unless the buffer was allocated on its own DRM "
-	       "device, or when its rows are not 64-byte aligned (a 1366-byte NV12 luma row "
-	       "crashed its sampler in the virtual board; it aligns its own rows to 64)" },
+	Quirk{ "llvmpipe", std::nullopt, std::nullopt, 0, 64,
+	       "Mesa's software GL driver crashed sampling rows not 64-byte aligned (a "
+	       "1366-byte NV12 luma row in the virtual board, Mesa 22.3); it aligns its own "
+	       "rows to 64. Which memory it can use is probed, not listed here" },
 };
 
 const Quirk *findQuirk(std::string_view driver)
@@ -85,8 +83,6 @@ unsigned applyQuirks(DeviceConstraints &device)
 		device.iommu = { *quirk->iommu, source };
 	if (quirk->addressLimit)
 		device.addressLimit = { quirk->addressLimit, source };
-	if (quirk->ownDeviceMemoryOnly)
-		device.memoryOnlyFrom = { device.node, source };
 	if (quirk->strideAlign) {
 		device.alignment.value.stride = quirk->strideAlign;
 		device.alignment.source = source;

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The library's exported surface. It is built with hidden visibility: only what its
+ * public headers declare between DMABRIDGE_PUBLIC_BEGIN and DMABRIDGE_PUBLIC_END is
+ * exported, and tests/abi checks that list of symbols against lib/dmabridge.symbols, so
+ * that a change to it is a conscious one.
+ */
+#pragma once
+
+#define DMABRIDGE_PUBLIC_BEGIN _Pragma("GCC visibility push(default)")
+#define DMABRIDGE_PUBLIC_END _Pragma("GCC visibility pop")
