@@ -32,6 +32,7 @@ TEST(BoardProfile, BundledProfilesParse)
 		EXPECT_FALSE(profile->title.empty());
 		EXPECT_GE(profile->heaps.size(), 2u) << id;
 		EXPECT_GE(profile->devices.size(), 3u) << id;
+		EXPECT_GE(profile->pageSize, 4096u) << id << " says its kernel's page size";
 		for (const BoardDevice &device : profile->devices) {
 			/* Every constraint a profile sets carries its source. */
 			EXPECT_FALSE(device.constraints.contiguous.source.empty()) << device.id;
@@ -123,7 +124,10 @@ INSTANTIATE_TEST_SUITE_P(
 		Malformed{ "board x\ndevice two words\n", "one word" },
 		Malformed{ "board x\nheap cma\n  contiguous yes\n", "needs its source" },
 		Malformed{ "board x\nheap cma\n  size 5 ; s\n", "unknown heap attribute" },
-		Malformed{ "board x ; cited\n", "a source belongs to a constraint" }));
+		Malformed{ "board x ; cited\n", "a source belongs to a constraint" },
+		Malformed{ "board x\npage-size 16K\n", "'page-size' needs its source" },
+		Malformed{ "board x\npage-size 12K ; s\n", "a power of two from 4K to 1M" },
+		Malformed{ "board x\npage-size 2K ; s\n", "a power of two from 4K to 1M" }));
 
 TEST(BoardProfile, NulBytesAreRefused)
 {

@@ -24,6 +24,7 @@ struct BoardDevice
  *
  *   board rpi4
  *   title Raspberry Pi 4 Model B
+ *   page-size 4K ; arch/arm64/configs/bcm2711_defconfig: 4 KiB pages
  *   heap linux,cma
  *     contiguous yes ; arch/arm/boot/dts/broadcom/bcm2711-rpi.dtsi: the CMA pool
  *   device unicam
@@ -33,10 +34,11 @@ struct BoardDevice
  *     modifiers NV12 LINEAR BROADCOM_SAND128 ; where the driver lists them
  *     contiguous yes ; bcm2835-unicam.c queues with vb2_dma_contig_memops
  *
- * Indented lines describe the heap or device above them. Every constraint (modifiers,
- * contiguous, iommu, address-limit, coherent, exports-contiguous, memory-only-from,
- * *-align) must cite its source after a ';': a profile is only as good as the facts it
- * can show. A format without a 'modifiers' line is taken linear only; modifiers are
+ * Indented lines describe the heap or device above them. page-size is the page size of
+ * the board's kernel (without it, that of the machine planning). Every constraint
+ * (page-size, modifiers, contiguous, iommu, address-limit, coherent, exports-contiguous,
+ * memory-only-from, *-align) must cite its source after a ';': a profile is only as good
+ * as the facts it can show. A format without a 'modifiers' line is taken linear only; modifiers are
  * named as in drm_fourcc.h without DRM_FORMAT_MOD_ (lib/src/buffer/modifier_table.cpp)
  * or given in hex.
  */
@@ -44,6 +46,7 @@ struct BoardProfile
 {
 	std::string id;
 	std::string title;
+	uint32_t pageSize = 0; /* bytes; 0: not given */
 	std::vector<HeapInfo> heaps;
 	std::vector<BoardDevice> devices;
 

@@ -20,12 +20,11 @@
 #include <dmabridge/plan.h>
 
 #include "../internal/log.h"
+#include "../internal/page.h"
 
 namespace dmabridge {
 
 namespace {
-
-constexpr uint32_t kPageSize = 4096;
 
 std::string joinNames(const std::vector<const DeviceConstraints *> &devices)
 {
@@ -497,7 +496,8 @@ Result<Plan> Planner::plan(const PlanRequest &request) const
 
 	/* 4. The layout. */
 	Alignment alignment;
-	alignment.size = kPageSize;
+	/* Allocations are whole pages of the machine the buffers live on. */
+	alignment.size = request.pageSize ? request.pageSize : internal::pageSize();
 	std::vector<const DeviceConstraints *> aligning;
 	for (const DeviceConstraints &device : devices) {
 		alignment = alignment.merged(device.alignment.value);
