@@ -623,7 +623,7 @@ static void readBack(GstBaseSink *base, GstStructure *extra)
 		return;
 	}
 	/* Verification reads are counted apart: they are not part of showing frames. */
-	uint64_t syncs = 0;
+	SyncCounter syncs = 0;
 	Result<Layout> shown = regionOf(s.shownLayout, s.shownSource);
 	Result<Layout> there = regionOf(layout, s.shownDestination);
 	bool scaled = s.shownSource.width != s.shownDestination.width ||
@@ -645,8 +645,8 @@ static void readBack(GstBaseSink *base, GstStructure *extra)
 	}
 	gst_structure_set(extra, "readback-differing-pixels", G_TYPE_UINT64, differing,
 			  "readback-colours", G_TYPE_UINT64, colours, "readback-outside-pixels",
-			  G_TYPE_UINT64, outside, "readback-sync-calls", G_TYPE_UINT64, syncs,
-			  nullptr);
+			  G_TYPE_UINT64, outside, "readback-sync-calls", G_TYPE_UINT64,
+			  guint64(syncs), nullptr);
 }
 
 /* What the stats add: where the frames go, and (readback) what the display showed. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -92,6 +93,19 @@ enum class CpuAccessMode
 	ReadWrite = 3
 };
 
+/* Bytes [offset, offset + length) of a buffer. */
+struct ByteRange
+{
+	uint64_t offset = 0;
+	uint64_t length = 0;
+};
+
+/*
+ * A count of sync ioctls kept by their owner (an element's statistics): incremented on
+ * one thread and read on others, so atomic (a plain 64-bit integer tears on 32-bit CPUs).
+ */
+using SyncCounter = std::atomic<uint64_t>;
+
 /*
  * The only way for the CPU to touch a dma-buf's contents. The constructor maps the buffer
  * (read-only unless writing) and issues DMA_BUF_IOCTL_SYNC START; the destructor issues
@@ -102,7 +116,15 @@ enum class CpuAccessMode
 class CpuAccess
 {
 public:
-	CpuAccess(const DmaBuf &buffer, CpuAccessMode mode, uint64_t *syncCounter = nullptr);
+	CpuAccess(const DmaBuf &buffer, CpuAccessMode mode, SyncCounter *syncCounter = nullptr);
+	/*
+	 * Maps only range (the whole pages around it), where a reader touches a small part
+	 * of a large buffer (a coded picture in a buffer sized for the worst case): a 32-bit
+	 * process has no address space to spend on the rest. read() and write() are range;
+	 * the sync ioctls still cover the buffer (they take no range).
+	 */
+	CpuAccess(const DmaBuf &buffer, CpuAccessMode mode, ByteRange range,
+		  SyncCounter *syncCounter = nullptr);
 	~CpuAccess();
 	CpuAccess(const CpuAccess &) = delete;
 	CpuAccess &operator=(const CpuAccess &) = delete;
@@ -117,7 +139,9 @@ public:
 private:
 	DmaBuf buffer_;
 	CpuAccessMode mode_;
-	uint64_t *syncCounter_;
+	SyncCounter *syncCounter_;
+	void *map_ = nullptr;
+	size_t mapSize_ = 0;
 	uint8_t *data_ = nullptr;
 	size_t size_ = 0;
 	Error error_;
