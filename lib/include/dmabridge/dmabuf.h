@@ -8,7 +8,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 
 #include <dmabridge/error.h>
 #include <dmabridge/unique_fd.h>
@@ -17,12 +16,14 @@ namespace dmabridge {
 
 /*
  * Which buffer an fd refers to. Two fds are the same buffer when their inodes are equal,
- * whatever their numbers (fd numbers are reused: never key anything by them).
+ * whatever their numbers (fd numbers are reused: never key anything by them). Fixed
+ * widths, not dev_t and ino_t: on 32-bit machines ino_t's size depends on the
+ * application's _FILE_OFFSET_BITS, and the library's layout must not.
  */
 struct BufferIdentity
 {
-	dev_t device = 0;
-	ino_t inode = 0;
+	uint64_t device = 0;
+	uint64_t inode = 0;
 
 	bool isValid() const { return inode != 0; }
 	auto operator<=>(const BufferIdentity &) const = default;
@@ -164,6 +165,6 @@ struct std::hash<dmabridge::BufferIdentity>
 {
 	size_t operator()(const dmabridge::BufferIdentity &id) const noexcept
 	{
-		return std::hash<uint64_t>()(uint64_t(id.inode) ^ (uint64_t(id.device) << 40));
+		return std::hash<uint64_t>()(id.inode ^ (id.device << 40));
 	}
 };
