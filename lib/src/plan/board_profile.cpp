@@ -233,8 +233,19 @@ Status Parser::heapAttribute(HeapInfo &heap, std::string_view key, std::string_v
 		heap.kernelName = value;
 		return {};
 	}
+	if (key == "size") { /* a CMA area's, as /sys/kernel/mm/cma tells on the board */
+		std::optional<uint64_t> bytes = parseSize(value);
+		if (!bytes || !*bytes)
+			return fail("'size' is a size such as 256M, not '" + std::string(value) +
+				    "'");
+		if (source.empty())
+			return fail("'size' needs its source after a ';'");
+		heap.size = *bytes;
+		heap.reason += (heap.reason.empty() ? "" : "; ") + std::string(source);
+		return {};
+	}
 	return fail("unknown heap attribute '" + std::string(key) +
-		    "' (expected contiguous, cached or kernel-name)");
+		    "' (expected contiguous, cached, size or kernel-name)");
 }
 
 Status Parser::deviceAttribute(DeviceConstraints &device, std::string_view key,
