@@ -5,10 +5,18 @@
 
 namespace dmabridge::gst {
 
-BufferRead::BufferRead(GstBuffer *buffer, uint64_t *syncCounter) : buffer_(buffer)
+BufferRead::BufferRead(GstBuffer *buffer, SyncCounter *syncCounter, Part part)
+	: buffer_(buffer), part_(part)
 {
 	std::vector<DmaBuf> dmabufs = dmaBufsOf(buffer);
-	if (dmabufs.size() == 1) {
+	if (dmabufs.size() == 1 && part == Part::Payload) {
+		GstMemory *memory = gst_buffer_peek_memory(buffer, 0);
+		access_.emplace(dmabufs[0], CpuAccessMode::Read,
+				ByteRange{ uint64_t(memory->offset), uint64_t(memory->size) },
+				syncCounter);
+		if (access_->isValid())
+			bytes_ = access_->read();
+	} else if (dmabufs.size() == 1) {
 		access_.emplace(dmabufs[0], CpuAccessMode::Read, syncCounter);
 		if (access_->isValid())
 			bytes_ = access_->read();
@@ -25,7 +33,7 @@ BufferRead::~BufferRead()
 
 std::span<const uint8_t> BufferRead::payload() const
 {
-	if (!access_)
+	if (!access_ || part_ == Part::Payload)
 		return bytes_;
 	GstMemory *memory = gst_buffer_peek_memory(buffer_, 0);
 	if (memory->offset + memory->size > bytes_.size())

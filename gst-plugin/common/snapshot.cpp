@@ -14,7 +14,7 @@
 namespace dmabridge::gst {
 
 uint64_t differingPixels(const DmaBuf &a, const Layout &la, const DmaBuf &b, const Layout &lb,
-			 uint64_t *syncCounter)
+			 SyncCounter *syncCounter)
 {
 	CpuAccess ra(a, CpuAccessMode::Read, syncCounter), rb(b, CpuAccessMode::Read, syncCounter);
 	if (!ra.isValid() || !rb.isValid())
@@ -23,21 +23,21 @@ uint64_t differingPixels(const DmaBuf &a, const Layout &la, const DmaBuf &b, con
 }
 
 uint64_t pixelsNotBlackOutside(const DmaBuf &buffer, const Layout &layout, const Rect &rect,
-			       uint64_t *syncCounter)
+			       SyncCounter *syncCounter)
 {
 	CpuAccess access(buffer, CpuAccessMode::Read, syncCounter);
 	return access.isValid() ? dmabridge::pixelsNotBlackOutside(access.read(), layout, rect)
 				: UINT64_MAX;
 }
 
-uint64_t distinctColours(const DmaBuf &buffer, const Layout &layout, uint64_t *syncCounter)
+uint64_t distinctColours(const DmaBuf &buffer, const Layout &layout, SyncCounter *syncCounter)
 {
 	CpuAccess access(buffer, CpuAccessMode::Read, syncCounter);
 	return access.isValid() ? dmabridge::distinctColours(access.read(), layout) : 0;
 }
 
 Status writePng(const std::string &path, const DmaBuf &buffer, const Layout &layout,
-		uint64_t *syncCounter)
+		SyncCounter *syncCounter)
 {
 	GstVideoFormat format = gstFormat(layout.fourcc);
 	if (format == GST_VIDEO_FORMAT_UNKNOWN)

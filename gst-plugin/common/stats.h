@@ -8,8 +8,11 @@
 
 #include <gst/gst.h>
 
+#include <dmabridge/dmabuf.h>
+
 namespace dmabridge::gst {
 
+/* Counted on the streaming threads, read on any: every counter is atomic. */
 class ElementStats
 {
 public:
@@ -21,7 +24,7 @@ public:
 	std::atomic<uint64_t> dropped = 0; /* frames not used: the producer marked them corrupted */
 	/* Times the CPU touched a frame's pixels, dma-buf or system memory (FrameAccess). */
 	std::atomic<uint64_t> cpuAccesses = 0;
-	uint64_t syncCalls = 0; /* counted by CpuAccess scopes on the streaming thread */
+	SyncCounter syncCalls = 0; /* counted by CpuAccess scopes on the streaming thread */
 
 	void setExplanation(std::string text);
 	std::string explanation() const;

@@ -734,7 +734,7 @@ static void readBack(GstBaseSink *base, GstStructure *extra)
 		return;
 	}
 	/* Verification reads are counted apart: they are not part of showing frames. */
-	uint64_t syncs = 0;
+	SyncCounter syncs = 0;
 	Result<Layout> shown = regionOf(s.shown.layout, s.shown.source);
 	Result<Layout> there = regionOf(layout, s.shown.destination);
 	bool scaled = s.shown.source.width != s.shown.destination.width ||
@@ -756,8 +756,8 @@ static void readBack(GstBaseSink *base, GstStructure *extra)
 	}
 	gst_structure_set(extra, "readback-differing-pixels", G_TYPE_UINT64, differing,
 			  "readback-colours", G_TYPE_UINT64, colours, "readback-outside-pixels",
-			  G_TYPE_UINT64, outside, "readback-sync-calls", G_TYPE_UINT64, syncs,
-			  nullptr);
+			  G_TYPE_UINT64, outside, "readback-sync-calls", G_TYPE_UINT64,
+			  guint64(syncs), nullptr);
 }
 
 /* What the stats add: where the frames go, and (readback) what the display showed. */

@@ -83,9 +83,11 @@ struct Element
 	uint64_t nextTimestamp = 0;
 	std::map<uint64_t, Times> times;
 	uint64_t framesSinceSegment = 0;
-	uint64_t sourceChanges = 0;
+	/* Read by the statistics on any thread, hence atomic. */
+	std::atomic<uint64_t> sourceChanges = 0;
 	/* The compressed stream copied in, and the sync ioctls of those copies. */
-	uint64_t codedCopies = 0, codedBytesCopied = 0, codedSyncCalls = 0;
+	std::atomic<uint64_t> codedCopies = 0, codedBytesCopied = 0;
+	SyncCounter codedSyncCalls = 0;
 	std::string copyReason; /* why input frames are staged, as last logged */
 	std::string outputExplanation, inputExplanation;
 };

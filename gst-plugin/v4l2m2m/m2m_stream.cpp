@@ -184,8 +184,9 @@ static GstFlowReturn waitForOutput(GstDmabridgeV4l2M2m *self, bool staging)
 static GstFlowReturn queueCoded(GstDmabridgeV4l2M2m *self, GstBuffer *buffer, uint64_t timestamp)
 {
 	Element &e = impl(self);
-	/* An encoder's dma-buf is read inside the sync scope, anything else through a map. */
-	BufferRead read(buffer, &e.codedSyncCalls);
+	/* An encoder's dma-buf is read inside the sync scope, anything else through a map;
+	 * only the picture is mapped, not the rest of a buffer sized for the worst case. */
+	BufferRead read(buffer, &e.codedSyncCalls, BufferRead::Part::Payload);
 	std::span<const uint8_t> data = read.payload();
 	if (data.empty() && gst_buffer_get_size(buffer))
 		return GST_FLOW_ERROR;

@@ -5,8 +5,11 @@
  * not open and for an exhausted CMA area.
  */
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
 #include <gtest/gtest.h>
 #include <set>
 #include <sys/wait.h>
@@ -276,6 +279,48 @@ TEST(DmaBufOnBoard, CmaExhaustedSaysHowMuchIsFree)
 	EXPECT_NE(huge.error().message().find("bytes free"), std::string::npos)
 		<< huge.error().message();
 	EXPECT_TRUE(heap->allocate(1 << 20).ok()) << "a failed allocation leaves the heap usable";
+}
+
+/* Bytes of this process's address space mapping buffer, from /proc/self/maps. */
+uint64_t mappedBytesOf(const DmaBuf &buffer)
+{
+	std::ifstream maps("/proc/self/maps");
+	uint64_t bytes = 0;
+	for (std::string line; std::getline(maps, line);) {
+		unsigned long long start, end, inode;
+		char perms[8], offset[20], device[16];
+		if (std::sscanf(line.c_str(), "%llx-%llx %7s %19s %15s %llu", &start, &end, perms,
+				offset, device, &inode) == 6 &&
+		    inode == buffer.identity().inode)
+			bytes += end - start;
+	}
+	return bytes;
+}
+
+/*
+ * A reader of a small part of a large buffer maps only the pages around it (a 32-bit
+ * process has no address space for every large frame whole), and what it writes lands
+ * where a mapping of the whole buffer sees it.
+ */
+TEST(DmaBufOnBoard, PartOfALargeBufferIsMappedAlone)
+{
+	constexpr uint64_t kSize = 32 << 20, kOffset = (20 << 20) + 100;
+	Result<DmaBuf> buffer = test::heapBuffer(false, kSize, "dmabuf-test");
+	ASSERT_TRUE(buffer.ok()) << buffer.error().describe();
+	const char text[] = "a coded picture";
+	{
+		CpuAccess part(*buffer, CpuAccessMode::Write, ByteRange{ kOffset, sizeof(text) });
+		ASSERT_TRUE(part.isValid()) << part.error().describe();
+		ASSERT_EQ(part.write().size(), sizeof(text));
+		EXPECT_EQ(mappedBytesOf(*buffer), uint64_t(::sysconf(_SC_PAGESIZE)));
+		std::memcpy(part.write().data(), text, sizeof(text));
+	}
+	CpuAccess whole(*buffer, CpuAccessMode::Read);
+	ASSERT_TRUE(whole.isValid()) << whole.error().describe();
+	EXPECT_EQ(mappedBytesOf(*buffer), kSize);
+	EXPECT_STREQ(reinterpret_cast<const char *>(whole.read().data() + kOffset), text);
+	EXPECT_FALSE(CpuAccess(*buffer, CpuAccessMode::Read, ByteRange{ kSize - 1, 2 }).isValid())
+		<< "a range past the end is refused";
 }
 
 } /* namespace */

@@ -328,7 +328,8 @@ TEST(GlConvertLifetimes, TwentyRenegotiationsKeepTheImageCountFlat)
 	/* Sampled while frames flow, a count moves by the one or two buffers in flight; one
 	 * that leaks grows by a pool's worth each round. */
 	uint64_t early = *std::max_element(alive.begin(), alive.begin() + 4);
-	EXPECT_LE(alive.back(), early) << "EGL images alive after each renegotiation: " << counts;
+	EXPECT_LE(alive.back(), early + 2)
+		<< "EGL images alive after each renegotiation: " << counts;
 	EXPECT_LE(alive.back(), 16u) << counts;
 	EXPECT_EQ(counters().eglImages, 0u) << "EGL images left after NULL";
 }

@@ -461,7 +461,8 @@ TEST(M2mInterop, UpstreamDecoderImportsIntoTheSinksPool)
 	std::vector<test::RgbFrame> references = barFrames(kFrames, 640, 480);
 	SinkFrames shown;
 	PipelineRun run = runPipeline("filesrc location=" + file +
-					      " ! video/x-fwht,framerate=30/1 ! v4l2fwhtdec "
+					      " ! video/x-fwht,width=640,height=480,framerate=30/1 "
+					      "! v4l2fwhtdec "
 					      "capture-io-mode=dmabuf-import "
 					      "! video/x-raw,format=BGRx ! " +
 					      test::kSink,

@@ -11,7 +11,8 @@
                                   info's output, said as a note in its words. Skips (77)
                                   outside the board; inside it (DMABRIDGE_BOARD=vboard) a
                                   missing device fails.
-Exits 1 with every mismatch listed.
+Exits 1 with every mismatch listed. MESON_EXE_WRAPPER, which meson sets in a cross build,
+runs the programs (QEMU's user-mode emulation, from the cross file).
 """
 import glob
 import json
@@ -96,8 +97,11 @@ def check(value, schema, where):
         problems.append(f"{where}: expected {schema.__name__}, got {value!r}")
 
 
+RUNNER = os.environ.get("MESON_EXE_WRAPPER", "").split()
+
+
 def run_json(*command):
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = subprocess.run([*RUNNER, *command], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         problems.append(f"{' '.join(command)}: exit {done.returncode}: {done.stderr.strip()}")
         return None

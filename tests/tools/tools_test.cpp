@@ -27,8 +27,10 @@ struct Ran
 
 Ran run(const std::string &arguments, bool withStderr = false)
 {
-	std::string command = std::string(DMABRIDGE_PLAN) + " " + arguments +
-			      (withStderr ? " 2>&1" : " 2>/dev/null");
+	/* A cross build runs it through its cross file's exe_wrapper (QEMU). */
+	const char *runner = std::getenv("MESON_EXE_WRAPPER");
+	std::string command = std::string(runner ? runner : "") + " " + DMABRIDGE_PLAN + " " +
+			      arguments + (withStderr ? " 2>&1" : " 2>/dev/null");
 	Ran ran;
 	FILE *pipe = popen(command.c_str(), "r");
 	if (!pipe)

@@ -3,6 +3,7 @@
  * Board profiles: the bundled ones parse and say what their boards are known for, and
  * malformed ones are refused with the file, the line and what was wrong.
  */
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <drm_fourcc.h>
@@ -32,6 +33,7 @@ TEST(BoardProfile, BundledProfilesParse)
 		EXPECT_FALSE(profile->title.empty());
 		EXPECT_GE(profile->heaps.size(), 2u) << id;
 		EXPECT_GE(profile->devices.size(), 3u) << id;
+		EXPECT_GE(profile->pageSize, 4096u) << id << " says its kernel's page size";
 		for (const BoardDevice &device : profile->devices) {
 			/* Every constraint a profile sets carries its source. */
 			EXPECT_FALSE(device.constraints.contiguous.source.empty()) << device.id;
@@ -55,6 +57,20 @@ TEST(BoardProfile, Rpi4DisplayNeedsLowContiguousMemory)
 	Result<BoardProfile> rpi5 = findBoardProfile("rpi5");
 	ASSERT_TRUE(rpi5);
 	EXPECT_FALSE(rpi5->device("vc4")->needsContiguousMemory()) << "behind an IOMMU on a Pi 5";
+}
+
+/* Raspberry Pi OS's display overlays size the CMA area: 508 MiB on a Pi 4, 64 on a Pi 5. */
+TEST(BoardProfile, RaspberryPiCmaAreasHaveTheirSizes)
+{
+	for (auto [id, mib] : { std::pair{ "rpi4", 508u }, std::pair{ "rpi5", 64u } }) {
+		Result<BoardProfile> profile = findBoardProfile(id);
+		ASSERT_TRUE(profile) << profile.error().describe();
+		auto cma = std::find_if(profile->heaps.begin(), profile->heaps.end(),
+					[](const HeapInfo &heap) { return heap.contiguous; });
+		ASSERT_NE(cma, profile->heaps.end()) << id;
+		EXPECT_EQ(cma->size, uint64_t(mib) << 20) << id;
+		EXPECT_NE(cma->reason.find("vc4-kms-v3d"), std::string::npos) << cma->reason;
+	}
 }
 
 TEST(BoardProfile, UnknownBoardAndDeviceNameWhatThereIs)
@@ -122,8 +138,13 @@ INSTANTIATE_TEST_SUITE_P(
 		Malformed{ "board x\ndevice cam\ndevice cam\n", "a second device 'cam'" },
 		Malformed{ "board x\ndevice two words\n", "one word" },
 		Malformed{ "board x\nheap cma\n  contiguous yes\n", "needs its source" },
-		Malformed{ "board x\nheap cma\n  size 5 ; s\n", "unknown heap attribute" },
-		Malformed{ "board x ; cited\n", "a source belongs to a constraint" }));
+		Malformed{ "board x\nheap cma\n  colour blue ; s\n", "unknown heap attribute" },
+		Malformed{ "board x\nheap cma\n  size 5M\n", "'size' needs its source" },
+		Malformed{ "board x\nheap cma\n  size 0 ; s\n", "'size' is a size" },
+		Malformed{ "board x ; cited\n", "a source belongs to a constraint" },
+		Malformed{ "board x\npage-size 16K\n", "'page-size' needs its source" },
+		Malformed{ "board x\npage-size 12K ; s\n", "a power of two from 4K to 1M" },
+		Malformed{ "board x\npage-size 2K ; s\n", "a power of two from 4K to 1M" }));
 
 TEST(BoardProfile, NulBytesAreRefused)
 {

@@ -6,8 +6,8 @@
 #include <cstdarg>
 #include <dlfcn.h>
 #include <poll.h>
-#include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/types.h> /* __TIMESIZE: the C library's own time_t */
 
 #include <drm.h>
 #include <drm_mode.h>
@@ -55,6 +55,26 @@ void countIoctl(unsigned long request)
 	counts[kOtherIoctl]++;
 }
 
+void countPoll()
+{
+	counts[kPoll]++;
+}
+
+/* poll and ppoll by number: aarch64 has no poll system call, 32-bit machines a ppoll
+ * with a 64-bit time_t besides the old one. */
+bool isPollSyscall(long number)
+{
+#ifdef SYS_poll
+	if (number == SYS_poll)
+		return true;
+#endif
+#ifdef SYS_ppoll_time64
+	if (number == SYS_ppoll_time64)
+		return true;
+#endif
+	return number == SYS_ppoll;
+}
+
 template<typename F>
 F next(const char *name)
 {
@@ -74,51 +94,95 @@ std::map<std::string, uint64_t> syscallCounts()
 } /* namespace dmabridge::bench */
 
 using dmabridge::bench::countIoctl;
+using dmabridge::bench::countPoll;
+using dmabridge::bench::next;
 
+/*
+ * The symbols exported, each named: glibc's headers rename some of the functions they
+ * declare. On a 32-bit machine with a 64-bit time_t (armhf since Debian 13), a program's
+ * ioctl() calls __ioctl_time64 and its ppoll() __ppoll64, while code built with a 32-bit
+ * time_t still calls ioctl() and ppoll(): both names of each are counted.
+ */
 extern "C" {
-
-int ioctl(int fd, unsigned long request, ...)
-{
-	static auto real = dmabridge::bench::next<int (*)(int, unsigned long, void *)>("ioctl");
-	va_list args;
-	va_start(args, request);
-	void *arg = va_arg(args, void *);
-	va_end(args);
-	countIoctl(request);
-	return real(fd, request, arg);
+int countedIoctl(int fd, unsigned long request, ...) __asm__("ioctl");
+long countedSyscall(long number, ...) __asm__("syscall");
+int countedPoll(struct pollfd *fds, nfds_t count, int timeout) __asm__("poll");
+int countedPpoll(struct pollfd *fds, nfds_t count, const struct timespec *timeout,
+		 const sigset_t *mask) __asm__("ppoll");
+#if __TIMESIZE == 32
+int countedIoctlTime64(int fd, unsigned long request, ...) __asm__("__ioctl_time64");
+int countedPpollTime64(struct pollfd *fds, nfds_t count, const struct timespec *timeout,
+		       const sigset_t *mask) __asm__("__ppoll64");
+#endif
 }
 
-long syscall(long number, ...)
+namespace {
+using Ioctl = int (*)(int, unsigned long, void *);
+using Ppoll = int (*)(pollfd *, nfds_t, const timespec *, const sigset_t *);
+} /* namespace */
+
+/* An exported ioctl, forwarding to the C library's function of that symbol. */
+#define COUNTED_IOCTL(function, symbol)                                                            \
+	int function(int fd, unsigned long request, ...)                                           \
+	{                                                                                          \
+		static auto real = next<Ioctl>(symbol);                                            \
+		va_list args;                                                                      \
+		va_start(args, request);                                                           \
+		void *arg = va_arg(args, void *);                                                  \
+		va_end(args);                                                                      \
+		countIoctl(request);                                                               \
+		return real(fd, request, arg);                                                     \
+	}
+
+COUNTED_IOCTL(countedIoctl, "ioctl")
+
+/*
+ * Arguments pass through as the machine words they arrived in: a 64-bit argument on
+ * 32-bit ARM is two words (aligned to an even register, after a padding word), which go
+ * on as they are. Seven words after the number: no system call takes more anywhere.
+ * Callers pass only the words their call takes, so the rest are read from beyond what
+ * they passed, as the C library's own syscall() does: AddressSanitizer must not object.
+ */
+__attribute__((no_sanitize("address"))) long countedSyscall(long number, ...)
 {
 	static auto real =
-		dmabridge::bench::next<long (*)(long, long, long, long, long, long, long)>(
-			"syscall");
+		next<long (*)(long, long, long, long, long, long, long, long)>("syscall");
 	va_list args;
 	va_start(args, number);
-	long a[6];
+	long a[7];
 	for (long &value : a)
 		value = va_arg(args, long);
 	va_end(args);
 	if (number == SYS_ioctl)
 		countIoctl(static_cast<unsigned long>(a[1]));
-	else if (number == SYS_poll || number == SYS_ppoll)
-		dmabridge::bench::counts[dmabridge::bench::kPoll]++;
-	return real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+	else if (dmabridge::bench::isPollSyscall(number))
+		countPoll();
+	return real(number, a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
 }
 
-int poll(struct pollfd *fds, nfds_t count, int timeout)
+int countedPoll(struct pollfd *fds, nfds_t count, int timeout)
 {
-	static auto real = dmabridge::bench::next<int (*)(pollfd *, nfds_t, int)>("poll");
-	dmabridge::bench::counts[dmabridge::bench::kPoll]++;
+	static auto real = next<int (*)(pollfd *, nfds_t, int)>("poll");
+	countPoll();
 	return real(fds, count, timeout);
 }
 
-int ppoll(struct pollfd *fds, nfds_t count, const struct timespec *timeout, const sigset_t *mask)
+int countedPpoll(struct pollfd *fds, nfds_t count, const struct timespec *timeout,
+		 const sigset_t *mask)
 {
-	static auto real = dmabridge::bench::next<int (*)(pollfd *, nfds_t, const timespec *,
-							  const sigset_t *)>("ppoll");
-	dmabridge::bench::counts[dmabridge::bench::kPoll]++;
+	static auto real = next<Ppoll>("ppoll");
+	countPoll();
 	return real(fds, count, timeout, mask);
 }
 
-} /* extern "C" */
+#if __TIMESIZE == 32
+COUNTED_IOCTL(countedIoctlTime64, "__ioctl_time64")
+
+int countedPpollTime64(struct pollfd *fds, nfds_t count, const struct timespec *timeout,
+		       const sigset_t *mask)
+{
+	static auto real = next<Ppoll>("__ppoll64");
+	countPoll();
+	return real(fds, count, timeout, mask);
+}
+#endif

@@ -200,7 +200,7 @@ int main(int argc, char **argv)
 		camera->queueRequest(request.get());
 
 	unsigned done = 0, copied = 0;
-	uint64_t syncCalls = 0;
+	SyncCounter syncCalls = 0;
 	Status status;
 	while (done < frames && status) {
 		libcamera::Request *request = completions.pop();
@@ -253,8 +253,8 @@ int main(int argc, char **argv)
 	camera->release();
 
 	std::cout << "frames: " << done << ", copies: " << copied
-		  << ", framebuffer imports: " << cache.imports() << ", sync calls: " << syncCalls
-		  << "\n"
+		  << ", framebuffer imports: " << cache.imports()
+		  << ", sync calls: " << syncCalls.load() << "\n"
 		  << "display: "
 		  << (differing == 0 ? "writeback equals the last frame shown"
 				     : "writeback could not be compared or differs")

@@ -222,6 +222,7 @@ int main(int argc, char **argv)
 	request.height = options->height;
 	request.bufferCount = options->buffers;
 	request.heaps = profile ? profile->heaps : listHeaps();
+	request.pageSize = profile ? profile->pageSize : 0;
 
 	Result<Plan> plan = Planner().plan(request);
 	if (!plan)

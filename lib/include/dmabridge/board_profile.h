@@ -27,8 +27,10 @@ struct BoardDevice
  *
  *   board rpi4
  *   title Raspberry Pi 4 Model B
+ *   page-size 4K ; arch/arm64/configs/bcm2711_defconfig: 4 KiB pages
  *   heap linux,cma
  *     contiguous yes ; arch/arm/boot/dts/broadcom/bcm2711-rpi.dtsi: the CMA pool
+ *     size 508M ; overlays/vc4-kms-v3d-pi4-overlay.dts: the CMA area's size
  *   device unicam
  *     role V4L2 capture
  *     driver unicam
@@ -36,17 +38,19 @@ struct BoardDevice
  *     modifiers NV12 LINEAR BROADCOM_SAND128 ; where the driver lists them
  *     contiguous yes ; bcm2835-unicam.c queues with vb2_dma_contig_memops
  *
- * Indented lines describe the heap or device above them. Every constraint (modifiers,
- * contiguous, iommu, address-limit, coherent, exports-contiguous, memory-only-from,
- * *-align) must cite its source after a ';': a profile is only as good as the facts it
- * can show. A format without a 'modifiers' line is taken linear only; modifiers are
- * named as in drm_fourcc.h without DRM_FORMAT_MOD_ (lib/src/buffer/modifier_table.cpp)
- * or given in hex.
+ * Indented lines describe the heap or device above them. page-size is the page size of
+ * the board's kernel (without it, that of the machine planning). Every constraint
+ * (page-size, a heap's size, modifiers, contiguous, iommu, address-limit, coherent,
+ * exports-contiguous, memory-only-from, *-align) must cite its source after a ';': a
+ * profile is only as good as the facts it can show. A format without a 'modifiers' line
+ * is taken linear only; modifiers are named as in drm_fourcc.h without DRM_FORMAT_MOD_
+ * (lib/src/buffer/modifier_table.cpp) or given in hex.
  */
 struct BoardProfile
 {
 	std::string id;
 	std::string title;
+	uint32_t pageSize = 0; /* bytes; 0: not given */
 	std::vector<HeapInfo> heaps;
 	std::vector<BoardDevice> devices;
 

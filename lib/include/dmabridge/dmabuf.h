@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 
 #include <dmabridge/error.h>
 #include <dmabridge/public.h>
@@ -19,12 +19,14 @@ namespace dmabridge {
 
 /*
  * Which buffer an fd refers to. Two fds are the same buffer when their inodes are equal,
- * whatever their numbers (fd numbers are reused: never key anything by them).
+ * whatever their numbers (fd numbers are reused: never key anything by them). Fixed
+ * widths, not dev_t and ino_t: on 32-bit machines ino_t's size depends on the
+ * application's _FILE_OFFSET_BITS, and the library's layout must not.
  */
 struct BufferIdentity
 {
-	dev_t device = 0;
-	ino_t inode = 0;
+	uint64_t device = 0;
+	uint64_t inode = 0;
 
 	bool isValid() const { return inode != 0; }
 	auto operator<=>(const BufferIdentity &) const = default;
@@ -95,6 +97,19 @@ enum class CpuAccessMode
 	ReadWrite = 3
 };
 
+/* Bytes [offset, offset + length) of a buffer. */
+struct ByteRange
+{
+	uint64_t offset = 0;
+	uint64_t length = 0;
+};
+
+/*
+ * A count of sync ioctls kept by their owner (an element's statistics): incremented on
+ * one thread and read on others, so atomic (a plain 64-bit integer tears on 32-bit CPUs).
+ */
+using SyncCounter = std::atomic<uint64_t>;
+
 /*
  * The only way for the CPU to touch a dma-buf's contents. The constructor maps the buffer
  * (read-only unless writing) and issues DMA_BUF_IOCTL_SYNC START; the destructor issues
@@ -105,7 +120,15 @@ enum class CpuAccessMode
 class CpuAccess
 {
 public:
-	CpuAccess(const DmaBuf &buffer, CpuAccessMode mode, uint64_t *syncCounter = nullptr);
+	CpuAccess(const DmaBuf &buffer, CpuAccessMode mode, SyncCounter *syncCounter = nullptr);
+	/*
+	 * Maps only range (the whole pages around it), where a reader touches a small part
+	 * of a large buffer (a coded picture in a buffer sized for the worst case): a 32-bit
+	 * process has no address space to spend on the rest. read() and write() are range;
+	 * the sync ioctls still cover the buffer (they take no range).
+	 */
+	CpuAccess(const DmaBuf &buffer, CpuAccessMode mode, ByteRange range,
+		  SyncCounter *syncCounter = nullptr);
 	~CpuAccess();
 	CpuAccess(const CpuAccess &) = delete;
 	CpuAccess &operator=(const CpuAccess &) = delete;
@@ -120,7 +143,9 @@ public:
 private:
 	DmaBuf buffer_;
 	CpuAccessMode mode_;
-	uint64_t *syncCounter_;
+	SyncCounter *syncCounter_;
+	void *map_ = nullptr;
+	size_t mapSize_ = 0;
 	uint8_t *data_ = nullptr;
 	size_t size_ = 0;
 	Error error_;
@@ -146,6 +171,6 @@ struct std::hash<dmabridge::BufferIdentity>
 {
 	size_t operator()(const dmabridge::BufferIdentity &id) const noexcept
 	{
-		return std::hash<uint64_t>()(uint64_t(id.inode) ^ (uint64_t(id.device) << 40));
+		return std::hash<uint64_t>()(id.inode ^ (id.device << 40));
 	}
 };

@@ -37,6 +37,12 @@ struct PlanRequest
 	std::vector<HeapInfo> heaps;
 	/* Why bufferCount buffers, in words, for the explanation; may be empty. */
 	std::string bufferCountReason;
+	/*
+	 * The page size of the machine the buffers are for, which every allocation is a
+	 * whole number of; 0: this machine's (sysconf). A board profile's when planning for
+	 * another board (Raspberry Pi 5: 16 KiB).
+	 */
+	uint32_t pageSize = 0;
 };
 
 /*

@@ -149,7 +149,7 @@ public:
 	 */
 	Status queueStaged(
 		const std::function<Result<uint32_t>(std::span<uint8_t>, const Layout &)> &write,
-		uint64_t timestamp, uint64_t *syncCounter);
+		uint64_t timestamp, SyncCounter *syncCounter);
 	const Layout &outputLayout() const { return output_.layout; }
 	/* The output queue's own buffers (staging, or in export mode all of them). */
 	std::vector<std::vector<DmaBuf>> outputBuffers() const;

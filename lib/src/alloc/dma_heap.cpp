@@ -15,6 +15,7 @@
 #include "../internal/counters.h"
 #include "../internal/directory.h"
 #include "../internal/ioctl.h"
+#include "../internal/page.h"
 #include "heap_table.h"
 
 namespace fs = std::filesystem;
@@ -29,8 +30,7 @@ uint64_t cmaAreaSize(const fs::path &areas, const fs::path &area)
 {
 	std::string pages = internal::readTextFile((area / "total_pages").string());
 	if (!pages.empty())
-		return std::strtoull(pages.c_str(), nullptr, 10) *
-		       uint64_t(::sysconf(_SC_PAGESIZE));
+		return std::strtoull(pages.c_str(), nullptr, 10) * internal::pageSize();
 	unsigned count = 0;
 	internal::forEachEntry(areas, [&](const fs::directory_entry &) { count++; });
 	if (count != 1)

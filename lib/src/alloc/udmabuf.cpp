@@ -9,13 +9,13 @@
 
 #include "../internal/counters.h"
 #include "../internal/ioctl.h"
+#include "../internal/page.h"
 
 namespace dmabridge {
 
 Result<DmaBuf> allocateUdmabuf(size_t size, std::string_view name, const std::string &node)
 {
-	const size_t page = size_t(::sysconf(_SC_PAGESIZE));
-	size = (size + page - 1) / page * page;
+	size = size_t(internal::wholePages(size, internal::pageSize()));
 	std::string what = "udmabuf of " + std::to_string(size) + " bytes";
 
 	UniqueFd device(::open(node.c_str(), O_RDWR | O_CLOEXEC));

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <algorithm>
 #include <sys/mman.h>
 
 #include <linux/dma-buf.h>
@@ -7,6 +8,7 @@
 
 #include "../internal/counters.h"
 #include "../internal/ioctl.h"
+#include "../internal/page.h"
 
 namespace dmabridge {
 
@@ -30,7 +32,13 @@ static int syncBuffer(int fd, uint64_t flags)
 	return internal::retryIoctl(fd, DMA_BUF_IOCTL_SYNC, &sync);
 }
 
-CpuAccess::CpuAccess(const DmaBuf &buffer, CpuAccessMode mode, uint64_t *syncCounter)
+CpuAccess::CpuAccess(const DmaBuf &buffer, CpuAccessMode mode, SyncCounter *syncCounter)
+	: CpuAccess(buffer, mode, ByteRange{ 0, buffer.size() }, syncCounter)
+{
+}
+
+CpuAccess::CpuAccess(const DmaBuf &buffer, CpuAccessMode mode, ByteRange range,
+		     SyncCounter *syncCounter)
 	: buffer_(buffer), mode_(mode), syncCounter_(syncCounter)
 {
 	if (!buffer_.isValid()) {
@@ -42,27 +50,42 @@ CpuAccess::CpuAccess(const DmaBuf &buffer, CpuAccessMode mode, uint64_t *syncCou
 		error_ = Error(EACCES, "CPU write access to a dma-buf opened read-only");
 		return;
 	}
+	if (!range.length || range.offset > buffer_.size() ||
+	    range.length > buffer_.size() - range.offset) {
+		error_ = Error(EINVAL, "CPU access to bytes " + std::to_string(range.offset) + "+" +
+					       std::to_string(range.length) + " of a " +
+					       std::to_string(buffer_.size()) + "-byte dma-buf");
+		return;
+	}
 
 	/* Buffers mapped for reading are never mapped writable. */
 	int prot = writes ? PROT_READ | PROT_WRITE : PROT_READ;
-	void *map = ::mmap(nullptr, buffer_.size(), prot, MAP_SHARED, buffer_.fd().get(), 0);
+	internal::PageWindow window =
+		internal::pageWindow(range.offset, range.length, internal::pageSize());
+	/* Not past the buffer's end, whatever page size (a test's) rounded the window to. */
+	window.length = std::min<uint64_t>(window.length, buffer_.size() - window.start);
+	void *map = ::mmap(nullptr, size_t(window.length), prot, MAP_SHARED, buffer_.fd().get(),
+			   off_t(window.start));
 	if (map == MAP_FAILED) {
-		error_ = Error::fromErrno(errno, "mmap of a " + std::to_string(buffer_.size()) +
-							 "-byte dma-buf");
+		error_ = Error::fromErrno(
+			errno, "mmap of " + std::to_string(window.length) + " bytes of a " +
+				       std::to_string(buffer_.size()) + "-byte dma-buf");
 		return;
 	}
 
 	if (syncCounter_)
-		++*syncCounter_;
+		syncCounter_->fetch_add(1, std::memory_order_relaxed);
 	if (syncBuffer(buffer_.fd().get(), DMA_BUF_SYNC_START | syncDirection(mode_)) < 0) {
 		error_ = Error::fromErrno(errno, "DMA_BUF_IOCTL_SYNC START");
-		::munmap(map, buffer_.size());
+		::munmap(map, size_t(window.length));
 		return;
 	}
 
 	internal::countCpuMapping();
-	data_ = static_cast<uint8_t *>(map);
-	size_ = buffer_.size();
+	map_ = map;
+	mapSize_ = size_t(window.length);
+	data_ = static_cast<uint8_t *>(map) + (range.offset - window.start);
+	size_ = size_t(range.length);
 }
 
 CpuAccess::~CpuAccess()
@@ -71,9 +94,9 @@ CpuAccess::~CpuAccess()
 		return;
 	/* END can only fail for a bad fd or flags: nothing to undo, the mapping still goes. */
 	if (syncCounter_)
-		++*syncCounter_;
+		syncCounter_->fetch_add(1, std::memory_order_relaxed);
 	(void)syncBuffer(buffer_.fd().get(), DMA_BUF_SYNC_END | syncDirection(mode_));
-	::munmap(data_, size_);
+	::munmap(map_, mapSize_);
 }
 
 std::span<uint8_t> CpuAccess::write() const

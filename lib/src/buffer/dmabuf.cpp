@@ -43,7 +43,7 @@ Result<DmaBuf> DmaBuf::fromFd(SharedFd fd)
 	DmaBuf buffer;
 	buffer.fd_ = std::move(fd);
 	buffer.size_ = size_t(end);
-	buffer.identity_ = { st.st_dev, st.st_ino };
+	buffer.identity_ = { uint64_t(st.st_dev), uint64_t(st.st_ino) };
 	buffer.access_ = (flags >= 0 && (flags & O_ACCMODE) == O_RDONLY) ? FdAccess::ReadOnly
 									 : FdAccess::ReadWrite;
 	return buffer;

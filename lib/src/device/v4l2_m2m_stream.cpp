@@ -242,7 +242,7 @@ Status V4l2M2m::queueImported(std::span<const DmaBuf> buffers, const Layout &lay
 
 Status V4l2M2m::queueStaged(
 	const std::function<Result<uint32_t>(std::span<uint8_t>, const Layout &)> &write,
-	uint64_t timestamp, uint64_t *syncCounter)
+	uint64_t timestamp, SyncCounter *syncCounter)
 {
 	if (Status started = startOutput(); !started)
 		return started;

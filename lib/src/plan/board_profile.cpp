@@ -87,6 +87,7 @@ private:
 		return Error(EINVAL, origin_ + ":" + std::to_string(line_) + ": " + what);
 	}
 	Status topLevel(std::string_view key, std::string_view value);
+	Status pageSize(std::string_view value, std::string_view source);
 	Status heapAttribute(HeapInfo &heap, std::string_view key, std::string_view value,
 			     std::string_view source);
 	Status deviceAttribute(DeviceConstraints &device, std::string_view key,
@@ -127,7 +128,9 @@ Result<BoardProfile> Parser::parse(std::string_view text)
 		}
 		auto [key, value] = splitKey(trim(line));
 		Status status;
-		if (!indented)
+		if (!indented && key == "page-size")
+			status = pageSize(value, source);
+		else if (!indented)
 			status = source.empty() ? topLevel(key, value)
 						: Status(fail("a source belongs to a constraint, "
 							      "not to '" +
@@ -185,8 +188,22 @@ Status Parser::topLevel(std::string_view key, std::string_view value)
 		block_ = Block::Device;
 	} else {
 		return fail("unknown keyword '" + std::string(key) +
-			    "' (expected board, title, heap or device)");
+			    "' (expected board, title, page-size, heap or device)");
 	}
+	return {};
+}
+
+/* The board kernel's page size: every allocation there is a whole number of pages. */
+Status Parser::pageSize(std::string_view value, std::string_view source)
+{
+	block_ = Block::None;
+	std::optional<uint64_t> bytes = parseSize(value);
+	if (!bytes || *bytes < 4096 || *bytes > (1u << 20) || (*bytes & (*bytes - 1)))
+		return fail("'page-size' is a power of two from 4K to 1M, not '" +
+			    std::string(value) + "'");
+	if (source.empty())
+		return fail("'page-size' needs its source after a ';'");
+	profile_.pageSize = uint32_t(*bytes);
 	return {};
 }
 
@@ -210,8 +227,19 @@ Status Parser::heapAttribute(HeapInfo &heap, std::string_view key, std::string_v
 		heap.kernelName = value;
 		return {};
 	}
+	if (key == "size") { /* a CMA area's, as /sys/kernel/mm/cma tells on the board */
+		std::optional<uint64_t> bytes = parseSize(value);
+		if (!bytes || !*bytes)
+			return fail("'size' is a size such as 256M, not '" + std::string(value) +
+				    "'");
+		if (source.empty())
+			return fail("'size' needs its source after a ';'");
+		heap.size = *bytes;
+		heap.reason += (heap.reason.empty() ? "" : "; ") + std::string(source);
+		return {};
+	}
 	return fail("unknown heap attribute '" + std::string(key) +
-		    "' (expected contiguous, cached or kernel-name)");
+		    "' (expected contiguous, cached, size or kernel-name)");
 }
 
 Status Parser::deviceAttribute(DeviceConstraints &device, std::string_view key,

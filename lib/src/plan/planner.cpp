@@ -21,12 +21,11 @@
 #include <dmabridge/plan.h>
 
 #include "../internal/log.h"
+#include "../internal/page.h"
 
 namespace dmabridge {
 
 namespace {
-
-constexpr uint32_t kPageSize = 4096;
 
 std::string joinNames(const std::vector<const DeviceConstraints *> &devices)
 {
@@ -511,7 +510,8 @@ Status layOut(Planning &p)
 {
 	Plan &plan = p.plan;
 	Alignment alignment;
-	alignment.size = kPageSize;
+	/* Allocations are whole pages of the machine the buffers live on. */
+	alignment.size = p.request.pageSize ? p.request.pageSize : internal::pageSize();
 	std::vector<const DeviceConstraints *> aligning;
 	for (const DeviceConstraints &device : p.devices) {
 		alignment = alignment.merged(device.alignment.value);
