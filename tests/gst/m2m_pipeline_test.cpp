@@ -388,6 +388,24 @@ std::string nearestReferences(const std::vector<test::RgbFrame> &frames,
 	return out;
 }
 
+/*
+ * Upstream's decoder's frames against the inputs, as kUpstreamFwht says it gives them:
+ * its first outputs that are no input frame dropped, the rest compared from input
+ * upstream.offset on. nearest, when given, gets each frame's nearest input.
+ */
+void expectAsUpstreamGives(std::vector<test::RgbFrame> &frames,
+			   const std::vector<test::RgbFrame> &references,
+			   const UpstreamFwht &upstream, std::string *nearest = nullptr)
+{
+	const std::string near = nearestReferences(frames, references);
+	if (nearest)
+		*nearest = near;
+	ASSERT_GE(frames.size() + upstream.offset, references.size() + upstream.dropped) << near;
+	frames.erase(frames.begin(), frames.begin() + upstream.dropped);
+	frames.resize(std::min<size_t>(frames.size(), references.size() - upstream.offset));
+	expectFramesMatch(frames, references, upstream.offset);
+}
+
 /* Upstream's encoder's stream (FWHT in a file) through our decoder to the display. */
 TEST(M2mInterop, UpstreamEncodedFileIntoOurDecoder)
 {
@@ -434,11 +452,8 @@ TEST(M2mInterop, OurEncoderIntoUpstreamDecoder)
 			" ! dmabridgev4l2enc ! v4l2fwhtdec ! video/x-raw,format=BGRx "
 			"! appsink name=out sync=false",
 		kFrames);
-	const std::string nearest = nearestReferences(frames, references);
-	ASSERT_GE(frames.size() + upstream->offset, kFrames + upstream->dropped) << nearest;
-	frames.erase(frames.begin(), frames.begin() + upstream->dropped);
-	frames.resize(std::min<size_t>(frames.size(), kFrames - upstream->offset));
-	expectFramesMatch(frames, references, upstream->offset);
+	std::string nearest;
+	ASSERT_NO_FATAL_FAILURE(expectAsUpstreamGives(frames, references, *upstream, &nearest));
 	std::printf("upstream v4l2fwhtdec: %zu frames compared, PSNR at least %.1f dB "
 		    "(nearest input frames: %s)\n",
 		    frames.size(), minPsnr(frames, references, upstream->offset), nearest.c_str());
@@ -472,12 +487,7 @@ TEST(M2mInterop, UpstreamDecoderImportsIntoTheSinksPool)
 	std::string pool = sink.texts.count("pool") ? sink.texts.at("pool") : "none offered";
 	EXPECT_NE(pool.find("vicodec"), std::string::npos) << pool;
 	test::expectShownRight(sink);
-	std::vector<test::RgbFrame> frames = std::move(shown.frames);
-	ASSERT_GE(frames.size() + upstream->offset, kFrames + upstream->dropped)
-		<< nearestReferences(frames, references);
-	frames.erase(frames.begin(), frames.begin() + upstream->dropped);
-	frames.resize(std::min<size_t>(frames.size(), kFrames - upstream->offset));
-	expectFramesMatch(frames, references, upstream->offset);
+	expectAsUpstreamGives(shown.frames, references, *upstream);
 }
 
 /*
