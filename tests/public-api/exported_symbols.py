@@ -5,7 +5,10 @@
 Compares the library's exported, strongly defined symbols of namespace dmabridge (as
 `nm -D` lists them, mangled: the same from GCC and clang, and whatever the demangler's
 version) with lib/dmabridge.symbols. Weak symbols (inline functions and templates
-emitted out of line) depend on the compiler's inlining and are left out. A difference
+emitted out of line) depend on the compiler's inlining and are left out, and so are
+vtables and type information (_ZTV, _ZTI, _ZTS): they follow the classes whose members
+are listed, and whether they are weak or strong depends on the compiler (GCC emits
+them weak, clang strong where the class has a key function). A difference
 fails with the symbols added and removed, demangled; a change to the public surface is
 made by running this with --update, and reviewed as the diff of that file.
 
@@ -27,6 +30,8 @@ def exported(library):
     for line in out.splitlines():
         fields = line.split()
         if len(fields) != 3 or fields[1] not in "TDBR":
+            continue
+        if fields[2].startswith(("_ZTV", "_ZTI", "_ZTS")):
             continue
         if "9dmabridge" in fields[2]:  # <length>dmabridge: the namespace, mangled
             symbols.add(fields[2])
