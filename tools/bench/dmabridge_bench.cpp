@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -26,6 +27,7 @@
 #include <dmabridge/kms.h>
 #include <dmabridge/v4l2.h>
 
+#include "callgrind.h"
 #include "m2m.h"
 #include "micro.h"
 #include "report.h"
@@ -38,6 +40,9 @@ namespace {
 
 std::string self;
 
+/* The run callgrind counts: from its 10th frame to its 45th. */
+constexpr unsigned kCountedFrames = 50, kCountedWarmup = 10, kCountedLast = 45;
+
 /* One "key value" line of a child's output into result. */
 void parseLine(RunResult &result, std::string text)
 {
@@ -49,6 +54,12 @@ void parseLine(RunResult &result, std::string text)
 	char *end = nullptr;
 	if (key == "error") {
 		result.error = value;
+	} else if (key == "callgrind-error") {
+		result.callgrindError = value;
+	} else if (key == "top" || key == "startup-top") {
+		size_t name = value.find(' ');
+		(key == "top" ? result.top : result.startupTop)
+			.push_back({ value.substr(name + 1), std::atof(value.c_str()) });
 	} else if (key == "calls" || key == "stats") {
 		size_t equals = value.find('=');
 		if (equals != std::string::npos)
@@ -83,6 +94,39 @@ RunResult runOne(const Config &config, unsigned frames, unsigned warmup, std::st
 		raw += "error " + result.error + "\n";
 	}
 	return result;
+}
+
+/*
+ * The configurations counted with callgrind: the zero-copy paths and upstream's copy path
+ * (the dmabuf-import rows are timed only). The costliest functions are listed for the
+ * headline pair, at 640x480 from vivid-000.
+ */
+void count(const Config &config, RunResult &result, std::string &raw)
+{
+	if (config.name.find("dmabuf-import") != std::string::npos)
+		return;
+	bool profile = config.width == 640 && config.camera == "vivid-000" &&
+		       config.name != "upstream mmap";
+	std::fprintf(stderr, "bench: %s %ux%u under callgrind...\n", config.key().c_str(),
+		     config.width, config.height);
+	Instructions counted = countInstructions(self, config.pipeline(kCountedFrames),
+						 kCountedWarmup, kCountedLast, profile ? 15 : 0);
+	std::string lines;
+	if (counted.perFrame >= 0)
+		lines += "instructions-per-frame " + std::to_string(counted.perFrame) + "\n";
+	if (counted.startup >= 0)
+		lines += "startup-instructions " + std::to_string(counted.startup) + "\n";
+	if (!counted.error.empty())
+		lines += "callgrind-error " + counted.error + "\n";
+	for (const FunctionCost &function : counted.top)
+		lines += "top " + std::to_string(function.perFrame) + " " + function.name + "\n";
+	for (const FunctionCost &function : counted.startupTop)
+		lines += "startup-top " + std::to_string(function.perFrame) + " " + function.name +
+			 "\n";
+	std::istringstream each(lines);
+	for (std::string line; std::getline(each, line);)
+		parseLine(result, line);
+	raw += lines;
 }
 
 /* A report from the raw results of an earlier run (to re-render with new notes). */
@@ -125,7 +169,7 @@ Report readRaw(const std::string &path)
 			report.m2m.push_back(decoded);
 		} else if (f[0] == "meta" && f.size() == 3) {
 			flush();
-			report.meta[f[1]] = f[2];
+			report.metadata[f[1]] = f[2];
 		} else if (config) {
 			parseLine(result, line);
 		}
@@ -172,75 +216,72 @@ std::vector<std::string> formatsToRun(std::string &why)
 	return formats;
 }
 
-} /* namespace */
-
-int main(int argc, char **argv)
+/* "Debian 12", from os-release (a release without a number: its pretty name). */
+std::string systemName()
 {
-	gst_init(&argc, &argv);
-	self = argv[0];
-	if (argc >= 5 && !std::strcmp(argv[1], "--child"))
-		return runChild(argv[2], unsigned(std::atoi(argv[4])));
+	std::ifstream file("/etc/os-release");
+	std::map<std::string, std::string> fields;
+	for (std::string line; std::getline(file, line);) {
+		size_t equals = line.find('=');
+		std::string value = equals == std::string::npos ? "" : line.substr(equals + 1);
+		if (value.size() >= 2 && value.front() == '"')
+			value = value.substr(1, value.size() - 2);
+		fields[line.substr(0, equals)] = value;
+	}
+	if (fields.count("VERSION_ID") && fields.count("NAME"))
+		return fields["NAME"].substr(0, fields["NAME"].find(' ')) + " " +
+		       fields["VERSION_ID"];
+	return fields.count("PRETTY_NAME") ? fields["PRETTY_NAME"] : "unknown";
+}
 
-	std::string out = "BENCHMARKS.md", from;
-	double scale = 1.0;
-	bool m2mOnly = false;
-	for (int i = 1; i < argc; i++)
-		if (!std::strcmp(argv[i], "--m2m-only"))
-			m2mOnly = true;
-	for (int i = 1; i + 1 < argc; i += 2) {
-		if (!std::strcmp(argv[i], "--m2m-only"))
-			i--;
-		else if (!std::strcmp(argv[i], "--out"))
-			out = argv[i + 1];
-		else if (!std::strcmp(argv[i], "--scale"))
-			scale = std::atof(argv[i + 1]);
-		else if (!std::strcmp(argv[i], "--from"))
-			from = argv[i + 1];
-	}
-	std::string rawPath = out.substr(0, out.rfind('.')) + ".raw";
-	if (!from.empty()) {
-		std::ofstream(out) << readRaw(from).markdown(out, rawPath);
-		std::fprintf(stderr, "bench: wrote %s from %s\n", out.c_str(), from.c_str());
-		return 0;
-	}
-	if (!V4l2Device::openByName("vivid-000") || !DrmDevice::openByDriver("vkms")) {
-		std::fprintf(stderr,
-			     "%s: needs vivid and vkms: run it in the virtual board "
-			     "(tools/bench/run)\n",
-			     argv[0]);
-		return 77;
-	}
-	if (m2mOnly) {
-		/* The decoding rows again; the camera rows as the last full run left them. */
-		Report report = readRaw(rawPath);
-		std::ifstream old(rawPath);
-		std::string raw, line;
-		while (std::getline(old, line))
-			if (line.rfind("m2m\t", 0) != 0)
-				raw += line + "\n";
-		report.m2m = runM2m(self, raw);
-		std::fputs(m2mTable(report.m2m).c_str(), stdout);
-		std::ofstream(rawPath) << raw;
-		std::ofstream(out) << report.markdown(out, rawPath);
-		return 0;
-	}
-	Report report;
-	std::string formatNote;
-	std::vector<std::string> formats = formatsToRun(formatNote);
+std::map<std::string, std::string> describeStack(const std::string &formatNote)
+{
 	utsname machine{};
 	uname(&machine);
 	char date[32];
 	time_t now = time(nullptr);
 	strftime(date, sizeof(date), "%Y-%m-%d", gmtime(&now));
-	report.meta = { { "date", date },
-			{ "machine", machine.machine },
-			{ "kernel", machine.release },
-			{ "gstreamer", gst_version_string() },
-			{ "formats", formatNote } };
-	std::string raw;
-	for (const auto &[key, value] : report.meta)
+	guint major, minor, micro, nano;
+	gst_version(&major, &minor, &micro, &nano);
+	std::string release = machine.release;
+	return { { "date", date },
+		 { "machine", machine.machine },
+		 { "kernel", release.substr(0, release.find('-')) },
+		 { "gstreamer", std::to_string(major) + "." + std::to_string(minor) + "." +
+					std::to_string(micro) },
+		 { "system", systemName() },
+		 { "formats", formatNote } };
+}
+
+/* "640x480,1280x720" into sizes; false when it isn't that. */
+bool parseSizes(const std::string &text, std::vector<std::pair<uint32_t, uint32_t>> &sizes)
+{
+	std::stringstream list(text);
+	for (std::string item; std::getline(list, item, ',');) {
+		unsigned width = 0, height = 0;
+		if (std::sscanf(item.c_str(), "%ux%u", &width, &height) != 2 || !width || !height)
+			return false;
+		sizes.push_back({ width, height });
+	}
+	return !sizes.empty();
+}
+
+/* The camera rows at each size (all of sizesToRun()'s when empty), timed and counted. */
+void runCameras(Report &report, std::string &raw, double scale,
+		std::vector<std::pair<uint32_t, uint32_t>> sizes)
+{
+	bool counting = haveCallgrind();
+	if (!counting)
+		std::fprintf(stderr,
+			     "bench: no valgrind here: the instruction columns stay empty\n");
+	std::string formatNote;
+	std::vector<std::string> formats = formatsToRun(formatNote);
+	report.metadata = describeStack(formatNote);
+	for (const auto &[key, value] : report.metadata)
 		raw += "meta\t" + key + "\t" + value + "\n";
-	for (auto [width, height] : sizesToRun("vivid-000")) {
+	if (sizes.empty())
+		sizes = sizesToRun("vivid-000");
+	for (auto [width, height] : sizes) {
 		/* Hundreds of frames where vivid is quick, fewer where the guest makes it slow. */
 		uint64_t pixels = uint64_t(width) * height;
 		unsigned frames = unsigned(scale * (pixels <= 640 * 480     ? 300
@@ -254,21 +295,107 @@ int main(int argc, char **argv)
 					     config.name.c_str(), width, height, format.c_str(),
 					     frames);
 				RunResult result = runOne(config, frames, warmup, raw);
+				if (counting && result.ok())
+					count(config, result, raw);
 				report.add(config, result);
 				std::printf("%s\n", report.row(config, result).c_str());
 				std::fflush(stdout);
 			}
 	}
-	report.micro = runMicro();
-	for (const MicroResult &m : report.micro)
-		raw += "micro\t" + m.memory + "\t" + std::to_string(m.syncPairPerMiBUs) + "\t" +
-		       std::to_string(m.allocateUs) + "\t" + std::to_string(m.importUs) + "\t" +
-		       m.note + "\n";
+}
+
+/* BENCHMARKS.md from the raw results of each board, and the plot's data beside plot. */
+int render(const std::string &out, const std::string &plot, const std::vector<std::string> &raws)
+{
+	std::vector<Report> stacks;
+	std::string plotData;
+	for (const std::string &path : raws) {
+		stacks.push_back(readRaw(path));
+		plotData += stacks.back().plotData();
+	}
+	if (!plot.empty())
+		std::ofstream(plot.substr(0, plot.rfind('.')) + ".tsv") << plotData;
+	/* The plot as the markdown file links it: relative to where that file is. */
+	std::filesystem::path where = std::filesystem::path(out).parent_path();
+	std::string link =
+		plot.empty()
+			? ""
+			: std::filesystem::relative(plot, where.empty() ? "." : where).string();
+	std::ofstream(out) << document(stacks, "tools/bench/run", link);
+	std::fprintf(stderr, "bench: wrote %s from %zu boards' results\n", out.c_str(),
+		     raws.size());
+	return 0;
+}
+
+const char kUsage[] = "usage: dmabridge-bench --raw FILE [--scale S] [--sizes WxH,...] "
+		      "[--m2m-only]  (in a board)\n"
+		      "       dmabridge-bench --render OUT [--plot PNG] RAW...      (anywhere)\n";
+
+} /* namespace */
+
+int main(int argc, char **argv)
+{
+	gst_init(&argc, &argv);
+	self = argv[0];
+	if (argc >= 5 && !std::strcmp(argv[1], "--child"))
+		return runChild(argv[2], unsigned(std::atoi(argv[4])),
+				argc >= 7 ? unsigned(std::atoi(argv[6])) : 0);
+
+	std::string rawPath, out, plot;
+	std::vector<std::string> raws;
+	double scale = 1.0;
+	std::vector<std::pair<uint32_t, uint32_t>> sizes;
+	bool m2mOnly = false;
+	for (int i = 1; i < argc; i++) {
+		std::string arg = argv[i];
+		bool value = i + 1 < argc;
+		if (arg == "--m2m-only")
+			m2mOnly = true;
+		else if (arg == "--raw" && value)
+			rawPath = argv[++i];
+		else if (arg == "--render" && value)
+			out = argv[++i];
+		else if (arg == "--plot" && value)
+			plot = argv[++i];
+		else if (arg == "--scale" && value)
+			scale = std::atof(argv[++i]);
+		else if (arg == "--sizes" && value && parseSizes(argv[i + 1], sizes))
+			i++;
+		else if (!out.empty() && arg[0] != '-')
+			raws.push_back(arg);
+		else
+			return std::fputs(kUsage, stderr), 2;
+	}
+	if (!out.empty())
+		return render(out, plot, raws);
+	if (rawPath.empty())
+		return std::fputs(kUsage, stderr), 2;
+	if (!V4l2Device::openByName("vivid-000") || !DrmDevice::openByDriver("vkms")) {
+		std::fprintf(stderr,
+			     "%s: needs vivid and vkms: run it in the virtual board "
+			     "(tools/bench/run)\n",
+			     argv[0]);
+		return 77;
+	}
+	Report report;
+	std::string raw;
+	if (m2mOnly) {
+		/* The decoding rows again; the camera rows as the last full run left them. */
+		std::ifstream old(rawPath);
+		for (std::string line; std::getline(old, line);)
+			if (line.rfind("m2m\t", 0) != 0)
+				raw += line + "\n";
+	} else {
+		runCameras(report, raw, scale, sizes);
+		report.micro = runMicro();
+		for (const MicroResult &m : report.micro)
+			raw += "micro\t" + m.memory + "\t" + std::to_string(m.syncPairPerMiBUs) +
+			       "\t" + std::to_string(m.allocateUs) + "\t" +
+			       std::to_string(m.importUs) + "\t" + m.note + "\n";
+	}
 	report.m2m = runM2m(self, raw);
 	std::fputs(report.summary().c_str(), stdout);
-
 	std::ofstream(rawPath) << raw;
-	std::ofstream(out) << report.markdown(out, rawPath);
-	std::fprintf(stderr, "bench: wrote %s\n", out.c_str());
+	std::fprintf(stderr, "bench: wrote %s\n", rawPath.c_str());
 	return 0;
 }

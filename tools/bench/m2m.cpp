@@ -2,9 +2,9 @@
 /*
  * Decoding into the display, ours against upstream's. Copies and bytes copied come from
  * the same child runs as the camera rows (ours from dmabridge-stats, upstream's from
- * GST_PERFORMANCE); instructions per frame from callgrind, as the difference between a
- * long and a short run divided by the frames between them, so that start-up (plugin
- * loading, caps negotiation, allocation) cancels out. Callgrind counts user space only:
+ * GST_PERFORMANCE); instructions per frame from callgrind, from the warm-up frame to
+ * the last (callgrind.h), so that start-up (plugin loading, caps negotiation,
+ * allocation) is not in them. Callgrind counts user space only:
  * the coding itself happens in the kernel (vicodec) for both and is not in the figure,
  * which is the point: what each pipeline costs around the same device.
  */
@@ -16,11 +16,17 @@
 
 #include <gst/gst.h>
 
+#include "callgrind.h"
+
 namespace dmabridge::bench {
 
 namespace {
 
-constexpr unsigned kShort = 20, kLong = 80, kTimed = 150;
+/*
+ * Frames of the timed run, and of the counted one: callgrind counts from its warm-up frame
+ * to its last, a few frames before the end (upstream's decoder loses the first frame).
+ */
+constexpr unsigned kTimed = 150, kCounted = 80, kCountedWarmup = 10, kCountedLast = 75;
 
 /*
  * Both decoders are fed by our encoder, live: upstream's v4l2fwhtdec (1.22) decodes
@@ -67,16 +73,6 @@ double value(const std::string &output, const std::string &key)
 	return -1;
 }
 
-/* callgrind's "Collected : N" (instructions executed in user space). */
-double instructions(const std::string &self, const std::string &name, unsigned frames)
-{
-	std::string output = capture("timeout -k 10 1800 valgrind --tool=callgrind "
-				     "--callgrind-out-file=/dev/null " +
-				     self + " --child '" + pipeline(name, frames) + "' --warmup 1");
-	size_t at = output.find("Collected : ");
-	return at == std::string::npos ? -1 : std::atof(output.c_str() + at + 12);
-}
-
 M2mResult measure(const std::string &self, const std::string &name)
 {
 	M2mResult result{ name, "FWHT 640x480, " + std::to_string(kTimed) + " frames" };
@@ -107,10 +103,9 @@ M2mResult measure(const std::string &self, const std::string &name)
 		result.copiesPerFrame = value(output, "performance-copies") / measured;
 		result.bytesCopiedPerFrame = value(output, "performance-bytes") / measured;
 	}
-	double shortRun = instructions(self, name, kShort),
-	       longRun = instructions(self, name, kLong);
-	if (shortRun > 0 && longRun > shortRun)
-		result.instructionsPerFrame = (longRun - shortRun) / (kLong - kShort);
+	result.instructionsPerFrame =
+		countInstructions(self, pipeline(name, kCounted), kCountedWarmup, kCountedLast)
+			.perFrame;
 	return result;
 }
 
@@ -170,8 +165,9 @@ std::string m2mTable(const std::vector<M2mResult> &results)
 		"kmssink` (upstream's decoder decodes nothing from a file here, so both are fed "
 		"live; the encoder's share is the last row). Copies are of pictures (ours: "
 		"dmabridge-stats; upstream's: GST_PERFORMANCE), not of the compressed stream. "
-		"Instructions are user space only (callgrind, the difference between an 80-frame "
-		"and a 20-frame run, per frame): the coding itself is in the kernel for both.\n\n"
+		"Instructions are user space only (callgrind, from the 10th frame to the 75th of "
+		"an "
+		"80-frame run, per frame): the coding itself is in the kernel for both.\n\n"
 		"| pipeline | stream | frames | copies/frame | bytes copied/frame | "
 		"instructions/frame | CPU ms/frame | result |\n|---|---|---|---|---|---|---|---|\n";
 	for (const M2mResult &r : results)

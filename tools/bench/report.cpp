@@ -39,8 +39,15 @@ std::string nodeOf(const std::string &camera)
 }
 
 constexpr const char *kHeader =
-	"| pipeline | camera | format | size | CPU ms/frame (user+sys) | ioctls/frame | "
-	"polls/frame | bytes copied/frame | fb imports | syncs/frame | result |";
+	"| pipeline | camera | format | size | instructions/frame | CPU ms/frame (user+sys) | "
+	"ioctls/frame | polls/frame | bytes copied/frame | fb imports | syncs/frame | start-up ms "
+	"(M instructions) | result |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+
+/* a/b, or "-" when either is missing. */
+std::string ratio(double a, double b)
+{
+	return a >= 0 && b > 0 ? fixed(a / b) : std::string("-");
+}
 
 } /* namespace */
 
@@ -95,6 +102,17 @@ double RunResult::cpuMs() const
 	return ok() ? perFrame(numbers.at("user-us") + numbers.at("system-us")) / 1000 : -1;
 }
 
+double RunResult::number(const std::string &key) const
+{
+	auto found = numbers.find(key);
+	return found == numbers.end() ? -1 : found->second;
+}
+
+double RunResult::instructions() const
+{
+	return ok() ? number("instructions-per-frame") : -1;
+}
+
 double RunResult::ioctlsPerFrame() const
 {
 	double total = 0;
@@ -133,20 +151,23 @@ std::string Report::row(const Config &c, const RunResult &r) const
 		return r.perFrame(found == r.calls.end() ? 0 : double(found->second));
 	};
 	std::string result =
-		r.ok() ? "ok, " + fixed(r.numbers.at("measured"), 0) + " frames"
+		r.ok() ? "ok, " + fixed(r.number("measured"), 0) + " frames"
 		       : "fails: " + (r.error.empty() ? "no frame" : r.error.substr(0, 160));
-	std::string imports = r.numbers.count("framebuffers-added")
-				      ? fixed(r.numbers.at("framebuffers-added"), 0)
-				      : "-";
+	if (r.ok() && !r.callgrindError.empty())
+		result += "; callgrind: " + r.callgrindError;
+	double startupInstructions = r.number("startup-instructions");
+	std::string startup = fixed(r.number("startup-us") / 1000, 0) + " (" +
+			      fixed(startupInstructions >= 0 ? startupInstructions / 1e6 : -1, 1) +
+			      ")";
 	return "| " + c.name + " | " + c.camera + " | " + c.format + " | " +
-	       sizeName(c.width, c.height) + " | " + fixed(r.cpuMs()) + " (" +
-	       fixed(r.perFrame(r.numbers.count("user-us") ? r.numbers.at("user-us") / 1000 : 0)) +
-	       "+" +
-	       fixed(r.perFrame(r.numbers.count("system-us") ? r.numbers.at("system-us") / 1000
-							     : 0)) +
-	       ") | " + fixed(r.ioctlsPerFrame(), 1) + " | " + fixed(call("poll"), 1) + " | " +
-	       fixed(r.bytesCopiedPerFrame(c.ours), 0) + " | " + imports + " | " +
-	       fixed(call("DMA_BUF_IOCTL_SYNC"), 1) + " | " + result + " |";
+	       sizeName(c.width, c.height) + " | " + fixed(r.instructions(), 0) + " | " +
+	       fixed(r.cpuMs()) + " (" +
+	       fixed(r.perFrame(std::max(0.0, r.number("user-us")) / 1000)) + "+" +
+	       fixed(r.perFrame(std::max(0.0, r.number("system-us")) / 1000)) + ") | " +
+	       fixed(r.ioctlsPerFrame(), 1) + " | " + fixed(call("poll"), 1) + " | " +
+	       fixed(r.bytesCopiedPerFrame(c.ours), 0) + " | " +
+	       fixed(r.number("framebuffers-added"), 0) + " | " +
+	       fixed(call("DMA_BUF_IOCTL_SYNC"), 1) + " | " + startup + " | " + result + " |";
 }
 
 const RunResult *Report::find(const std::string &key, const std::string &format, uint32_t width,
@@ -159,31 +180,32 @@ const RunResult *Report::find(const std::string &key, const std::string &format,
 	return nullptr;
 }
 
-std::string Report::ratios() const
+std::string Report::ratioTable(double (RunResult::*measure)() const) const
 {
 	std::string text =
-		"| format | size | ours/upstream dmabuf (vivid-000) | ours/upstream "
-		"dmabuf (vivid-001) | ours/upstream mmap (vivid-000) |\n|---|---|---|---|"
-		"---|\n";
-	auto ratio = [](const RunResult *a, const RunResult *b) {
-		return a && b && a->ok() && b->ok() && b->cpuMs() > 0
-			       ? fixed(a->cpuMs() / b->cpuMs())
-			       : std::string("-");
-	};
+		"| format | size | ours/upstream dmabuf (vivid-000) | ours/upstream dmabuf "
+		"(vivid-001) | ours/upstream mmap (vivid-000) |\n|---|---|---|---|---|\n";
+	auto of = [&](const RunResult *run) { return run ? (run->*measure)() : -1.0; };
 	for (const auto &[config, result] : runs_) {
 		if (config.key() != "ours vivid-000")
 			continue;
 		const std::string &f = config.format;
 		uint32_t w = config.width, h = config.height;
 		text += "| " + f + " | " + sizeName(w, h) + " | " +
-			ratio(&result, find("upstream dmabuf vivid-000", f, w, h)) + " | " +
-			ratio(find("ours vivid-001", f, w, h),
-			      find("upstream dmabuf vivid-001", f, w, h)) +
-			" | " + ratio(&result, find("upstream mmap vivid-000", f, w, h)) + " |\n";
+			ratio(of(&result), of(find("upstream dmabuf vivid-000", f, w, h))) + " | " +
+			ratio(of(find("ours vivid-001", f, w, h)),
+			      of(find("upstream dmabuf vivid-001", f, w, h))) +
+			" | " + ratio(of(&result), of(find("upstream mmap vivid-000", f, w, h))) +
+			" |\n";
 	}
+	return text;
+}
 
-	text += "\nCPU per frame at the largest size / at 640x480 (flat is the goal):\n\n"
-		"| pipeline | format | largest | ratio |\n|---|---|---|---|\n";
+/* Per frame at the largest size against 640x480, for each pipeline: flat is the goal. */
+std::string Report::flatness() const
+{
+	std::string text =
+		"| pipeline | format | largest | instructions | CPU |\n|---|---|---|---|---|\n";
 	for (const auto &[config, result] : runs_) {
 		if (config.width != 640 || !result.ok())
 			continue;
@@ -200,7 +222,42 @@ std::string Report::ratios() const
 		if (largest && largest->width != 640)
 			text += "| " + config.key() + " | " + config.format + " | " +
 				sizeName(largest->width, largest->height) + " | " +
-				fixed(big->cpuMs() / result.cpuMs()) + " |\n";
+				ratio(big->instructions(), result.instructions()) + " | " +
+				ratio(big->cpuMs(), result.cpuMs()) + " |\n";
+	}
+	return text;
+}
+
+/* One list of callgrind's costliest functions, as a table. */
+static std::string functionTable(const std::vector<FunctionCost> &functions, const char *unit)
+{
+	std::string text = std::string("| function | ") + unit + " |\n|---|---|\n";
+	for (const FunctionCost &function : functions) {
+		std::string name = function.name.size() > 120 ? function.name.substr(0, 117) + "..."
+							      : function.name;
+		text += "| `" + name + "` | " + fixed(function.perFrame, 0) + " |\n";
+	}
+	return text;
+}
+
+/* Where each headline pipeline spends a frame's instructions, and start-up's. */
+std::string Report::profiles() const
+{
+	std::string text;
+	for (const auto &[config, result] : runs_) {
+		if (result.top.empty())
+			continue;
+		std::string what = config.key() + ", " + config.format + " " +
+				   sizeName(config.width, config.height);
+		text += "\n" + what + ": " + fixed(result.instructions(), 0) +
+			" instructions a frame; the costliest functions by their own "
+			"instructions:\n\n" +
+			functionTable(result.top, "instructions/frame");
+		if (!result.startupTop.empty())
+			text += "\n" + what +
+				", start-up: " + fixed(result.number("startup-instructions"), 0) +
+				" instructions; the costliest functions:\n\n" +
+				functionTable(result.startupTop, "instructions");
 	}
 	return text;
 }
@@ -211,16 +268,18 @@ std::string Report::goals() const
 	{
 		std::string what;
 		bool met = true;
+		bool measured = false;
 		std::string figures;
 	};
 	Goal copies{ "0 bytes copied per frame on every zero-copy path (ours)" },
 		imports{ "framebuffer imports = pool size (ours)" },
 		syncs{ "0 sync calls per frame when no CPU touches a frame (ours)" },
 		ioctls{ "at most 4 ioctls per frame in steady state (ours)" },
-		zeroCopy{ "CPU per frame at most 0.8x upstream's zero-copy path" },
+		zeroCopy{ "instructions per frame at most 0.5x upstream's zero-copy path" },
 		copyPath{ "CPU per frame at most 0.2x the upstream copy path at 1080p" },
-		flat{ "CPU per frame at the largest size within 1.2x of 640x480" };
+		flat{ "instructions per frame at the largest size within 1.2x of 640x480" };
 	auto note = [](Goal &goal, bool met, const std::string &figure) {
+		goal.measured = true;
 		if (!met) {
 			goal.met = false;
 			goal.figures += (goal.figures.empty() ? "" : "; ") + figure;
@@ -249,9 +308,9 @@ std::string Report::goals() const
 		note(ioctls, r.ioctlsPerFrame() <= 4, where + ": " + fixed(r.ioctlsPerFrame(), 1));
 		const RunResult *up =
 			find("upstream dmabuf " + c.camera, c.format, c.width, c.height);
-		if (up && up->ok())
-			note(zeroCopy, r.cpuMs() <= 0.8 * up->cpuMs(),
-			     where + ": " + fixed(r.cpuMs() / up->cpuMs()) + "x");
+		if (up && up->instructions() > 0 && r.instructions() >= 0)
+			note(zeroCopy, r.instructions() <= 0.5 * up->instructions(),
+			     where + ": " + ratio(r.instructions(), up->instructions()) + "x");
 		const RunResult *mmap =
 			find("upstream mmap vivid-000", c.format, c.width, c.height);
 		if (c.width == 1920 && mmap && mmap->ok())
@@ -260,21 +319,24 @@ std::string Report::goals() const
 		std::string key = c.camera + " " + c.format;
 		uint64_t pixels = uint64_t(c.width) * c.height;
 		if (c.width == 640)
-			smallLarge[key].first = r.cpuMs();
+			smallLarge[key].first = r.instructions();
 		if (pixels >= largestPixels[key]) {
 			largestPixels[key] = pixels;
-			smallLarge[key].second = r.cpuMs();
+			smallLarge[key].second = r.instructions();
 		}
 	}
 	for (const auto &[key, cpu] : smallLarge)
-		if (cpu.first > 0)
+		if (cpu.first > 0 && cpu.second >= 0)
 			note(flat, cpu.second <= 1.2 * cpu.first,
 			     key + ": " + fixed(cpu.second / cpu.first) + "x");
 
 	std::string text = "| goal | met | where missed |\n|---|---|---|\n";
 	for (const Goal *goal : { &copies, &imports, &syncs, &ioctls, &zeroCopy, &copyPath, &flat })
-		text += "| " + goal->what + " | " + (goal->met ? "yes" : "**no**") + " | " +
-			(goal->figures.empty() ? "" : goal->figures) + " |\n";
+		text += "| " + goal->what + " | " +
+			(!goal->measured ? "not measured"
+			 : goal->met     ? "yes"
+					 : "**no**") +
+			" | " + (goal->figures.empty() ? "" : goal->figures) + " |\n";
 	return text;
 }
 
@@ -292,55 +354,93 @@ std::string Report::microTable() const
 
 std::string Report::summary() const
 {
-	return "\nRatios of CPU per frame:\n\n" + ratios() + "\nGoals:\n\n" + goals() +
+	return "\nInstructions per frame, ours/upstream:\n\n" +
+	       ratioTable(&RunResult::instructions) + "\nGoals:\n\n" + goals() +
 	       "\nMicro-benchmark:\n\n" + microTable() +
 	       (m2m.empty() ? "" : "\nDecoding:\n\n" + m2mTable(m2m));
 }
 
-std::string Report::markdown(const std::string &path, const std::string &raw) const
+std::string Report::meta(const std::string &key) const
 {
-	auto meta_ = [&](const char *key) {
-		auto found = meta.find(key);
-		return found == meta.end() ? std::string("unknown") : found->second;
-	};
-	std::string text =
-		"# Benchmarks\n\n"
-		"Made by `tools/bench/run` (it builds, boots the virtual board and runs "
-		"`dmabridge-bench --out " +
-		path + "` there; the raw results are kept in `" + raw +
-		"`). Do not edit by hand: the notes at the end come from tools/bench/notes.md, "
-		"and `build/tools/dmabridge-bench --from " +
-		raw + " --out " + path +
-		"` renders them again.\n\n"
-		"- Date: " +
-		meta_("date") + "\n- Machine: " + meta_("machine") +
-		", the virtual board (QEMU, software-emulated CPU)\n- Kernel: " + meta_("kernel") +
-		"\n- GStreamer: " + meta_("gstreamer") +
-		"\n\nThe board is emulated: absolute times mean little there; read the ratios and "
-		"the counts. Each run is a process of its own; CPU time (user and system, all "
-		"threads) and calls are measured from the warm-up frame (a sixth of the run) to "
-		"the "
-		"last, so start-up is excluded. Calls are counted by interposing ioctl, syscall "
-		"and "
-		"poll in the process, so libc-internal calls (futex, clock) are not in them. "
-		"Upstream's copied bytes are read from its GST_PERFORMANCE \"copy plane\" logs; "
-		"ours from the dmabridge-stats message.\n\n";
-	if (meta.count("formats") && !meta.at("formats").empty())
-		text += "Formats: " + meta.at("formats") + ".\n\n";
-	text += "## Runs\n\n" + std::string(kHeader) +
-		"\n|---|---|---|---|---|---|---|---|---|---|---|\n";
+	auto found = metadata.find(key);
+	return found == metadata.end() ? std::string("unknown") : found->second;
+}
+
+std::string Report::title() const
+{
+	return meta("system") + ": GStreamer " + meta("gstreamer") + ", Linux " + meta("kernel");
+}
+
+std::string Report::section() const
+{
+	std::string text = "## " + title() + "\n\n- Date: " + meta("date") +
+			   "\n- Machine: " + meta("machine") +
+			   ", the virtual board (QEMU, software-emulated CPU)\n\n";
+	if (metadata.count("formats") && !metadata.at("formats").empty())
+		text += "Formats: " + metadata.at("formats") + ".\n\n";
+	text += "### Runs\n\n" + std::string(kHeader) + "\n";
 	for (const auto &[config, result] : runs_)
 		text += row(config, result) + "\n";
-	text += "\n## Ratios of CPU per frame\n\n" + ratios() + "\n## Goals\n\n" + goals() +
-		"\n## Sync and allocation micro-benchmark\n\n" + microTable();
+	text += "\n### Instructions per frame, ours/upstream\n\n" +
+		ratioTable(&RunResult::instructions) +
+		"\n### CPU time per frame, ours/upstream\n\n" + ratioTable(&RunResult::cpuMs) +
+		"\n### Per frame at the largest size / at 640x480 (flat is the goal)\n\n" +
+		flatness() + "\n### Goals\n\n" + goals();
+	if (std::string where = profiles(); !where.empty())
+		text += "\n### Where a frame's instructions go\n" + where;
+	text += "\n### Sync and allocation micro-benchmark\n\n" + microTable();
 	if (!m2m.empty())
-		text += "\n## Decoding: V4L2 memory-to-memory\n\n" + m2mTable(m2m);
+		text += "\n### Decoding: V4L2 memory-to-memory\n\n" + m2mTable(m2m);
+	return text + "\n";
+}
+
+std::string Report::plotData() const
+{
+	std::map<std::string, std::string> series; /* pipeline -> "pixels instructions" lines */
+	for (const auto &[config, result] : runs_)
+		if (config.camera == "vivid-000" && result.instructions() >= 0)
+			series[config.name] +=
+				std::to_string(double(config.width) * config.height / 1e6) + " " +
+				std::to_string(result.instructions()) + "\n";
+	std::string text;
+	for (const auto &[name, points] : series)
+		text += "\"" + meta("system") + ", GStreamer " + meta("gstreamer") + ": " + name +
+			"\"\n" + points + "\n\n";
+	return text;
+}
+
+std::string document(const std::vector<Report> &stacks, const std::string &command,
+		     const std::string &plot)
+{
+	std::string text =
+		"# Benchmarks\n\n"
+		"Made by `" +
+		command +
+		"`: it builds, boots each virtual board, runs "
+		"`dmabridge-bench` there and renders this file from the raw results (kept beside "
+		"the plot in docs/benchmarks/). Do not edit by hand: the notes at the end come "
+		"from tools/bench/notes.md.\n\n"
+		"The boards are emulated: absolute times mean little there. The headline figure is "
+		"instructions per frame, counted by callgrind in the board from the 10th frame to "
+		"the 45th of a 50-frame run (the whole process, all threads, user space only; "
+		"callgrind.h in tools/bench says how): the same count run after run, where CPU "
+		"time moves by a third. CPU time (user and system, all threads) and calls are "
+		"measured in a run of its own, from the warm-up frame (a sixth of the run) to the "
+		"last. Calls are counted by interposing ioctl, syscall and poll in the process, so "
+		"libc-internal calls (futex, clock) are not in them. Upstream's copied bytes are "
+		"read from its GST_PERFORMANCE \"copy plane\" logs; ours from the dmabridge-stats "
+		"message. Start-up is from the pipeline in NULL (elements made, plugins loaded) to "
+		"the first display commit after the first frame reached the sink: time in the "
+		"timed run, instructions under callgrind.\n\n";
+	if (!plot.empty())
+		text += "![Instructions per frame against frame size, vivid-000 to vkms](" + plot +
+			")\n\n";
+	for (const Report &stack : stacks)
+		text += stack.section();
 	std::ifstream notes(std::string(DMABRIDGE_SOURCE_ROOT) + "/tools/bench/notes.md");
-	if (notes) {
-		text += "\n";
+	if (notes)
 		text.append(std::istreambuf_iterator<char>(notes),
 			    std::istreambuf_iterator<char>());
-	}
 	return text;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "callgrind.h"
 #include "m2m.h"
 #include "micro.h"
 
@@ -33,25 +34,37 @@ struct RunResult
 	std::map<std::string, double> numbers; /* measured, user-us, system-us, ... */
 	std::map<std::string, uint64_t> calls; /* steady state, by kind */
 	std::map<std::string, uint64_t> stats; /* element.field from dmabridge-stats */
+	std::vector<FunctionCost> top;         /* callgrind's costliest functions a frame */
+	std::vector<FunctionCost> startupTop;  /* and of start-up */
+	std::string callgrindError;
 
 	bool ok() const;
 	double perFrame(double total) const;
-	double cpuMs() const; /* user + system per frame */
+	double cpuMs() const;        /* user + system per frame */
+	double instructions() const; /* per frame, from callgrind; -1 when not counted */
+	double number(const std::string &key) const; /* -1 when not measured */
 	double ioctlsPerFrame() const;
 	double bytesCopiedPerFrame(bool ours) const;
 };
 
+/* The runs of one board (one stack: Debian release, GStreamer, kernel). */
 class Report
 {
 public:
 	void add(const Config &config, const RunResult &result);
 	std::string row(const Config &config, const RunResult &result) const;
-	std::string summary() const; /* ratios and goals */
-	/* BENCHMARKS.md; raw names the file of raw results it can be re-rendered from. */
-	std::string markdown(const std::string &path, const std::string &raw) const;
+	std::string summary() const; /* ratios and goals, printed as the run ends */
+	std::string section() const; /* this stack's part of BENCHMARKS.md */
+	std::string title() const;   /* "Debian 12: GStreamer 1.22.0, Linux 6.1.0" */
+	/*
+	 * The plot's data: a block a pipeline (vivid-000), its title line, then "MEGAPIXELS
+	 * INSTRUCTIONS" lines, blocks apart by two empty lines (gnuplot's index).
+	 */
+	std::string plotData() const;
+	std::string meta(const std::string &key) const;
 
-	/* date, machine, kernel, gstreamer, formats (why YUV runs are left out, if they are) */
-	std::map<std::string, std::string> meta;
+	/* date, machine, kernel, gstreamer, system, formats (why YUV runs are left out) */
+	std::map<std::string, std::string> metadata;
 	std::vector<MicroResult> micro;
 	std::vector<M2mResult> m2m;
 
@@ -59,9 +72,18 @@ private:
 	std::vector<std::pair<Config, RunResult>> runs_;
 	const RunResult *find(const std::string &key, const std::string &format, uint32_t width,
 			      uint32_t height) const;
-	std::string ratios() const;
+	std::string ratioTable(double (RunResult::*measure)() const) const;
+	std::string flatness() const;
+	std::string profiles() const;
 	std::string goals() const;
 	std::string microTable() const;
 };
+
+/*
+ * BENCHMARKS.md: one section a stack, the plot (a path relative to it, or empty) and the
+ * notes; command is what made it.
+ */
+std::string document(const std::vector<Report> &stacks, const std::string &command,
+		     const std::string &plot);
 
 } /* namespace dmabridge::bench */

@@ -3,7 +3,12 @@
  * One benchmark run, in a process of its own so that its CPU time and system calls are
  * its alone: plays a pipeline to EOS, and from the warm-up frame on (start-up excluded)
  * measures CPU time, system calls by kind and the bytes upstream elements report copying
- * on GST_PERFORMANCE. Prints "key value" lines for the parent.
+ * on GST_PERFORMANCE; and start-up, from the pipeline in NULL to the first frame handed to
+ * the display. Prints "key value" lines for the parent.
+ *
+ * Under callgrind (callgrind.h) the same run marks its two spans by calling the marker
+ * functions below, which callgrind zeroes its counts before and dumps them before: the
+ * instructions of start-up, and of the frames from the warm-up frame to the last.
  */
 #include "run_child.h"
 
@@ -14,17 +19,54 @@
 #include <cstring>
 #include <mutex>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "../common/pipeline_run.h"
 #include "syscall_counter.h"
+
+/*
+ * The markers callgrind is told of (callgrind.cpp): out of line, named in C, and each
+ * with a body of its own so that no optimisation folds them into one.
+ */
+namespace {
+volatile int lastMarker;
+}
+extern "C" {
+__attribute__((noinline)) void dmabridge_bench_startup_begins()
+{
+	lastMarker = 1;
+}
+__attribute__((noinline)) void dmabridge_bench_startup_ends()
+{
+	lastMarker = 2;
+}
+__attribute__((noinline)) void dmabridge_bench_frames_begin()
+{
+	lastMarker = 3;
+}
+__attribute__((noinline)) void dmabridge_bench_frames_end()
+{
+	lastMarker = 4;
+}
+}
 
 namespace dmabridge::bench {
 
 namespace {
 
+uint64_t monotonicUs()
+{
+	timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return uint64_t(now.tv_sec) * 1000000 + uint64_t(now.tv_nsec) / 1000;
+}
+
 struct Measure
 {
 	unsigned warmup = 0;
+	unsigned last = 0; /* the run's last frame, 0 when not known */
+	uint64_t startUs = 0;
+	std::atomic<uint64_t> firstShownUs{ 0 };
 	std::atomic<unsigned> frames{ 0 };
 	std::mutex lock;
 	rusage start{}, end{};
@@ -36,11 +78,15 @@ struct Measure
 
 Measure *measure = nullptr;
 
-GstPadProbeReturn onFrame(GstPad *, GstPadProbeInfo *, gpointer)
+void onFirstShown()
 {
-	unsigned frame = ++measure->frames;
-	if (frame < measure->warmup)
-		return GST_PAD_PROBE_OK;
+	dmabridge_bench_startup_ends();
+	measure->firstShownUs = monotonicUs();
+}
+
+/* The figures at the warm-up frame (the start) or at a later one (the end so far). */
+void snapshot(unsigned frame)
+{
 	std::lock_guard<std::mutex> locker(measure->lock);
 	rusage now;
 	getrusage(RUSAGE_SELF, &now);
@@ -55,6 +101,24 @@ GstPadProbeReturn onFrame(GstPad *, GstPadProbeInfo *, gpointer)
 		measure->endCopyBytes = measure->copyBytes;
 		measure->endCopies = measure->copies;
 	}
+}
+
+/*
+ * A run whose last frame is known (the one callgrind counts) takes its figures at the two
+ * ends of its span only, outside the span: the harness costs that run nothing a frame.
+ */
+GstPadProbeReturn onFrame(GstPad *, GstPadProbeInfo *, gpointer)
+{
+	unsigned frame = ++measure->frames;
+	if (frame == 1)
+		afterNextDisplayCommit(onFirstShown);
+	if (frame == measure->last)
+		dmabridge_bench_frames_end();
+	if (frame >= measure->warmup &&
+	    (!measure->last || frame == measure->warmup || frame == measure->last))
+		snapshot(frame);
+	if (frame == measure->warmup)
+		dmabridge_bench_frames_begin();
 	return GST_PAD_PROBE_OK;
 }
 
@@ -84,30 +148,38 @@ double microseconds(const timeval &t)
 
 } /* namespace */
 
-int runChild(const std::string &description, unsigned warmup)
+int runChild(const std::string &description, unsigned warmup, unsigned frames)
 {
 	gst_debug_remove_log_function(gst_debug_log_default);
-	gst_debug_add_log_function(onLog, nullptr, nullptr);
-	gst_debug_set_threshold_for_name("GST_PERFORMANCE", GST_LEVEL_MEMDUMP);
+	/* Copies are read from the timed run: the counted one doesn't pay for the logging. */
+	if (!frames) {
+		gst_debug_add_log_function(onLog, nullptr, nullptr);
+		gst_debug_set_threshold_for_name("GST_PERFORMANCE", GST_LEVEL_MEMDUMP);
+	}
 	Measure state;
 	state.warmup = warmup;
+	state.last = frames;
 	measure = &state;
 
-	tools::PipelineRun run = tools::runPipeline(description, 900, [](GstElement *pipeline) {
+	tools::PipelineRun run = tools::runPipeline(description, 900, {}, [](GstElement *pipeline) {
 		GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
 		GstPad *pad = gst_element_get_static_pad(sink, "sink");
 		gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, onFrame, nullptr, nullptr);
 		gst_object_unref(pad);
 		gst_object_unref(sink);
+		dmabridge_bench_startup_begins();
+		measure->startUs = monotonicUs();
 	});
 	std::printf("finished %d\n", run.finished ? 1 : 0);
 	std::string error = run.error;
 	std::replace(error.begin(), error.end(), '\n', ' ');
 	if (!error.empty())
 		std::printf("error %s\n", error.c_str());
-	unsigned frames = state.frames;
-	unsigned measured = frames > warmup ? frames - warmup : 0;
-	std::printf("frames %u\nmeasured %u\n", frames, measured);
+	unsigned shown = state.frames;
+	unsigned measured = shown > warmup ? shown - warmup : 0;
+	std::printf("frames %u\nmeasured %u\n", shown, measured);
+	if (state.firstShownUs)
+		std::printf("startup-us %" PRIu64 "\n", state.firstShownUs - state.startUs);
 	if (measured) {
 		std::printf("user-us %.0f\nsystem-us %.0f\n",
 			    microseconds(state.end.ru_utime) - microseconds(state.start.ru_utime),

@@ -5,7 +5,10 @@
 
 namespace dmabridge::bench {
 
-/* Plays description (its sink named "sink") to EOS; prints what it measured. */
-int runChild(const std::string &description, unsigned warmup);
+/*
+ * Plays description (its sink named "sink") to EOS; prints what it measured. frames is the
+ * run's last frame (its num-buffers), where the span callgrind counts ends; 0: not known.
+ */
+int runChild(const std::string &description, unsigned warmup, unsigned frames);
 
 } /* namespace dmabridge::bench */

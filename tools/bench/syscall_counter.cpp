@@ -3,6 +3,7 @@
 
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <cstdarg>
 #include <dlfcn.h>
 #include <poll.h>
@@ -44,6 +45,24 @@ constexpr std::array kKinds = {
 constexpr size_t kOtherIoctl = kKinds.size() - 2, kPoll = kKinds.size() - 1;
 
 std::array<std::atomic<uint64_t>, kKinds.size()> counts;
+std::atomic<void (*)()> displayCommitCallback{ nullptr };
+
+bool isDisplayCommit(unsigned long request)
+{
+	return request == DRM_IOCTL_MODE_ATOMIC || request == DRM_IOCTL_MODE_SETPLANE ||
+	       request == DRM_IOCTL_MODE_PAGE_FLIP || request == DRM_IOCTL_MODE_SETCRTC;
+}
+
+/* After a call returned: the callback armed for the first display commit, once. */
+void afterIoctl(unsigned long request)
+{
+	if (!isDisplayCommit(request) || !displayCommitCallback.load(std::memory_order_relaxed))
+		return;
+	int saved = errno; /* the caller reads the call's own */
+	if (void (*callback)() = displayCommitCallback.exchange(nullptr))
+		callback();
+	errno = saved;
+}
 
 void countIoctl(unsigned long request)
 {
@@ -91,8 +110,14 @@ std::map<std::string, uint64_t> syscallCounts()
 	return result;
 }
 
+void afterNextDisplayCommit(void (*callback)())
+{
+	displayCommitCallback = callback;
+}
+
 } /* namespace dmabridge::bench */
 
+using dmabridge::bench::afterIoctl;
 using dmabridge::bench::countIoctl;
 using dmabridge::bench::countPoll;
 using dmabridge::bench::next;
@@ -131,7 +156,9 @@ using Ppoll = int (*)(pollfd *, nfds_t, const timespec *, const sigset_t *);
 		void *arg = va_arg(args, void *);                                                  \
 		va_end(args);                                                                      \
 		countIoctl(request);                                                               \
-		return real(fd, request, arg);                                                     \
+		int ret = real(fd, request, arg);                                                  \
+		afterIoctl(request);                                                               \
+		return ret;                                                                        \
 	}
 
 COUNTED_IOCTL(countedIoctl, "ioctl")
@@ -157,7 +184,10 @@ __attribute__((no_sanitize("address"))) long countedSyscall(long number, ...)
 		countIoctl(static_cast<unsigned long>(a[1]));
 	else if (dmabridge::bench::isPollSyscall(number))
 		countPoll();
-	return real(number, a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+	long ret = real(number, a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+	if (number == SYS_ioctl)
+		afterIoctl(static_cast<unsigned long>(a[1]));
+	return ret;
 }
 
 int countedPoll(struct pollfd *fds, nfds_t count, int timeout)

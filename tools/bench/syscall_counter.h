@@ -17,4 +17,10 @@ namespace dmabridge::bench {
 /* Calls so far, by kind ("VIDIOC_DQBUF", "DMA_BUF_IOCTL_SYNC", "poll", "ioctl (other)"). */
 std::map<std::string, uint64_t> syscallCounts();
 
+/*
+ * Calls callback once, when the next display commit (an atomic commit, SETPLANE, PAGE_FLIP
+ * or SETCRTC, whichever the sink uses) has returned: a frame was handed to the display.
+ */
+void afterNextDisplayCommit(void (*callback)());
+
 } /* namespace dmabridge::bench */
