@@ -267,7 +267,7 @@ bool parseSizes(const std::string &text, std::vector<std::pair<uint32_t, uint32_
 }
 
 /* The camera rows at each size (all of sizesToRun()'s when empty), timed and counted. */
-void runCameras(Report &report, std::string &raw, double scale,
+void runCameras(Report &report, std::string &raw, const std::string &rawPath, double scale,
 		std::vector<std::pair<uint32_t, uint32_t>> sizes)
 {
 	bool counting = haveCallgrind();
@@ -298,6 +298,8 @@ void runCameras(Report &report, std::string &raw, double scale,
 				if (counting && result.ok())
 					count(config, result, raw);
 				report.add(config, result);
+				/* Kept as it goes: a run stopped halfway keeps its rows. */
+				std::ofstream(rawPath) << raw;
 				std::printf("%s\n", report.row(config, result).c_str());
 				std::fflush(stdout);
 			}
@@ -345,12 +347,14 @@ int main(int argc, char **argv)
 	std::vector<std::string> raws;
 	double scale = 1.0;
 	std::vector<std::pair<uint32_t, uint32_t>> sizes;
-	bool m2mOnly = false;
+	bool m2mOnly = false, camerasOnly = false;
 	for (int i = 1; i < argc; i++) {
 		std::string arg = argv[i];
 		bool value = i + 1 < argc;
 		if (arg == "--m2m-only")
 			m2mOnly = true;
+		else if (arg == "--cameras-only")
+			camerasOnly = true;
 		else if (arg == "--raw" && value)
 			rawPath = argv[++i];
 		else if (arg == "--render" && value)
@@ -386,14 +390,17 @@ int main(int argc, char **argv)
 			if (line.rfind("m2m\t", 0) != 0)
 				raw += line + "\n";
 	} else {
-		runCameras(report, raw, scale, sizes);
+		runCameras(report, raw, rawPath, scale, sizes);
+	}
+	if (!camerasOnly && !m2mOnly) {
 		report.micro = runMicro();
 		for (const MicroResult &m : report.micro)
 			raw += "micro\t" + m.memory + "\t" + std::to_string(m.syncPairPerMiBUs) +
 			       "\t" + std::to_string(m.allocateUs) + "\t" +
 			       std::to_string(m.importUs) + "\t" + m.note + "\n";
 	}
-	report.m2m = runM2m(self, raw);
+	if (!camerasOnly)
+		report.m2m = runM2m(self, raw);
 	std::fputs(report.summary().c_str(), stdout);
 	std::ofstream(rawPath) << raw;
 	std::fprintf(stderr, "bench: wrote %s\n", rawPath.c_str());
