@@ -384,19 +384,16 @@ bool KmsDisplay::hasWriteback() const
 /*
  * Moves the plane to another framebuffer (waiting for inFence, a sync_file, when not -1):
  * an atomic commit of FB_ID (and IN_FENCE_FD) alone, made without libdrm's request (which
- * allocates, copies and sorts on every commit).
+ * allocates, copies and sorts on every commit), with the property ids found at placing.
  */
 static bool flip(KmsDisplay::State &s, uint32_t framebuffer, int inFence, uint32_t flags)
 {
-	auto props = s.planeProps.find(s.placement.planeId);
-	uint32_t fbId = props == s.planeProps.end() ? 0 : props->second.id("FB_ID");
-	uint32_t fenceId = props == s.planeProps.end() ? 0 : props->second.id("IN_FENCE_FD");
-	if (!fbId || (inFence >= 0 && !fenceId)) {
+	if (!s.flipFramebuffer || (inFence >= 0 && !s.flipFence)) {
 		errno = ENOTSUP;
 		return false;
 	}
 	uint32_t objects[] = { s.placement.planeId }, counts[] = { inFence >= 0 ? 2u : 1u };
-	uint32_t ids[] = { fbId, fenceId };
+	uint32_t ids[] = { s.flipFramebuffer, s.flipFence };
 	uint64_t values[] = { framebuffer, uint64_t(int64_t(inFence)) };
 	drm_mode_atomic atomic = {};
 	atomic.flags = flags;
@@ -472,6 +469,8 @@ Status KmsDisplay::commit(uint32_t framebuffer, const Layout &layout, int inFenc
 	if (drmModeAtomicCommit(s.fd.get(), atomic.req, flags, &s) < 0)
 		return failed(errno, placement->reason);
 	s.placement = *placement;
+	s.flipFramebuffer = s.planeProps[placement->planeId].id("FB_ID");
+	s.flipFence = s.planeProps[placement->planeId].id("IN_FENCE_FD");
 	s.modeSet = true;
 	s.placementStale = false;
 	s.scanout = scanout;

@@ -62,6 +62,9 @@ struct KmsDisplay::State
 		bool operator==(const Scanout &) const = default;
 	} scanout;
 	Placement placement;
+	/* The property ids a flip of the placement's plane sets, found when it was placed: a
+	 * frame looks nothing up by name. */
+	uint32_t flipFramebuffer = 0, flipFence = 0;
 	bool placementStale = true; /* the render rectangle changed: place anew */
 	bool pending = false;       /* a non-blocking commit's flip not seen yet */
 	uint64_t flips = 0;

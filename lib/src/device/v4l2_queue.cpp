@@ -3,6 +3,7 @@
  * A V4L2 queue's buffers: REQBUFS, QBUF of imported dma-bufs or MMAP buffers, DQBUF,
  * EXPBUF and streaming. Multi-planar queues carry one v4l2_plane per buffer of the layout.
  */
+#include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 
@@ -80,7 +81,9 @@ Status V4l2Device::queueDmaBuf(V4l2Direction direction, unsigned index,
 					     " bytes the layout needs (" + layout.describe() + ")");
 	}
 
-	struct v4l2_plane v4l2Planes[VIDEO_MAX_PLANES] = {};
+	/* Cleared only when used: for a single-planar queue, clearing the half kilobyte of
+	 * planes would be most of a frame's work here. */
+	struct v4l2_plane v4l2Planes[VIDEO_MAX_PLANES];
 	struct v4l2_buffer buffer = {};
 	buffer.index = index;
 	buffer.type = bufferType(direction);
@@ -88,6 +91,7 @@ Status V4l2Device::queueDmaBuf(V4l2Direction direction, unsigned index,
 	buffer.field = V4L2_FIELD_NONE;
 	buffer.timestamp = toTimeval(timestamp);
 	if (multiPlanar()) {
+		std::memset(v4l2Planes, 0, sizeof(v4l2Planes));
 		for (unsigned b = 0; b < planes; b++) {
 			v4l2Planes[b].m.fd = buffers[b].fd().get();
 			v4l2Planes[b].length = uint32_t(buffers[b].size());
@@ -192,11 +196,13 @@ Result<V4l2Dequeued> V4l2Device::dequeue(V4l2Direction direction, V4l2Memory mem
 
 Result<V4l2Dequeued> V4l2Device::dequeueReady(V4l2Direction direction, V4l2Memory memory)
 {
-	struct v4l2_plane planes[VIDEO_MAX_PLANES] = {};
+	struct v4l2_plane planes[VIDEO_MAX_PLANES]; /* cleared only where used, as above */
 	struct v4l2_buffer buffer = {};
 	buffer.type = bufferType(direction);
 	buffer.memory = memoryType(memory);
-	if (multiPlanar()) {
+	bool multiPlanes = multiPlanar();
+	if (multiPlanes) {
+		std::memset(planes, 0, sizeof(planes));
 		buffer.m.planes = planes;
 		buffer.length = VIDEO_MAX_PLANES;
 	}
@@ -206,7 +212,7 @@ Result<V4l2Dequeued> V4l2Device::dequeueReady(V4l2Direction direction, V4l2Memor
 
 	V4l2Dequeued result;
 	result.index = buffer.index;
-	result.bytesUsed = multiPlanar() ? planes[0].bytesused : buffer.bytesused;
+	result.bytesUsed = multiPlanes ? planes[0].bytesused : buffer.bytesused;
 	result.sequence = buffer.sequence;
 	result.timestampNs = uint64_t(buffer.timestamp.tv_sec) * 1000000000ull +
 			     uint64_t(buffer.timestamp.tv_usec) * 1000ull;
