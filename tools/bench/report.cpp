@@ -326,7 +326,7 @@ std::string Report::goals() const
 		}
 	}
 	for (const auto &[key, cpu] : smallLarge)
-		if (cpu.first > 0 && cpu.second >= 0)
+		if (cpu.first > 0 && cpu.second >= 0 && largestPixels[key] > 640 * 480)
 			note(flat, cpu.second <= 1.2 * cpu.first,
 			     key + ": " + fixed(cpu.second / cpu.first) + "x");
 
@@ -388,7 +388,8 @@ std::string Report::section() const
 		flatness() + "\n### Goals\n\n" + goals();
 	if (std::string where = profiles(); !where.empty())
 		text += "\n### Where a frame's instructions go\n" + where;
-	text += "\n### Sync and allocation micro-benchmark\n\n" + microTable();
+	if (!micro.empty())
+		text += "\n### Sync and allocation micro-benchmark\n\n" + microTable();
 	if (!m2m.empty())
 		text += "\n### Decoding: V4L2 memory-to-memory\n\n" + m2mTable(m2m);
 	return text + "\n";
