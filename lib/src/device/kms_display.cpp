@@ -167,6 +167,14 @@ bool KmsDisplay::State::addPlaneOff(drmModeAtomicReqPtr req, uint32_t plane) con
 	       add(req, plane, props->second, "CRTC_ID", 0);
 }
 
+void KmsDisplay::State::setPlacement(const Placement &committed)
+{
+	placement = committed;
+	auto props = planeProps.find(committed.planeId);
+	flipFramebuffer = props == planeProps.end() ? 0 : props->second.id("FB_ID");
+	flipFence = props == planeProps.end() ? 0 : props->second.id("IN_FENCE_FD");
+}
+
 Status KmsDisplay::State::modeBlobFor()
 {
 	if (modeBlob)
@@ -468,9 +476,7 @@ Status KmsDisplay::commit(uint32_t framebuffer, const Layout &layout, int inFenc
 					      " lacks atomic properties");
 	if (drmModeAtomicCommit(s.fd.get(), atomic.req, flags, &s) < 0)
 		return failed(errno, placement->reason);
-	s.placement = *placement;
-	s.flipFramebuffer = s.planeProps[placement->planeId].id("FB_ID");
-	s.flipFence = s.planeProps[placement->planeId].id("IN_FENCE_FD");
+	s.setPlacement(*placement);
 	s.modeSet = true;
 	s.placementStale = false;
 	s.scanout = scanout;
@@ -541,7 +547,7 @@ Status KmsDisplay::disable()
 	if (drmModeAtomicCommit(s.fd.get(), atomic.req, DRM_MODE_ATOMIC_ALLOW_MODESET, nullptr) < 0)
 		return s.fail(errno, "disabling the output");
 	s.modeSet = false;
-	s.placement = {};
+	s.setPlacement({});
 	s.commits++;
 	return {};
 }

@@ -107,6 +107,8 @@ struct KmsDisplay::State
 		      const Rect &source, const Rect &destination) const;
 	/* A plane off: no framebuffer, no CRTC. */
 	bool addPlaneOff(drmModeAtomicReqPtr req, uint32_t plane) const;
+	/* The placement committed (or none), with the property ids a flip of its plane sets. */
+	void setPlacement(const Placement &committed);
 
 	/* A buffer of the display's own, as a framebuffer: black, or a pattern to test with. */
 	Result<uint32_t> ownFramebuffer(uint32_t fourcc, uint32_t width, uint32_t height);
