@@ -133,4 +133,15 @@ Status CameraToDisplay::showFrame(uint32_t framebuffer)
 	return display_.waitForFlip(kFrameTimeoutMs);
 }
 
+Result<DmaBuf> CameraToDisplay::readScreen(Layout *readLayout)
+{
+	Result<DmaBuf> read = drm_.allocateDumb(
+		*computeLayout(DRM_FORMAT_XRGB8888, layout_.width, layout_.height), readLayout);
+	if (!read)
+		return read;
+	if (Status back = display_.readBack(framebuffers_, *read, *readLayout); !back)
+		return back.error();
+	return read;
+}
+
 } /* namespace dmabridge::bench */

@@ -63,6 +63,9 @@ public:
 	const DrmDevice &drm() const { return drm_; }
 	KmsDisplay &display() { return display_; }
 	FramebufferCache &framebuffers() { return framebuffers_; }
+	/* What the display shows now, read back through its writeback into a buffer of the
+	 * frame's size (XRGB8888); readLayout is that buffer's layout. */
+	Result<DmaBuf> readScreen(Layout *readLayout);
 
 private:
 	CameraToDisplay(DrmDevice drm, KmsDisplay display, V4l2Device camera, ShowMode show);

@@ -16,8 +16,6 @@
 #include <cstring>
 #include <string>
 
-#include <drm_fourcc.h>
-
 #include <dmabridge/frame_copy.h>
 
 #include "frame_counters.h"
@@ -71,12 +69,9 @@ std::string compareWithScreen(CameraToDisplay &loop)
 	if (display.width() != shown.width || display.height() != shown.height)
 		return "not compared (the mode is not of the frame's size)";
 	Layout readLayout;
-	Result<DmaBuf> read = loop.drm().allocateDumb(
-		*computeLayout(DRM_FORMAT_XRGB8888, shown.width, shown.height), &readLayout);
+	Result<DmaBuf> read = loop.readScreen(&readLayout);
 	if (!read)
 		return "not compared (" + read.error().describe() + ")";
-	if (Status back = display.readBack(loop.framebuffers(), *read, readLayout); !back)
-		return "not compared (" + back.error().describe() + ")";
 	CpuAccess a(loop.shown(), CpuAccessMode::Read), b(*read, CpuAccessMode::Read);
 	uint64_t differing = differingPixels(a.read(), shown, b.read(), readLayout);
 	uint64_t colours = distinctColours(a.read(), shown);
