@@ -99,7 +99,7 @@ bool haveCallgrind()
 }
 
 Instructions countInstructions(const std::string &self, const std::string &pipeline,
-			       unsigned warmup, unsigned frames, unsigned topCount)
+			       unsigned warmup, unsigned last, unsigned topCount)
 {
 	Instructions result;
 	char pattern[] = "/tmp/dmabridge-callgrind.XXXXXX";
@@ -111,7 +111,7 @@ Instructions countInstructions(const std::string &self, const std::string &pipel
 	std::string command =
 		"timeout -k 10 3000 valgrind --tool=callgrind --callgrind-out-file=" + out +
 		kMarkers + " " + self + " --child '" + pipeline + "' --warmup " +
-		std::to_string(warmup) + " --frames " + std::to_string(frames) + " >" + dir +
+		std::to_string(warmup) + " --frames " + std::to_string(last) + " >" + dir +
 		"/log 2>&1";
 	int status = std::system(command.c_str());
 	for (const char *suffix : { ".1", ".2" }) {
@@ -120,9 +120,9 @@ Instructions countInstructions(const std::string &self, const std::string &pipel
 			result.startup = part.total;
 			result.startupTop = costliest(part, 1, topCount);
 		}
-		if (part.trigger.ends_with("dmabridge_bench_frames_end") && frames > warmup) {
-			result.perFrame = part.total / (frames - warmup);
-			result.top = costliest(part, frames - warmup, topCount);
+		if (part.trigger.ends_with("dmabridge_bench_frames_end") && last > warmup) {
+			result.perFrame = part.total / (last - warmup);
+			result.top = costliest(part, last - warmup, topCount);
 		}
 	}
 	if (result.perFrame < 0)

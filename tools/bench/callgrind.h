@@ -33,10 +33,10 @@ struct Instructions
 bool haveCallgrind();
 
 /*
- * Runs `self --child PIPELINE --warmup W --frames F` under callgrind; topCount > 0 also
- * lists that many of the functions a frame costs most in.
+ * Runs `self --child PIPELINE --warmup W --frames LAST` under callgrind, counting frames
+ * W to LAST; topCount > 0 also lists that many of the functions a frame costs most in.
  */
 Instructions countInstructions(const std::string &self, const std::string &pipeline,
-			       unsigned warmup, unsigned frames, unsigned topCount = 0);
+			       unsigned warmup, unsigned last, unsigned topCount = 0);
 
 } /* namespace dmabridge::bench */

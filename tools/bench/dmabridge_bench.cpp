@@ -40,9 +40,6 @@ namespace {
 
 std::string self;
 
-/* The run callgrind counts: from its 10th frame to its 45th. */
-constexpr unsigned kCountedFrames = 50, kCountedWarmup = 10, kCountedLast = 45;
-
 /* One "key value" line of a child's output into result. */
 void parseLine(RunResult &result, std::string text)
 {

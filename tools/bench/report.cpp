@@ -285,7 +285,8 @@ std::string Report::goals() const
 			goal.figures += (goal.figures.empty() ? "" : "; ") + figure;
 		}
 	};
-	std::map<std::string, std::pair<double, double>> smallLarge; /* key+format -> cpu */
+	/* camera+format -> instructions at 640x480 and at the largest size */
+	std::map<std::string, std::pair<double, double>> smallLarge;
 	std::map<std::string, uint64_t> largestPixels;
 	for (const auto &[c, r] : runs_) {
 		if (!c.ours || !r.ok())
@@ -325,10 +326,10 @@ std::string Report::goals() const
 			smallLarge[key].second = r.instructions();
 		}
 	}
-	for (const auto &[key, cpu] : smallLarge)
-		if (cpu.first > 0 && cpu.second >= 0 && largestPixels[key] > 640 * 480)
-			note(flat, cpu.second <= 1.2 * cpu.first,
-			     key + ": " + fixed(cpu.second / cpu.first) + "x");
+	for (const auto &[key, counted] : smallLarge)
+		if (counted.first > 0 && counted.second >= 0 && largestPixels[key] > 640 * 480)
+			note(flat, counted.second <= 1.2 * counted.first,
+			     key + ": " + fixed(counted.second / counted.first) + "x");
 
 	std::string text = "| goal | met | where missed |\n|---|---|---|\n";
 	for (const Goal *goal : { &copies, &imports, &syncs, &ioctls, &zeroCopy, &copyPath, &flat })
@@ -422,8 +423,10 @@ std::string document(const std::vector<Report> &stacks, const std::string &comma
 		"the plot in docs/benchmarks/). Do not edit by hand: the notes at the end come "
 		"from tools/bench/notes.md.\n\n"
 		"The boards are emulated: absolute times mean little there. The headline figure is "
-		"instructions per frame, counted by callgrind in the board from the 10th frame to "
-		"the 45th of a 50-frame run (the whole process, all threads, user space only; "
+		"instructions per frame, counted by callgrind in the board from frame " +
+		std::to_string(kCountedWarmup) + " to frame " + std::to_string(kCountedLast) +
+		" of a " + std::to_string(kCountedFrames) +
+		"-frame run (the whole process, all threads, user space only; "
 		"callgrind.h in tools/bench says how): the same count run after run, where CPU "
 		"time moves by a third. CPU time (user and system, all threads) and calls are "
 		"measured in a run of its own, from the warm-up frame (a sixth of the run) to the "

@@ -25,6 +25,9 @@ struct Config
 	std::string key() const; /* name + camera */
 };
 
+/* A camera row's run under callgrind: its frames, and the span counted (callgrind.h). */
+constexpr unsigned kCountedFrames = 50, kCountedWarmup = 10, kCountedLast = 45;
+
 /* Every pipeline the issue compares, for one format and size. */
 std::vector<Config> configsFor(const std::string &format, uint32_t width, uint32_t height);
 

@@ -64,7 +64,7 @@ uint64_t monotonicUs()
 struct Measure
 {
 	unsigned warmup = 0;
-	unsigned last = 0; /* the run's last frame, 0 when not known */
+	unsigned last = 0; /* the frame where the counted span ends; 0: no span */
 	uint64_t startUs = 0;
 	std::atomic<uint64_t> firstShownUs{ 0 };
 	std::atomic<unsigned> frames{ 0 };
@@ -148,17 +148,17 @@ double microseconds(const timeval &t)
 
 } /* namespace */
 
-int runChild(const std::string &description, unsigned warmup, unsigned frames)
+int runChild(const std::string &description, unsigned warmup, unsigned last)
 {
 	gst_debug_remove_log_function(gst_debug_log_default);
 	/* Copies are read from the timed run: the counted one doesn't pay for the logging. */
-	if (!frames) {
+	if (!last) {
 		gst_debug_add_log_function(onLog, nullptr, nullptr);
 		gst_debug_set_threshold_for_name("GST_PERFORMANCE", GST_LEVEL_MEMDUMP);
 	}
 	Measure state;
 	state.warmup = warmup;
-	state.last = frames;
+	state.last = last;
 	measure = &state;
 
 	tools::PipelineRun run = tools::runPipeline(description, 900, {}, [](GstElement *pipeline) {
