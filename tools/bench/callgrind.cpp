@@ -15,7 +15,7 @@ namespace dmabridge::bench {
 
 namespace {
 
-/* The marker functions of run_child.cpp, in the order a run calls them. */
+/* The marker functions of callgrind_markers.h, in the order a run calls them. */
 constexpr const char *kMarkers = " --zero-before=dmabridge_bench_startup_begins"
 				 " --dump-before=dmabridge_bench_startup_ends"
 				 " --zero-before=dmabridge_bench_frames_begin"
@@ -98,8 +98,7 @@ bool haveCallgrind()
 	return std::system("valgrind --version >/dev/null 2>&1") == 0;
 }
 
-Instructions countInstructions(const std::string &self, const std::string &pipeline,
-			       unsigned warmup, unsigned last, unsigned topCount)
+Instructions countInstructions(const std::string &command, unsigned counted, unsigned topCount)
 {
 	Instructions result;
 	char pattern[] = "/tmp/dmabridge-callgrind.XXXXXX";
@@ -108,21 +107,19 @@ Instructions countInstructions(const std::string &self, const std::string &pipel
 		return result;
 	}
 	std::string dir = pattern, out = dir + "/callgrind.out";
-	std::string command =
+	std::string run =
 		"timeout -k 10 3000 valgrind --tool=callgrind --callgrind-out-file=" + out +
-		kMarkers + " " + self + " --child '" + pipeline + "' --warmup " +
-		std::to_string(warmup) + " --frames " + std::to_string(last) + " >" + dir +
-		"/log 2>&1";
-	int status = std::system(command.c_str());
+		kMarkers + " " + command + " >" + dir + "/log 2>&1";
+	int status = std::system(run.c_str());
 	for (const char *suffix : { ".1", ".2" }) {
 		Part part = readPart(out + suffix);
 		if (part.trigger.ends_with("dmabridge_bench_startup_ends")) {
 			result.startup = part.total;
 			result.startupTop = costliest(part, 1, topCount);
 		}
-		if (part.trigger.ends_with("dmabridge_bench_frames_end") && last > warmup) {
-			result.perFrame = part.total / (last - warmup);
-			result.top = costliest(part, last - warmup, topCount);
+		if (part.trigger.ends_with("dmabridge_bench_frames_end") && counted) {
+			result.perFrame = part.total / counted;
+			result.top = costliest(part, counted, topCount);
 		}
 	}
 	if (result.perFrame < 0)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Instructions, counted by callgrind: repeatable where CPU time in the emulated board moves
- * by a third between runs. A child run (run_child.h) marks its spans by calling marker
- * functions; callgrind zeroes its counts on entering the first of each pair and writes
+ * by a third between runs. The program measured marks its spans by calling the functions
+ * of callgrind_markers.h; callgrind zeroes its counts on entering the first of each pair and writes
  * them out on entering the second, so one run gives the instructions of start-up and of
  * the frames from the warm-up frame to the last, the whole process and all its threads
  * (user space only: the kernel's work is not counted).
@@ -33,10 +33,10 @@ struct Instructions
 bool haveCallgrind();
 
 /*
- * Runs `self --child PIPELINE --warmup W --frames LAST` under callgrind, counting frames
- * W to LAST; topCount > 0 also lists that many of the functions a frame costs most in.
+ * Runs command (a program that calls the markers of callgrind_markers.h, with its
+ * arguments) under callgrind; counted is the number of frames between its frame markers.
+ * topCount > 0 also lists that many of the functions a frame costs most in.
  */
-Instructions countInstructions(const std::string &self, const std::string &pipeline,
-			       unsigned warmup, unsigned last, unsigned topCount = 0);
+Instructions countInstructions(const std::string &command, unsigned counted, unsigned topCount = 0);
 
 } /* namespace dmabridge::bench */

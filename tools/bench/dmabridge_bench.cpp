@@ -5,6 +5,7 @@
  * several sizes and formats, each run in its own process with start-up excluded. Prints
  * a table and writes BENCHMARKS.md (tools/bench/run does both inside the board).
  */
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <sys/utsname.h>
@@ -28,6 +30,7 @@
 #include <dmabridge/v4l2.h>
 
 #include "callgrind.h"
+#include "library_rows.h"
 #include "m2m.h"
 #include "micro.h"
 #include "report.h"
@@ -73,9 +76,8 @@ RunResult runOne(const Config &config, unsigned frames, unsigned warmup, std::st
 {
 	/* A run that hangs is recorded as such, not waited for. */
 	unsigned limit = 60 + 2 * frames;
-	std::string command = "timeout -k 10 " + std::to_string(limit) + " " + self + " --child '" +
-			      config.pipeline(frames) + "' --warmup " + std::to_string(warmup) +
-			      " 2>/dev/null";
+	std::string command = "timeout -k 10 " + std::to_string(limit) + " " +
+			      childCommand(self, config.pipeline(frames), warmup) + " 2>/dev/null";
 	RunResult result;
 	FILE *pipe = popen(command.c_str(), "r");
 	char line[4096];
@@ -106,8 +108,9 @@ void count(const Config &config, RunResult &result, std::string &raw)
 		       config.name != "upstream mmap";
 	std::fprintf(stderr, "bench: %s %ux%u under callgrind...\n", config.key().c_str(),
 		     config.width, config.height);
-	Instructions counted = countInstructions(self, config.pipeline(kCountedFrames),
-						 kCountedWarmup, kCountedLast, profile ? 15 : 0);
+	Instructions counted = countInstructions(
+		childCommand(self, config.pipeline(kCountedFrames), kCountedWarmup, kCountedLast),
+		kCountedLast - kCountedWarmup, profile ? 15 : 0);
 	std::string lines;
 	if (counted.perFrame >= 0)
 		lines += "instructions-per-frame " + std::to_string(counted.perFrame) + "\n";
@@ -120,6 +123,7 @@ void count(const Config &config, RunResult &result, std::string &raw)
 	for (const FunctionCost &function : counted.startupTop)
 		lines += "startup-top " + std::to_string(function.perFrame) + " " + function.name +
 			 "\n";
+	/* Into the result as readRaw() reads them back: one format for both. */
 	std::istringstream each(lines);
 	for (std::string line; std::getline(each, line);)
 		parseLine(result, line);
@@ -134,13 +138,6 @@ Report readRaw(const std::string &path)
 	std::string line;
 	std::optional<Config> config;
 	RunResult result;
-	auto fields = [](const std::string &text) {
-		std::vector<std::string> parts;
-		std::stringstream stream(text);
-		for (std::string part; std::getline(stream, part, '\t');)
-			parts.push_back(part);
-		return parts;
-	};
 	auto flush = [&] {
 		if (config)
 			report.add(*config, result);
@@ -148,7 +145,7 @@ Report readRaw(const std::string &path)
 		result = {};
 	};
 	while (std::getline(file, line)) {
-		std::vector<std::string> f = fields(line);
+		std::vector<std::string> f = tabFields(line);
 		if (f[0] == "run" && f.size() == 6) {
 			flush();
 			config = Config{ f[1],
@@ -161,6 +158,8 @@ Report readRaw(const std::string &path)
 			flush();
 			report.micro.push_back({ f[1], std::stod(f[2]), std::stod(f[3]),
 						 std::stod(f[4]), f.size() > 5 ? f[5] : "" });
+		} else if (readLibraryLine(line, report.library)) {
+			flush();
 		} else if (M2mResult decoded; readM2mLine(line, decoded)) {
 			flush();
 			report.m2m.push_back(decoded);
@@ -326,9 +325,51 @@ int render(const std::string &out, const std::string &plot, const std::vector<st
 	return 0;
 }
 
-const char kUsage[] = "usage: dmabridge-bench --raw FILE [--scale S] [--sizes WxH,...] "
-		      "[--m2m-only]  (in a board)\n"
-		      "       dmabridge-bench --render OUT [--plot PNG] RAW...      (anywhere)\n";
+/* The parts of a run, each its own kind of raw line (partOf). */
+constexpr const char *kParts[] = { "cameras", "library", "micro", "m2m" };
+
+std::string partOf(const std::string &line)
+{
+	for (const char *part : { "library", "micro", "m2m" })
+		if (line.rfind(std::string(part) + "\t", 0) == 0 ||
+		    line.rfind(std::string(part) + "-", 0) == 0)
+			return part;
+	return "cameras"; /* meta, run and the lines of a run */
+}
+
+/* "cameras,m2m" into parts; false when a name isn't one of kParts. */
+bool parseParts(const std::string &text, std::set<std::string> &parts)
+{
+	parts.clear();
+	std::stringstream list(text);
+	for (std::string item; std::getline(list, item, ',');) {
+		if (std::find(std::begin(kParts), std::end(kParts), item) == std::end(kParts))
+			return false;
+		parts.insert(item);
+	}
+	return !parts.empty();
+}
+
+/* The library rows, from the dmabridge-library-loop built beside this program. */
+std::vector<LibraryResult> runLibraryBeside(std::vector<std::pair<uint32_t, uint32_t>> sizes,
+					    std::string &raw)
+{
+	std::filesystem::path loop =
+		std::filesystem::path(self).parent_path() / "dmabridge-library-loop";
+	if (!std::filesystem::exists(loop)) {
+		std::fprintf(stderr, "bench: no %s (a sanitizer build has none): no library rows\n",
+			     loop.c_str());
+		return {};
+	}
+	if (sizes.empty())
+		sizes = { { 640, 480 }, { 1920, 1080 } };
+	return runLibrary(loop.string(), sizes, raw);
+}
+
+const char kUsage[] =
+	"usage: dmabridge-bench --raw FILE [--scale S] [--sizes WxH,...]\n"
+	"                       [--parts cameras,library,micro,m2m]      (in a board)\n"
+	"       dmabridge-bench --render OUT [--plot PNG] RAW...         (anywhere)\n";
 
 } /* namespace */
 
@@ -344,14 +385,12 @@ int main(int argc, char **argv)
 	std::vector<std::string> raws;
 	double scale = 1.0;
 	std::vector<std::pair<uint32_t, uint32_t>> sizes;
-	bool m2mOnly = false, camerasOnly = false;
+	std::set<std::string> parts(std::begin(kParts), std::end(kParts));
 	for (int i = 1; i < argc; i++) {
 		std::string arg = argv[i];
 		bool value = i + 1 < argc;
-		if (arg == "--m2m-only")
-			m2mOnly = true;
-		else if (arg == "--cameras-only")
-			camerasOnly = true;
+		if (arg == "--parts" && value && parseParts(argv[i + 1], parts))
+			i++;
 		else if (arg == "--raw" && value)
 			rawPath = argv[++i];
 		else if (arg == "--render" && value)
@@ -379,24 +418,24 @@ int main(int argc, char **argv)
 		return 77;
 	}
 	Report report;
+	/* The parts not run this time stay as the last run left them. */
 	std::string raw;
-	if (m2mOnly) {
-		/* The decoding rows again; the camera rows as the last full run left them. */
-		std::ifstream old(rawPath);
-		for (std::string line; std::getline(old, line);)
-			if (line.rfind("m2m\t", 0) != 0)
-				raw += line + "\n";
-	} else {
+	std::ifstream old(rawPath);
+	for (std::string line; std::getline(old, line);)
+		if (!parts.count(partOf(line)))
+			raw += line + "\n";
+	if (parts.count("cameras"))
 		runCameras(report, raw, rawPath, scale, sizes);
-	}
-	if (!camerasOnly && !m2mOnly) {
+	if (parts.count("library"))
+		report.library = runLibraryBeside(sizes, raw);
+	if (parts.count("micro")) {
 		report.micro = runMicro();
 		for (const MicroResult &m : report.micro)
 			raw += "micro\t" + m.memory + "\t" + std::to_string(m.syncPairPerMiBUs) +
 			       "\t" + std::to_string(m.allocateUs) + "\t" +
 			       std::to_string(m.importUs) + "\t" + m.note + "\n";
 	}
-	if (!camerasOnly)
+	if (parts.count("m2m"))
 		report.m2m = runM2m(self, raw);
 	std::fputs(report.summary().c_str(), stdout);
 	std::ofstream(rawPath) << raw;

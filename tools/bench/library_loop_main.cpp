@@ -4,7 +4,9 @@
  * by nothing: it counts what a frame costs once every buffer has its framebuffer and the
  * mode is set, the ioctls by kind (syscall_counter.h) and the heap allocations
  * (allocation_counter.h), then reads the display back once and compares it with the last
- * frame. Prints "key value" lines; tools/bench/library-path runs it under callgrind.
+ * frame. Prints "key value" lines; dmabridge-bench runs it, and again under callgrind, which
+ * counts start-up (set-up to the first frame shown) and the frames from the warm-up frame
+ * to the last (callgrind_markers.h).
  *
  *   dmabridge-library-loop [--camera vivid-000] [--display vkms] [--size 640x480]
  *                          [--frames 300] [--warmup 10] [--access libv4l2|direct]
@@ -18,6 +20,7 @@
 
 #include <dmabridge/frame_copy.h>
 
+#include "callgrind_markers.h"
 #include "frame_counters.h"
 #include "library_loop.h"
 
@@ -109,6 +112,7 @@ int main(int argc, char **argv)
 			     argv[0]);
 		return 2;
 	}
+	dmabridge_bench_startup_begins();
 	Result<std::unique_ptr<CameraToDisplay>> loop = CameraToDisplay::open(args.loop);
 	if (!loop) {
 		std::printf("error %s\n", loop.error().describe().c_str());
@@ -118,10 +122,15 @@ int main(int argc, char **argv)
 	Status status;
 	FrameCounters start, end;
 	while (status && (*loop)->frames() < args.frames) {
-		if ((*loop)->frames() == args.warmup)
+		if ((*loop)->frames() == args.warmup) {
 			start = countersAtStart();
+			dmabridge_bench_frames_begin();
+		}
 		status = (*loop)->frame();
+		if ((*loop)->frames() == 1)
+			dmabridge_bench_startup_ends();
 	}
+	dmabridge_bench_frames_end();
 	end = countersAtEnd();
 	std::printf("frames %u\n", (*loop)->frames());
 	if (!status) {

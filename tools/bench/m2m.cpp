@@ -17,6 +17,8 @@
 #include <gst/gst.h>
 
 #include "callgrind.h"
+#include "markdown.h"
+#include "run_child.h"
 
 namespace dmabridge::bench {
 
@@ -50,72 +52,41 @@ std::string pipeline(const std::string &name, unsigned frames)
 	return source + "fakesink name=sink sync=false";
 }
 
-/* Runs command, returns its output (stdout and stderr). */
-std::string capture(const std::string &command)
-{
-	std::string output;
-	FILE *pipe = popen((command + " 2>&1").c_str(), "r");
-	char line[4096];
-	while (pipe && std::fgets(line, sizeof(line), pipe))
-		output += line;
-	if (pipe)
-		pclose(pipe);
-	return output;
-}
-
-/* A "key value" of the child's output, -1 when absent. */
-double value(const std::string &output, const std::string &key)
-{
-	std::istringstream lines(output);
-	for (std::string line; std::getline(lines, line);)
-		if (line.rfind(key + " ", 0) == 0)
-			return std::atof(line.c_str() + key.size() + 1);
-	return -1;
-}
-
 M2mResult measure(const std::string &self, const std::string &name)
 {
 	M2mResult result{ name, "FWHT 640x480, " + std::to_string(kTimed) + " frames" };
 	if (name == "encoder only")
 		result.stream = "(what both rows above include)";
-	std::string output = capture("timeout -k 10 900 " + self + " --child '" +
-				     pipeline(name, kTimed) + "' --warmup 1");
-	double measured = value(output, "measured");
-	result.frames = value(output, "frames");
-	if (value(output, "finished") != 1 || measured <= 0) {
+	std::string output =
+		capture("timeout -k 10 900 " + childCommand(self, pipeline(name, kTimed), 1));
+	double measured = outputValue(output, "measured");
+	result.frames = outputValue(output, "frames");
+	if (outputValue(output, "finished") != 1 || measured <= 0) {
 		size_t at = output.find("error ");
 		result.error = at == std::string::npos ? "no frame" : output.substr(at + 6, 160);
 		return result;
 	}
-	result.cpuMsPerFrame =
-		(value(output, "user-us") + value(output, "system-us")) / 1000 / measured;
+	result.cpuMsPerFrame = (outputValue(output, "user-us") + outputValue(output, "system-us")) /
+			       1000 / measured;
 	if (name != "upstream") {
 		double copies = 0, bytes = 0;
 		for (const char *element : { "enc", "dec", "sink" }) {
-			copies += std::max(
-				0.0, value(output, std::string("stats ") + element + ".copies"));
-			bytes += std::max(0.0, value(output, std::string("stats ") + element +
-								     ".bytes-copied"));
+			copies += std::max(0.0, outputValue(output, std::string("stats ") +
+									    element + ".copies"));
+			bytes += std::max(0.0, outputValue(output, std::string("stats ") + element +
+									   ".bytes-copied"));
 		}
 		result.copiesPerFrame = copies / result.frames;
 		result.bytesCopiedPerFrame = bytes / result.frames;
 	} else {
-		result.copiesPerFrame = value(output, "performance-copies") / measured;
-		result.bytesCopiedPerFrame = value(output, "performance-bytes") / measured;
+		result.copiesPerFrame = outputValue(output, "performance-copies") / measured;
+		result.bytesCopiedPerFrame = outputValue(output, "performance-bytes") / measured;
 	}
-	result.instructionsPerFrame =
-		countInstructions(self, pipeline(name, kCounted), kCountedWarmup, kCountedLast)
-			.perFrame;
+	result.instructionsPerFrame = countInstructions(childCommand(self, pipeline(name, kCounted),
+								     kCountedWarmup, kCountedLast),
+							kCountedLast - kCountedWarmup)
+					      .perFrame;
 	return result;
-}
-
-std::string fixed(double number, int decimals)
-{
-	if (number < 0)
-		return "-";
-	char text[32];
-	std::snprintf(text, sizeof(text), "%.*f", decimals, number);
-	return text;
 }
 
 } /* namespace */
@@ -140,10 +111,7 @@ std::vector<M2mResult> runM2m(const std::string &self, std::string &raw)
 
 bool readM2mLine(const std::string &line, M2mResult &result)
 {
-	std::vector<std::string> f;
-	std::stringstream stream(line);
-	for (std::string part; std::getline(stream, part, '\t');)
-		f.push_back(part);
+	std::vector<std::string> f = tabFields(line);
 	if (f.size() < 8 || f[0] != "m2m")
 		return false;
 	result = { f[1],

@@ -13,24 +13,11 @@
 #include <dmabridge/v4l2.h>
 
 #include "../../gst-plugin/common/caps_dialect.h"
+#include "markdown.h"
 
 namespace dmabridge::bench {
 
 namespace {
-
-std::string fixed(double value, int decimals = 2)
-{
-	if (value < 0 || value != value)
-		return "-";
-	char text[32];
-	std::snprintf(text, sizeof(text), "%.*f", decimals, value);
-	return text;
-}
-
-std::string sizeName(uint32_t width, uint32_t height)
-{
-	return std::to_string(width) + "x" + std::to_string(height);
-}
 
 std::string nodeOf(const std::string &camera)
 {
@@ -228,18 +215,6 @@ std::string Report::flatness() const
 	return text;
 }
 
-/* One list of callgrind's costliest functions, as a table. */
-static std::string functionTable(const std::vector<FunctionCost> &functions, const char *unit)
-{
-	std::string text = std::string("| function | ") + unit + " |\n|---|---|\n";
-	for (const FunctionCost &function : functions) {
-		std::string name = function.name.size() > 120 ? function.name.substr(0, 117) + "..."
-							      : function.name;
-		text += "| `" + name + "` | " + fixed(function.perFrame, 0) + " |\n";
-	}
-	return text;
-}
-
 /* Where each headline pipeline spends a frame's instructions, and start-up's. */
 std::string Report::profiles() const
 {
@@ -389,6 +364,8 @@ std::string Report::section() const
 		flatness() + "\n### Goals\n\n" + goals();
 	if (std::string where = profiles(); !where.empty())
 		text += "\n### Where a frame's instructions go\n" + where;
+	if (!library.empty())
+		text += "\n### The library path without GStreamer\n\n" + libraryTable(library);
 	if (!micro.empty())
 		text += "\n### Sync and allocation micro-benchmark\n\n" + microTable();
 	if (!m2m.empty())

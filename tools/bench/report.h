@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "callgrind.h"
+#include "library_rows.h"
 #include "m2m.h"
 #include "micro.h"
 
@@ -70,6 +71,7 @@ public:
 	std::map<std::string, std::string> metadata;
 	std::vector<MicroResult> micro;
 	std::vector<M2mResult> m2m;
+	std::vector<LibraryResult> library;
 
 private:
 	std::vector<std::pair<Config, RunResult>> runs_;

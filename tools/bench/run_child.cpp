@@ -6,8 +6,7 @@
  * on GST_PERFORMANCE; and start-up, from the pipeline in NULL to the first frame handed to
  * the display. Prints "key value" lines for the parent.
  *
- * Under callgrind (callgrind.h) the same run marks its two spans by calling the marker
- * functions below, which callgrind zeroes its counts before and dumps them before: the
+ * Under callgrind (callgrind.h) the same run marks its two spans (callgrind_markers.h): the
  * instructions of start-up, and of the frames from the warm-up frame to the last.
  */
 #include "run_child.h"
@@ -16,39 +15,16 @@
 #include <atomic>
 #include <cinttypes>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <sstream>
 #include <sys/resource.h>
 #include <time.h>
 
 #include "../common/pipeline_run.h"
+#include "callgrind_markers.h"
 #include "syscall_counter.h"
-
-/*
- * The markers callgrind is told of (callgrind.cpp): out of line, named in C, and each
- * with a body of its own so that no optimisation folds them into one.
- */
-namespace {
-volatile int lastMarker;
-}
-extern "C" {
-__attribute__((noinline)) void dmabridge_bench_startup_begins()
-{
-	lastMarker = 1;
-}
-__attribute__((noinline)) void dmabridge_bench_startup_ends()
-{
-	lastMarker = 2;
-}
-__attribute__((noinline)) void dmabridge_bench_frames_begin()
-{
-	lastMarker = 3;
-}
-__attribute__((noinline)) void dmabridge_bench_frames_end()
-{
-	lastMarker = 4;
-}
-}
 
 namespace dmabridge::bench {
 
@@ -199,6 +175,43 @@ int runChild(const std::string &description, unsigned warmup, unsigned last)
 				    value);
 	std::fflush(stdout);
 	return run.finished ? 0 : 1;
+}
+
+std::string childCommand(const std::string &self, const std::string &description, unsigned warmup,
+			 unsigned last)
+{
+	return self + " --child '" + description + "' --warmup " + std::to_string(warmup) +
+	       (last ? " --frames " + std::to_string(last) : "");
+}
+
+std::string capture(const std::string &command)
+{
+	std::string output;
+	FILE *pipe = popen((command + " 2>&1").c_str(), "r");
+	char line[4096];
+	while (pipe && std::fgets(line, sizeof(line), pipe))
+		output += line;
+	if (pipe)
+		pclose(pipe);
+	return output;
+}
+
+double outputValue(const std::string &output, const std::string &key)
+{
+	std::istringstream lines(output);
+	for (std::string line; std::getline(lines, line);)
+		if (line.rfind(key + " ", 0) == 0)
+			return std::atof(line.c_str() + key.size() + 1);
+	return -1;
+}
+
+std::vector<std::string> tabFields(const std::string &line)
+{
+	std::vector<std::string> parts;
+	std::stringstream stream(line);
+	for (std::string part; std::getline(stream, part, '\t');)
+		parts.push_back(part);
+	return parts;
 }
 
 } /* namespace dmabridge::bench */

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace dmabridge::bench {
 
@@ -11,5 +12,18 @@ namespace dmabridge::bench {
  * lost on the way doesn't lose the count); 0: a timed run, with no such span.
  */
 int runChild(const std::string &description, unsigned warmup, unsigned last);
+
+/* The command line of such a run: self (this program) --child DESCRIPTION ... */
+std::string childCommand(const std::string &self, const std::string &description, unsigned warmup,
+			 unsigned last = 0);
+
+/* Runs command (a shell command line); its output, stdout and stderr. */
+std::string capture(const std::string &command);
+
+/* The value of a "key value" line of a run's output; -1 when there is none. */
+double outputValue(const std::string &output, const std::string &key);
+
+/* The fields of a line of raw results (tab-separated). */
+std::vector<std::string> tabFields(const std::string &line);
 
 } /* namespace dmabridge::bench */
