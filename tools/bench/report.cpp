@@ -95,6 +95,12 @@ double RunResult::number(const std::string &key) const
 	return found == numbers.end() ? -1 : found->second;
 }
 
+double RunResult::stat(const std::string &field) const
+{
+	auto found = stats.find(field);
+	return found == stats.end() ? -1 : double(found->second);
+}
+
 double RunResult::instructions() const
 {
 	return ok() ? number("instructions-per-frame") : -1;
@@ -271,12 +277,9 @@ std::string Report::goals() const
 		note(copies, bytes == 0, where + ": " + fixed(bytes, 0) + " bytes");
 		/* The sink's imports of the pool's buffers; the display's own black
 		 * framebuffers (made once, not imports) are in "fb added" besides. */
-		auto stat = [&](const char *field) {
-			return r.stats.count(field) ? double(r.stats.at(field)) : -1.0;
-		};
-		note(imports, stat("sink.imports") == stat("src.allocations"),
-		     where + ": " + fixed(stat("sink.imports"), 0) + " imports for " +
-			     fixed(stat("src.allocations"), 0) + " buffers");
+		note(imports, r.stat("sink.imports") == r.stat("src.allocations"),
+		     where + ": " + fixed(r.stat("sink.imports"), 0) + " imports for " +
+			     fixed(r.stat("src.allocations"), 0) + " buffers");
 		double sync = r.perFrame(double(r.calls.count("DMA_BUF_IOCTL_SYNC")
 							? r.calls.at("DMA_BUF_IOCTL_SYNC")
 							: 0));

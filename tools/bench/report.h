@@ -47,6 +47,7 @@ struct RunResult
 	double cpuMs() const;        /* user + system per frame */
 	double instructions() const; /* per frame, from callgrind; -1 when not counted */
 	double number(const std::string &key) const; /* -1 when not measured */
+	double stat(const std::string &field) const; /* element.field; -1 when not posted */
 	double ioctlsPerFrame() const;
 	double bytesCopiedPerFrame(bool ours) const;
 };
