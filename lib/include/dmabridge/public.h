@@ -9,3 +9,10 @@
 
 #define DMABRIDGE_PUBLIC_BEGIN _Pragma("GCC visibility push(default)")
 #define DMABRIDGE_PUBLIC_END _Pragma("GCC visibility pop")
+
+/*
+ * On the definition of a public class's private state (its State, declared in the public
+ * header and defined in the library): a nested class takes the visibility of the class
+ * around it, so without this its members would be exported too.
+ */
+#define DMABRIDGE_HIDDEN __attribute__((visibility("hidden")))

@@ -29,7 +29,7 @@
 
 namespace dmabridge {
 
-struct EglDevice::State
+struct DMABRIDGE_HIDDEN EglDevice::State
 {
 	SharedFd drmFd;
 	std::string drmNode; /* empty on the software device */

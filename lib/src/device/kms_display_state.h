@@ -30,7 +30,7 @@ struct AtomicRequest
 	~AtomicRequest() { drmModeAtomicFree(req); }
 };
 
-struct KmsDisplay::State
+struct DMABRIDGE_HIDDEN KmsDisplay::State
 {
 	std::optional<DrmDevice> drm;
 	SharedFd fd;
