@@ -91,7 +91,7 @@ public:
 	Result<EglImage> importPlane(const DmaBuf &buffer, const Layout &layout, unsigned plane,
 				     uint32_t planeFourcc) const;
 
-	struct State;
+	struct DMABRIDGE_HIDDEN State;
 
 private:
 	explicit EglDevice(std::unique_ptr<State> state);

@@ -47,7 +47,7 @@ public:
 	/* Drops the cached images of a buffer that went away, with the context current. */
 	void release(const BufferIdentity &identity) override;
 
-	struct State;
+	struct DMABRIDGE_HIDDEN State;
 
 private:
 	explicit GlConverter(std::unique_ptr<State> state);

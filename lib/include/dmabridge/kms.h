@@ -42,7 +42,7 @@ public:
 		bool keepAspect = true;
 	};
 	/* Defined inside the library. */
-	struct State;
+	struct DMABRIDGE_HIDDEN State;
 
 	KmsDisplay(KmsDisplay &&) noexcept;
 	KmsDisplay &operator=(KmsDisplay &&) noexcept;

@@ -11,8 +11,9 @@
 #define DMABRIDGE_PUBLIC_END _Pragma("GCC visibility pop")
 
 /*
- * On the definition of a public class's private state (its State, declared in the public
+ * On the declaration of a public class's private state (its State, declared in the public
  * header and defined in the library): a nested class takes the visibility of the class
- * around it, so without this its members would be exported too.
+ * around it, so without this its members would be exported too. (On the declaration, not
+ * the definition: clang refuses a definition whose visibility differs from it.)
  */
 #define DMABRIDGE_HIDDEN __attribute__((visibility("hidden")))

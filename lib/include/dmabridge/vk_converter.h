@@ -70,7 +70,7 @@ public:
 	size_t images() const override;
 	void release(const BufferIdentity &identity) override;
 
-	struct State;
+	struct DMABRIDGE_HIDDEN State;
 
 private:
 	explicit VkConverter(std::unique_ptr<State> state);

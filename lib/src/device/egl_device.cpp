@@ -29,7 +29,7 @@
 
 namespace dmabridge {
 
-struct DMABRIDGE_HIDDEN EglDevice::State
+struct EglDevice::State
 {
 	SharedFd drmFd;
 	std::string drmNode; /* empty on the software device */

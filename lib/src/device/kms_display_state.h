@@ -30,7 +30,7 @@ struct AtomicRequest
 	~AtomicRequest() { drmModeAtomicFree(req); }
 };
 
-struct DMABRIDGE_HIDDEN KmsDisplay::State
+struct KmsDisplay::State
 {
 	std::optional<DrmDevice> drm;
 	SharedFd fd;

@@ -109,7 +109,7 @@ struct Target
 
 } /* namespace */
 
-struct DMABRIDGE_HIDDEN GlConverter::State
+struct GlConverter::State
 {
 	/* First, so that it goes last: every GL object below needs its context. */
 	EglDevice device;

@@ -71,7 +71,7 @@ struct Output
 
 } /* namespace */
 
-struct DMABRIDGE_HIDDEN VkConverter::State
+struct VkConverter::State
 {
 	Context context; /* first: it goes last */
 	VkSampler linear = VK_NULL_HANDLE, nearest = VK_NULL_HANDLE;
