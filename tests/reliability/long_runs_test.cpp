@@ -168,7 +168,8 @@ TEST(LongRuns, PlayingToNullFiftyTimes)
 
 /*
  * The Vulkan converter made and torn down 50 times: its device, imports and sync_files
- * go with it (no Vulkan memory object outlives NULL), fds and RSS stay flat.
+ * go with it (no Vulkan memory object outlives NULL), fds and RSS stay flat. At 320x180,
+ * as the soak: at 640x480 lavapipe's three frames a cycle took 190 s of the board's time.
  */
 TEST(LongRuns, VulkanPlayingToNullFiftyTimes)
 {
@@ -176,14 +177,14 @@ TEST(LongRuns, VulkanPlayingToNullFiftyTimes)
 	if (!vulkanImportsDmaBufs())
 		return;
 	Cycles cycles = cycle("dmabridgev4l2src device-name=vivid-001 ! "
-			      "video/x-raw,format=NV12,width=640,height=480 ! "
+			      "video/x-raw,format=NV12,width=320,height=180 ! "
 			      "dmabridgevkconvert ! video/x-raw,format=BGRx ! "
 			      "dmabridgekmssink name=sink driver-name=vkms sync=false");
 	ASSERT_TRUE(cycles.failure.empty()) << cycles.failure;
 	expectFlat(cycles);
 	EXPECT_EQ(cycles.vulkanMemoriesMax, 0u) << "Vulkan memory objects left after NULL";
 	test::recordOutcome(std::to_string(kCycles) + " cycles PLAYING to NULL of vivid-001 "
-						      "through dmabridgevkconvert to vkms",
+						      "through dmabridgevkconvert to vkms, 320x180 NV12",
 			    describe(cycles) + "; Vulkan memory objects after NULL: 0");
 }
 
