@@ -119,16 +119,19 @@ void feedAppsrc(GstElement *pipeline, const char *element, unsigned count,
 	gst_object_unref(in);
 }
 
-PipelineRun runFor(const std::string &description, int seconds)
+PipelineRun runFor(const std::string &description, int seconds, uint64_t frames,
+		   const char *counted)
 {
 	PipelineRun run;
 	GstElement *pipeline = parse(description, run);
 	if (!pipeline)
 		return run;
+	const std::atomic<uint64_t> *shown = frames ? &countBuffers(pipeline, counted) : nullptr;
 	GstBus *bus = gst_element_get_bus(pipeline);
 	gst_element_set_state(pipeline, GST_STATE_PLAYING);
 	gint64 deadline = g_get_monotonic_time() + gint64(seconds) * G_USEC_PER_SEC;
-	while (run.error.empty() && g_get_monotonic_time() < deadline) {
+	while (run.error.empty() && g_get_monotonic_time() < deadline &&
+	       !(shown && *shown >= frames)) {
 		GstMessage *message = gst_bus_timed_pop(bus, 100 * GST_MSECOND);
 		if (message) {
 			take(run, message);

@@ -68,9 +68,11 @@ void feedAppsrc(GstElement *pipeline, const char *element, unsigned count,
 		const std::function<GstBuffer *(unsigned)> &frame);
 
 /*
- * For live sources that never send EOS (libcamerasrc): plays description for seconds,
- * then sets it to NULL and keeps the stats the elements post on their way there.
+ * For live sources that never send EOS (libcamerasrc): plays description for seconds, or
+ * until the element named counted has had frames buffers when frames isn't 0, then sets
+ * it to NULL and keeps the stats the elements post on their way there.
  */
-PipelineRun runFor(const std::string &description, int seconds);
+PipelineRun runFor(const std::string &description, int seconds, uint64_t frames = 0,
+		   const char *counted = "sink");
 
 } /* namespace dmabridge::tools */
