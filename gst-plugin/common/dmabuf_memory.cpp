@@ -59,15 +59,23 @@ GstMemory *shareDmaBuf(GstMemory *memory, gsize size)
 	return part;
 }
 
+void dmaBufsOf(GstBuffer *buffer, std::vector<DmaBuf> &into)
+{
+	into.clear();
+	for (guint i = 0; i < gst_buffer_n_memory(buffer); i++) {
+		const DmaBuf *dmabuf = dmaBufOf(gst_buffer_peek_memory(buffer, i));
+		if (!dmabuf) {
+			into.clear();
+			return;
+		}
+		into.push_back(*dmabuf);
+	}
+}
+
 std::vector<DmaBuf> dmaBufsOf(GstBuffer *buffer)
 {
 	std::vector<DmaBuf> buffers;
-	for (guint i = 0; i < gst_buffer_n_memory(buffer); i++) {
-		const DmaBuf *dmabuf = dmaBufOf(gst_buffer_peek_memory(buffer, i));
-		if (!dmabuf)
-			return {};
-		buffers.push_back(*dmabuf);
-	}
+	dmaBufsOf(buffer, buffers);
 	return buffers;
 }
 

@@ -30,6 +30,8 @@ GstMemory *shareDmaBuf(GstMemory *memory, gsize size);
 
 /* All the buffer's memories are dma-bufs: their DmaBufs in order, else empty. */
 std::vector<DmaBuf> dmaBufsOf(GstBuffer *buffer);
+/* The same into a vector kept from frame to frame, whose storage it reuses. */
+void dmaBufsOf(GstBuffer *buffer, std::vector<DmaBuf> &into);
 
 /*
  * The layout of a video buffer: GstVideoMeta's strides and offsets, else those of the

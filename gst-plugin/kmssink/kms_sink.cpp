@@ -138,6 +138,8 @@ struct SinkImpl
 	/* What the explanation last said (why frames are copied, or where they are shown
 	 * without), unset before the first frame: rebuilt only when it changes. */
 	std::optional<std::string> explained;
+	/* The placement's reason when the explanation says zero-copy, else unset. */
+	std::optional<std::string> explainedPlacement;
 };
 
 SinkImpl *impl(gpointer sink)
@@ -229,6 +231,7 @@ static gboolean sink_start(GstBaseSink *base)
 	SinkImpl &s = *impl(base);
 	s.stats.reset();
 	s.explained.reset();
+	s.explainedPlacement.reset();
 	return s.display.has_value();
 }
 
@@ -270,7 +273,10 @@ static Status settle(SinkImpl &s)
 	}
 	if (s.shown.buffer)
 		gst_buffer_unref(s.shown.buffer);
-	s.shown = std::exchange(s.pending, {});
+	/* The two frames swap places, so that their dma-buf lists keep their storage. */
+	std::swap(s.shown, s.pending);
+	s.pending.buffer = nullptr;
+	s.pending.dmabufs.clear();
 	return {};
 }
 
@@ -600,6 +606,22 @@ static Status takeRenderRectangle(SinkImpl &s)
 	return {};
 }
 
+/*
+ * Says the frames are shown as they are, in words made again only when the placement's
+ * reason changed: nothing is built for the frames in between.
+ */
+static void explainZeroCopy(SinkImpl &s)
+{
+	const std::string &reason = s.display->placement().reason;
+	if (s.explainedPlacement == reason)
+		return;
+	s.explained = "zero-copy: " + s.constraints.name +
+		      " shows the upstream dma-bufs as they are (" + reason +
+		      "), each imported once";
+	s.stats.setExplanation(*s.explained);
+	s.explainedPlacement = reason;
+}
+
 static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 {
 	SinkImpl &s = *impl(video);
@@ -631,7 +653,9 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 				  ("%s", settled.error().describe().c_str()), (nullptr));
 		return GST_FLOW_ERROR;
 	}
-	std::vector<DmaBuf> dmabufs = gst::dmaBufsOf(buffer);
+	/* Settled: the pending frame is empty and its list is filled in place. */
+	std::vector<DmaBuf> &dmabufs = s.pending.dmabufs;
+	gst::dmaBufsOf(buffer, dmabufs);
 	std::string copyReason;
 	Status shown;
 	int fence = gst::syncFileOf(buffer);
@@ -648,13 +672,9 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 		Result<uint32_t> fb = import(s, memory, dmabufs, *layout);
 		shown = fb ? s.display->showWhenReady(*fb, *layout, fence) : Status(fb.error());
 		s.fenced += shown && fence >= 0;
-		std::string zeroCopy = "zero-copy: " + s.constraints.name +
-				       " shows the upstream dma-bufs as they are (" +
-				       s.display->placement().reason + "), each imported once";
-		if (shown && s.explained != zeroCopy) {
-			s.stats.setExplanation(zeroCopy);
-			s.explained = zeroCopy;
-		} else if (!shown) {
+		if (shown) {
+			explainZeroCopy(s);
+		} else {
 			copyReason = "the display refused the upstream dma-buf: " +
 				     shown.error().describe();
 			GST_WARNING_OBJECT(video, "%s: its frames are copied once each",
@@ -672,6 +692,7 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 					    copyReason.c_str());
 			s.stats.setExplanation("one copy a frame: " + copyReason);
 			s.explained = copyReason;
+			s.explainedPlacement.reset();
 		}
 		Result<unsigned> index = copyFrame(s, buffer, *layout);
 		if (!index) {
@@ -693,8 +714,10 @@ static GstFlowReturn sink_show_frame(GstVideoSink *video, GstBuffer *buffer)
 
 	/* On screen at its page flip; the frame shown now goes back upstream then. */
 	const Placement &placed = s.padded ? *s.padded : s.display->placement();
-	s.pending = { gst_buffer_ref(buffer), dmabufs, *layout,
-		      s.padded ? placed.destination : placed.source, placed.destination };
+	s.pending.buffer = gst_buffer_ref(buffer);
+	s.pending.layout = *layout;
+	s.pending.source = s.padded ? placed.destination : placed.source;
+	s.pending.destination = placed.destination;
 	s.stats.frames++;
 	return GST_FLOW_OK;
 }

@@ -454,6 +454,26 @@ static GstCaps *v4l2TimestampCaps()
 	return caps;
 }
 
+/*
+ * Stamps the frame's V4L2 timestamp on its buffer: one meta a buffer, marked pooled so
+ * that the pool keeps it and the next frame updates it instead of allocating another.
+ */
+static void stampV4l2Time(GstBuffer *buffer, uint64_t timestampNs)
+{
+	gpointer state = nullptr;
+	while (GstMeta *meta = gst_buffer_iterate_meta_filtered(
+		       buffer, &state, GST_REFERENCE_TIMESTAMP_META_API_TYPE)) {
+		auto *stamp = reinterpret_cast<GstReferenceTimestampMeta *>(meta);
+		if (stamp->reference == v4l2TimestampCaps()) {
+			stamp->timestamp = timestampNs;
+			return;
+		}
+	}
+	GstReferenceTimestampMeta *stamp = gst_buffer_add_reference_timestamp_meta(
+		buffer, v4l2TimestampCaps(), timestampNs, GST_CLOCK_TIME_NONE);
+	stamp->parent.flags = GstMetaFlags(stamp->parent.flags | GST_META_FLAG_POOLED);
+}
+
 static GstFlowReturn src_create(GstPushSrc *push, GstBuffer **out)
 {
 	SrcImpl &s = *impl(push);
@@ -496,8 +516,7 @@ static GstFlowReturn src_create(GstPushSrc *push, GstBuffer **out)
 	if (frame->error)
 		GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_CORRUPTED);
 	GST_BUFFER_OFFSET(buffer) = frame->sequence;
-	gst_buffer_add_reference_timestamp_meta(buffer, v4l2TimestampCaps(), frame->timestampNs,
-						GST_CLOCK_TIME_NONE);
+	stampV4l2Time(buffer, frame->timestampNs);
 	s.stats.frames++;
 	*out = buffer;
 	return GST_FLOW_OK;
