@@ -329,6 +329,14 @@ static gboolean bridge_src_event(GstBaseTransform *base, GstEvent *event)
 }
 
 /* Before libcamerasrc upstream starts: then its camera's video nodes can be probed. */
+/* EOS arrives after every buffer: the stats are final, and go out before it. */
+static gboolean bridge_sink_event(GstBaseTransform *base, GstEvent *event)
+{
+	if (GST_EVENT_TYPE(event) == GST_EVENT_EOS)
+		impl(base)->stats.post(GST_ELEMENT(base));
+	return GST_BASE_TRANSFORM_CLASS(gst_dmabridge_bridge_parent_class)->sink_event(base, event);
+}
+
 static gboolean bridge_start(GstBaseTransform *base)
 {
 	BridgeImpl &b = *impl(base);
@@ -409,6 +417,7 @@ static void gst_dmabridge_bridge_class_init(GstDmabridgeBridgeClass *klass)
 	base->propose_allocation = bridge_propose_allocation;
 	base->decide_allocation = bridge_decide_allocation;
 	base->src_event = bridge_src_event;
+	base->sink_event = bridge_sink_event;
 	base->prepare_output_buffer = bridge_prepare_output_buffer;
 	base->transform = bridge_transform;
 	base->start = bridge_start;
@@ -421,6 +430,4 @@ static void gst_dmabridge_bridge_class_init(GstDmabridgeBridgeClass *klass)
 static void gst_dmabridge_bridge_init(GstDmabridgeBridge *bridge)
 {
 	bridge->impl_ = new BridgeImpl();
-	gst::postStatsOnEos(GST_BASE_TRANSFORM_SRC_PAD(bridge), GST_ELEMENT(bridge),
-			    &impl(bridge)->stats);
 }

@@ -57,25 +57,18 @@ void ElementStats::post(GstElement *element, GstStructure *extra) const
 	gst_element_post_message(element, gst_message_new_element(GST_OBJECT(element), s));
 }
 
-void postStatsOnEos(GstPad *pad, GstElement *element, const ElementStats *stats)
+void postStatsIfLastBuffer(GstBaseSrc *source, const ElementStats &stats)
 {
-	struct Target
-	{
-		GstElement *element;
-		const ElementStats *stats;
-	};
-	gst_pad_add_probe(
-		pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-		[](GstPad *, GstPadProbeInfo *info, gpointer data) {
-			GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
-			if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) {
-				auto *target = static_cast<Target *>(data);
-				target->stats->post(target->element);
-			}
-			return GST_PAD_PROBE_OK;
-		},
-		new Target{ element, stats },
-		[](gpointer data) { delete static_cast<Target *>(data); });
+	if (source->num_buffers_left == 0)
+		stats.post(GST_ELEMENT(source));
+}
+
+gboolean sendEventPostingStats(GstElementClass *parentClass, GstElement *element, GstEvent *event,
+			       const ElementStats &stats)
+{
+	if (GST_EVENT_TYPE(event) == GST_EVENT_EOS)
+		stats.post(element);
+	return parentClass->send_event(element, event);
 }
 
 } /* namespace dmabridge::gst */

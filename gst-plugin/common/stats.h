@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 
+#include <gst/base/gstbasesrc.h>
 #include <gst/gst.h>
 
 #include <dmabridge/dmabuf.h>
@@ -46,9 +47,18 @@ private:
 };
 
 /*
- * Calls post() when EOS passes pad, so an element reports on EOS as well as on its way
- * to NULL. The probe is removed with the pad.
+ * An element reports on EOS as well as on its way to NULL, before its EOS goes
+ * downstream, without a pad probe: GStreamer runs a pad's probes for every buffer and
+ * event that passes it, which cost the camera path about 900 instructions a frame.
+ *
+ * A source posts after the buffer it made is the last that num-buffers allows (the base
+ * class counts them down before calling create), and when it is sent EOS (the
+ * application's, through the bin): postStatsIfLastBuffer() from create() or fill(), and
+ * sendEventPostingStats() as its GstElement send_event. A transform posts from its
+ * sink_event, where EOS arrives after every buffer.
  */
-void postStatsOnEos(GstPad *pad, GstElement *element, const ElementStats *stats);
+void postStatsIfLastBuffer(GstBaseSrc *source, const ElementStats &stats);
+gboolean sendEventPostingStats(GstElementClass *parentClass, GstElement *element, GstEvent *event,
+			       const ElementStats &stats);
 
 } /* namespace dmabridge::gst */

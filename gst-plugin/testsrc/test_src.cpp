@@ -137,13 +137,15 @@ static GstFlowReturn test_src_fill(GstPushSrc *push, GstBuffer *buffer)
 		return GST_FLOW_ERROR;
 	}
 	s.stats.cpuAccesses++;
-	CpuAccess access(dmabufs[0], CpuAccessMode::Write, &s.stats.syncCalls);
-	if (!access.isValid()) {
-		GST_ELEMENT_ERROR(push, RESOURCE, WRITE, ("%s", access.error().describe().c_str()),
-				  (nullptr));
-		return GST_FLOW_ERROR;
+	{
+		CpuAccess access(dmabufs[0], CpuAccessMode::Write, &s.stats.syncCalls);
+		if (!access.isValid()) {
+			GST_ELEMENT_ERROR(push, RESOURCE, WRITE,
+					  ("%s", access.error().describe().c_str()), (nullptr));
+			return GST_FLOW_ERROR;
+		}
+		gst::drawPattern(access.write(), *layout, s.frame);
 	}
-	gst::drawPattern(access.write(), *layout, s.frame);
 	GST_BUFFER_PTS(buffer) =
 		gst_util_uint64_scale(s.frame, GST_SECOND * GST_VIDEO_INFO_FPS_D(&s.video.info),
 				      std::max(GST_VIDEO_INFO_FPS_N(&s.video.info), 1));
@@ -152,7 +154,15 @@ static GstFlowReturn test_src_fill(GstPushSrc *push, GstBuffer *buffer)
 				      std::max(GST_VIDEO_INFO_FPS_N(&s.video.info), 1));
 	s.frame++;
 	s.stats.frames++;
+	/* After the access scope: its END sync is counted. */
+	gst::postStatsIfLastBuffer(GST_BASE_SRC(push), s.stats);
 	return GST_FLOW_OK;
+}
+
+static gboolean test_src_send_event(GstElement *element, GstEvent *event)
+{
+	return gst::sendEventPostingStats(GST_ELEMENT_CLASS(gst_dmabridge_test_src_parent_class),
+					  element, event, impl(element)->stats);
 }
 
 static void test_src_finalize(GObject *object)
@@ -180,6 +190,7 @@ static void gst_dmabridge_test_src_class_init(GstDmabridgeTestSrcClass *klass)
 	base->decide_allocation = test_src_decide_allocation;
 	base->event = test_src_event;
 	GST_PUSH_SRC_CLASS(klass)->fill = test_src_fill;
+	element->send_event = test_src_send_event;
 	GST_DEBUG_CATEGORY_INIT(test_src_debug, "dmabridgetestsrc", 0, "dmabridge test source");
 }
 
@@ -187,5 +198,4 @@ static void gst_dmabridge_test_src_init(GstDmabridgeTestSrc *src)
 {
 	src->impl_ = new TestSrcImpl();
 	gst_base_src_set_format(GST_BASE_SRC(src), GST_FORMAT_TIME);
-	gst::postStatsOnEos(GST_BASE_SRC_PAD(src), GST_ELEMENT(src), &impl(src)->stats);
 }

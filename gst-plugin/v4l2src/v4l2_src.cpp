@@ -474,7 +474,8 @@ static void stampV4l2Time(GstBuffer *buffer, uint64_t timestampNs)
 	stamp->parent.flags = GstMetaFlags(stamp->parent.flags | GST_META_FLAG_POOLED);
 }
 
-static GstFlowReturn src_create(GstPushSrc *push, GstBuffer **out)
+/* The next frame from the device, as a buffer of the pool, or its copy. */
+static GstFlowReturn makeFrame(GstPushSrc *push, GstBuffer **out)
 {
 	SrcImpl &s = *impl(push);
 	std::shared_ptr<gst::CaptureQueue> stream = s.stream;
@@ -520,6 +521,20 @@ static GstFlowReturn src_create(GstPushSrc *push, GstBuffer **out)
 	s.stats.frames++;
 	*out = buffer;
 	return GST_FLOW_OK;
+}
+
+static GstFlowReturn src_create(GstPushSrc *push, GstBuffer **out)
+{
+	GstFlowReturn ret = makeFrame(push, out);
+	if (ret == GST_FLOW_OK)
+		gst::postStatsIfLastBuffer(GST_BASE_SRC(push), impl(push)->stats);
+	return ret;
+}
+
+static gboolean src_send_event(GstElement *element, GstEvent *event)
+{
+	return gst::sendEventPostingStats(GST_ELEMENT_CLASS(gst_dmabridge_v4l2_src_parent_class),
+					  element, event, impl(element)->stats);
 }
 
 static gboolean src_event(GstBaseSrc *base, GstEvent *event)
@@ -641,6 +656,7 @@ static void gst_dmabridge_v4l2_src_class_init(GstDmabridgeV4l2SrcClass *klass)
 	base->query = src_query;
 	base->unlock_stop = src_unlock_stop;
 	GST_PUSH_SRC_CLASS(klass)->create = src_create;
+	element->send_event = src_send_event;
 	GST_DEBUG_CATEGORY_INIT(v4l2_src_debug, "dmabridgev4l2src", 0, "dmabridge V4L2 source");
 }
 
@@ -650,5 +666,4 @@ static void gst_dmabridge_v4l2_src_init(GstDmabridgeV4l2Src *src)
 	gst_base_src_set_live(GST_BASE_SRC(src), TRUE);
 	gst_base_src_set_format(GST_BASE_SRC(src), GST_FORMAT_TIME);
 	gst_base_src_set_do_timestamp(GST_BASE_SRC(src), TRUE);
-	gst::postStatsOnEos(GST_BASE_SRC_PAD(src), GST_ELEMENT(src), &impl(src)->stats);
 }

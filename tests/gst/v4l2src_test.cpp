@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <thread>
 #include <vector>
 
 #include <gst/allocators/allocators.h>
@@ -338,6 +339,40 @@ TEST(Tee, BothBranchesAreZeroCopy)
 	EXPECT_EQ(gl["frames"], 10u);
 	EXPECT_EQ(sink["copies"], 0u) << sink.explanation;
 	EXPECT_EQ(sink["frames"], 10u);
+	test::expectShownRight(sink);
+}
+
+/*
+ * Each element's stats go out before the EOS the application sends (gst-launch -e, a
+ * bin's send_event) reaches the sink, as they do when num-buffers ends the stream: the
+ * source, which has no buffer count to end on, posts them from its send_event.
+ */
+TEST(Stats, PostedBeforeAnEosTheApplicationSends)
+{
+	DMABRIDGE_REQUIRE_DEVICE(V4l2Device::openByName("vivid-000").ok(), "vivid-000");
+	constexpr uint64_t kShown = 10;
+	std::thread ender;
+	PipelineRun run = runPipeline(
+		"dmabridgev4l2src name=src device-name=vivid-000 ! "
+		"video/x-raw(memory:DMABuf),width=640,height=480 ! " +
+			std::string(kSink),
+		120, [&](GstElement *pipeline) {
+			const std::atomic<uint64_t> &shown = tools::countBuffers(pipeline, "sink");
+			ender = std::thread([pipeline, &shown] {
+				for (int i = 0; i < 3000 && shown < kShown; i++)
+					std::this_thread::sleep_for(std::chrono::milliseconds(20));
+				gst_element_send_event(pipeline, gst_event_new_eos());
+			});
+		});
+	if (ender.joinable())
+		ender.join();
+	ASSERT_TRUE(run.finished) << run.error;
+	ASSERT_TRUE(run.stats["src"].present) << "the source posted no stats before EOS";
+	const tools::Stats &src = run.stats.at("src"), &sink = run.stats.at("sink");
+	EXPECT_GE(src["frames"], kShown);
+	EXPECT_EQ(src["copies"], 0u) << src.explanation;
+	EXPECT_GE(sink["frames"], kShown);
+	EXPECT_EQ(sink["copies"], 0u) << sink.explanation;
 	test::expectShownRight(sink);
 }
 
