@@ -174,12 +174,10 @@ static Result<DrmDevice> openDevice(const SinkImpl &s)
 		return DrmDevice::open(s.devicePath);
 	if (!s.driverName.empty())
 		return DrmDevice::openByDriver(s.driverName);
-	for (const std::string &path : DrmDevice::nodes()) {
-		Result<DrmDevice> device = DrmDevice::open(path);
-		if (device && device->hasModesetting())
-			return device;
-	}
-	return Error(ENODEV, "no DRM device with a display (set driver-name or device)");
+	Result<DrmDevice> display = DrmDevice::openDisplayDevice();
+	if (!display)
+		return Error(ENODEV, display.error().message() + " (set driver-name or device)");
+	return display;
 }
 
 /*
