@@ -42,6 +42,7 @@
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
 #include "../common/frame_access.h"
+#include "../common/object_impl.h"
 #include "../common/peer_devices.h"
 #include "../common/planned_pool.h"
 #include "../common/snapshot.h"
@@ -849,15 +850,12 @@ static void sink_set_property(GObject *object, guint id, const GValue *value, GP
 	SinkImpl &s = *impl(object);
 	if (gst_video_overlay_set_property(object, PROP_LAST, id, value))
 		return;
-	auto text = [&] {
-		return std::string(g_value_get_string(value) ? g_value_get_string(value) : "");
-	};
 	switch (id) {
 	case PROP_DRIVER_NAME:
-		s.driverName = text();
+		s.driverName = gst::stringOf(value);
 		break;
 	case PROP_DEVICE:
-		s.devicePath = text();
+		s.devicePath = gst::stringOf(value);
 		break;
 	case PROP_CONNECTOR_ID:
 		s.connectorId = g_value_get_uint(value);
@@ -869,13 +867,13 @@ static void sink_set_property(GObject *object, guint id, const GValue *value, GP
 		s.readback = g_value_get_boolean(value);
 		break;
 	case PROP_SNAPSHOT_LOCATION:
-		s.snapshotLocation = text();
+		s.snapshotLocation = gst::stringOf(value);
 		break;
 	case PROP_FORCE_ASPECT_RATIO:
 		s.keepAspect = g_value_get_boolean(value);
 		break;
 	case PROP_PRODUCER_DEVICE:
-		s.producerDevice = text();
+		s.producerDevice = gst::stringOf(value);
 		break;
 	case PROP_FENCE_TIMEOUT:
 		s.fenceTimeout = g_value_get_uint(value);
@@ -924,12 +922,6 @@ static void sink_get_property(GObject *object, guint id, GValue *value, GParamSp
 	}
 }
 
-static void sink_finalize(GObject *object)
-{
-	delete impl(object);
-	G_OBJECT_CLASS(gst_dmabridge_kms_sink_parent_class)->finalize(object);
-}
-
 static void gst_dmabridge_kms_sink_class_init(GstDmabridgeKmsSinkClass *klass)
 {
 	GObjectClass *object = G_OBJECT_CLASS(klass);
@@ -937,7 +929,8 @@ static void gst_dmabridge_kms_sink_class_init(GstDmabridgeKmsSinkClass *klass)
 	GstBaseSinkClass *base = GST_BASE_SINK_CLASS(klass);
 	object->set_property = sink_set_property;
 	object->get_property = sink_get_property;
-	object->finalize = sink_finalize;
+	object->finalize = gst::finalizeImpl<GstDmabridgeKmsSink, SinkImpl,
+					     &gst_dmabridge_kms_sink_parent_class>;
 
 	auto flags = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 	g_object_class_install_property(

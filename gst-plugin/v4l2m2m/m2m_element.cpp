@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../common/caps.h"
+#include "../common/object_impl.h"
 #include "m2m_private.h"
 
 GST_DEBUG_CATEGORY(dmabridge_m2m_debug);
@@ -271,15 +272,12 @@ static GstFlowReturn sinkChain(GstPad *, GstObject *parent, GstBuffer *buffer)
 static void setProperty(GObject *object, guint id, const GValue *value, GParamSpec *pspec)
 {
 	Element &e = impl(object);
-	auto text = [&] {
-		return std::string(g_value_get_string(value) ? g_value_get_string(value) : "");
-	};
 	switch (id) {
 	case PROP_DEVICE:
-		e.devicePath = text();
+		e.devicePath = gst::stringOf(value);
 		break;
 	case PROP_DEVICE_NAME:
-		e.deviceName = text();
+		e.deviceName = gst::stringOf(value);
 		break;
 	case PROP_OUTPUT_IO_MODE:
 		e.outputIoMode = IoMode(g_value_get_enum(value));
@@ -313,18 +311,13 @@ static void getProperty(GObject *object, guint id, GValue *value, GParamSpec *ps
 	}
 }
 
-static void finalize(GObject *object)
-{
-	delete &impl(object);
-	G_OBJECT_CLASS(gst_dmabridge_v4l2_m2m_parent_class)->finalize(object);
-}
-
 static void gst_dmabridge_v4l2_m2m_class_init(GstDmabridgeV4l2M2mClass *klass)
 {
 	GObjectClass *object = G_OBJECT_CLASS(klass);
 	object->set_property = setProperty;
 	object->get_property = getProperty;
-	object->finalize = finalize;
+	object->finalize = gst::finalizeImpl<GstDmabridgeV4l2M2m, Element,
+					     &gst_dmabridge_v4l2_m2m_parent_class>;
 	GST_ELEMENT_CLASS(klass)->change_state = changeState;
 
 	auto flags = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);

@@ -30,6 +30,7 @@
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
 #include "../common/frame_access.h"
+#include "../common/object_impl.h"
 #include "../common/peer_devices.h"
 #include "../common/planned_pool.h"
 #include "../common/stats.h"
@@ -531,15 +532,12 @@ static gboolean src_unlock_stop(GstBaseSrc *base)
 static void src_set_property(GObject *object, guint id, const GValue *value, GParamSpec *pspec)
 {
 	SrcImpl &s = *impl(object);
-	auto text = [&] {
-		return std::string(g_value_get_string(value) ? g_value_get_string(value) : "");
-	};
 	switch (id) {
 	case PROP_DEVICE:
-		s.devicePath = text();
+		s.devicePath = gst::stringOf(value);
 		break;
 	case PROP_DEVICE_NAME:
-		s.deviceName = text();
+		s.deviceName = gst::stringOf(value);
 		break;
 	case PROP_IO_MODE:
 		s.ioMode = IoMode(g_value_get_enum(value));
@@ -567,12 +565,6 @@ static void src_get_property(GObject *object, guint id, GValue *value, GParamSpe
 	}
 }
 
-static void src_finalize(GObject *object)
-{
-	delete impl(object);
-	G_OBJECT_CLASS(gst_dmabridge_v4l2_src_parent_class)->finalize(object);
-}
-
 static void gst_dmabridge_v4l2_src_class_init(GstDmabridgeV4l2SrcClass *klass)
 {
 	GObjectClass *object = G_OBJECT_CLASS(klass);
@@ -580,7 +572,8 @@ static void gst_dmabridge_v4l2_src_class_init(GstDmabridgeV4l2SrcClass *klass)
 	GstBaseSrcClass *base = GST_BASE_SRC_CLASS(klass);
 	object->set_property = src_set_property;
 	object->get_property = src_get_property;
-	object->finalize = src_finalize;
+	object->finalize = gst::finalizeImpl<GstDmabridgeV4l2Src, SrcImpl,
+					     &gst_dmabridge_v4l2_src_parent_class>;
 
 	auto flags = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 	g_object_class_install_property(
