@@ -31,22 +31,6 @@ enum
 	PROP_CAPTURE_IO_MODE
 };
 
-GType ioModeType()
-{
-	static GType type = [] {
-		static const GEnumValue values[] = {
-			{ int(IoMode::Auto), "Decided by the plan", "auto" },
-			{ int(IoMode::Import), "Buffers allocated elsewhere (V4L2_MEMORY_DMABUF)",
-			  "import" },
-			{ int(IoMode::Export), "The device's own buffers (MMAP + EXPBUF)",
-			  "export" },
-			{ 0, nullptr, nullptr },
-		};
-		return g_enum_register_static("GstDmabridgeM2mIoMode", values);
-	}();
-	return type;
-}
-
 } /* namespace */
 
 G_DEFINE_ABSTRACT_TYPE(GstDmabridgeV4l2M2m, gst_dmabridge_v4l2_m2m, GST_TYPE_ELEMENT)
@@ -340,13 +324,13 @@ static void gst_dmabridge_v4l2_m2m_class_init(GstDmabridgeV4l2M2mClass *klass)
 				  "Who allocates what the device reads; leave it to the plan "
 				  "(auto) except to debug. export: upstream fills the device's "
 				  "own buffers from a pool offered to it",
-				  ioModeType(), int(IoMode::Auto), flags));
+				  gst::ioModeType(), int(IoMode::Auto), flags));
 	g_object_class_install_property(
 		object, PROP_CAPTURE_IO_MODE,
 		g_param_spec_enum("capture-io-mode", "Capture queue I/O mode",
 				  "Who allocates what the device writes; leave it to the plan "
 				  "(auto) except to debug",
-				  ioModeType(), int(IoMode::Auto), flags));
+				  gst::ioModeType(), int(IoMode::Auto), flags));
 	GST_DEBUG_CATEGORY_INIT(dmabridge_m2m_debug, "dmabridgev4l2m2m", 0,
 				"dmabridge V4L2 memory-to-memory elements");
 }

@@ -17,10 +17,13 @@
 
 #include "../common/caps_dialect.h"
 #include "../common/constraints_query.h"
+#include "../common/io_mode.h"
 #include "../common/stats.h"
 #include "m2m_element.h"
 
 namespace dmabridge::gst::m2m {
+
+using gst::IoMode;
 
 /*
  * How many of upstream's raw frames the output queue keeps at most until the device has
@@ -28,14 +31,6 @@ namespace dmabridge::gst::m2m {
  * has buffers of its own while this element waits for the device.
  */
 inline constexpr unsigned kHeldInputs = 2;
-
-/* Who allocates a queue's buffers: the plan, or (to debug) one way forced. */
-enum class IoMode
-{
-	Auto,
-	Import,
-	Export
-};
 
 /* What a V4L2 timestamp stands for: the input buffer's times. */
 struct Times

@@ -30,6 +30,7 @@
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
 #include "../common/frame_access.h"
+#include "../common/io_mode.h"
 #include "../common/object_impl.h"
 #include "../common/peer_devices.h"
 #include "../common/planned_pool.h"
@@ -41,15 +42,9 @@ GST_DEBUG_CATEGORY_STATIC(v4l2_src_debug);
 #define GST_CAT_DEFAULT v4l2_src_debug
 
 using namespace dmabridge;
+using gst::IoMode;
 
 namespace {
-
-enum class IoMode
-{
-	Auto,
-	Import,
-	Export
-};
 
 struct SrcImpl
 {
@@ -85,22 +80,6 @@ enum
 	PROP_DEVICE_NAME,
 	PROP_IO_MODE
 };
-
-GType ioModeType()
-{
-	static GType type = [] {
-		static const GEnumValue values[] = {
-			{ int(IoMode::Auto), "Decided by the plan", "auto" },
-			{ int(IoMode::Import), "Capture into planned buffers (V4L2_MEMORY_DMABUF)",
-			  "import" },
-			{ int(IoMode::Export), "Export the device's own buffers (MMAP + EXPBUF)",
-			  "export" },
-			{ 0, nullptr, nullptr },
-		};
-		return g_enum_register_static("GstDmabridgeV4l2IoMode", values);
-	}();
-	return type;
-}
 
 } /* namespace */
 
@@ -593,7 +572,7 @@ static void gst_dmabridge_v4l2_src_class_init(GstDmabridgeV4l2SrcClass *klass)
 		object, PROP_IO_MODE,
 		g_param_spec_enum("io-mode", "I/O mode",
 				  "Who allocates; leave it to the plan (auto) except to debug",
-				  ioModeType(), int(IoMode::Auto), flags));
+				  gst::ioModeType(), int(IoMode::Auto), flags));
 
 	gst_element_class_set_static_metadata(
 		element, "dmabridge V4L2 source", "Source/Video",
