@@ -204,13 +204,12 @@ static gboolean sinkEvent(GstPad *, GstObject *parent, GstEvent *event)
 	}
 }
 
-/* Answers a CAPS query with what capsOf gives for its filter. */
-static gboolean answerCaps(GstDmabridgeV4l2M2m *self, GstQuery *query,
-			   GstCaps *(*capsOf)(GstDmabridgeV4l2M2m *, GstCaps *))
+/* Answers a CAPS query on pad with what it takes for the query's filter. */
+static gboolean answerCaps(GstDmabridgeV4l2M2m *self, GstPad *pad, GstQuery *query)
 {
 	GstCaps *filter = nullptr;
 	gst_query_parse_caps(query, &filter);
-	GstCaps *caps = capsOf(self, filter);
+	GstCaps *caps = padCaps(self, pad, filter);
 	gst_query_set_caps_result(query, caps);
 	gst_caps_unref(caps);
 	return TRUE;
@@ -221,7 +220,7 @@ static gboolean sinkQuery(GstPad *pad, GstObject *parent, GstQuery *query)
 	auto *self = reinterpret_cast<GstDmabridgeV4l2M2m *>(parent);
 	switch (GST_QUERY_TYPE(query)) {
 	case GST_QUERY_CAPS:
-		return answerCaps(self, query, sinkCaps);
+		return answerCaps(self, pad, query);
 	case GST_QUERY_ALLOCATION:
 		return proposeAllocation(self, query);
 	default:
@@ -245,7 +244,7 @@ static gboolean srcQuery(GstPad *pad, GstObject *parent, GstQuery *query)
 	auto *self = reinterpret_cast<GstDmabridgeV4l2M2m *>(parent);
 	if (GST_QUERY_TYPE(query) != GST_QUERY_CAPS)
 		return gst_pad_query_default(pad, parent, query);
-	return answerCaps(self, query, srcCaps);
+	return answerCaps(self, pad, query);
 }
 
 static GstFlowReturn sinkChain(GstPad *, GstObject *parent, GstBuffer *buffer)

@@ -91,8 +91,12 @@ Element &impl(gpointer element);
 M2mRole roleOf(gpointer element);
 
 /* m2m_negotiate.cpp: caps of both pads, configuring the queues for them. */
-GstCaps *sinkCaps(GstDmabridgeV4l2M2m *self, GstCaps *filter);
-GstCaps *srcCaps(GstDmabridgeV4l2M2m *self, GstCaps *filter);
+/*
+ * What pad (either) takes: its template's caps until the device is open, then what the
+ * queue behind it does (the output queue behind the sink pad, the capture queue behind
+ * the source pad), coded or raw.
+ */
+GstCaps *padCaps(GstDmabridgeV4l2M2m *self, GstPad *pad, GstCaps *filter);
 gboolean setInputCaps(GstDmabridgeV4l2M2m *self, GstCaps *caps);
 /* A decoder's capture queue for the stream's (new) format: caps, plan, buffers. */
 GstFlowReturn configureDecodedOutput(GstDmabridgeV4l2M2m *self);
