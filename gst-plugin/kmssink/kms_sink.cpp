@@ -25,7 +25,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <poll.h>
 #include <thread>
 
 #include <drm_fourcc.h>
@@ -240,13 +239,6 @@ static void releaseShown(SinkImpl &s)
 	}
 }
 
-/* Whether a sync_file has signalled (or there is none). */
-static bool signalled(int fence)
-{
-	struct pollfd pfd = { fence, POLLIN, 0 };
-	return fence < 0 || ::poll(&pfd, 1, 0) == 1;
-}
-
 /*
  * Waits for the pending commit's page flip: then its frame is on screen and the one it
  * replaced goes back upstream. An error says whether its fence never signalled.
@@ -257,8 +249,7 @@ static Status settle(SinkImpl &s)
 		return {};
 	Status flipped = s.display->waitForFlip(int(s.fenceTimeout));
 	if (!flipped) {
-		int fence = s.pending.buffer ? gst::syncFileOf(s.pending.buffer) : -1;
-		if (!signalled(fence))
+		if (!gst::syncFileSignalled(s.pending.buffer))
 			return Error(ETIMEDOUT,
 				     s.display->label() +
 					     ": the frame's fence (its sync_file from "
@@ -356,7 +347,7 @@ static gboolean sink_stop(GstBaseSink *base)
 {
 	SinkImpl &s = *impl(base);
 	if (s.display && s.display->flipPending() &&
-	    (!signalled(s.pending.buffer ? gst::syncFileOf(s.pending.buffer) : -1) ||
+	    (!gst::syncFileSignalled(s.pending.buffer) ||
 	     !s.display->waitForFlip(int(s.fenceTimeout))))
 		leaveStuckDisplay(s);
 	if (s.display)
@@ -549,11 +540,7 @@ static Status allocateCopyBuffers(SinkImpl &s, const Layout &source)
 static Result<unsigned> copyFrame(SinkImpl &s, GstBuffer *buffer, const Layout &source)
 {
 	/* The CPU reads the frame: its writer must be done. */
-	int fence = gst::syncFileOf(buffer);
-	struct pollfd pfd = { fence, POLLIN, 0 };
-	while (fence >= 0 && ::poll(&pfd, 1, int(s.fenceTimeout)) < 0 && errno == EINTR)
-		;
-	if (!signalled(fence))
+	if (!gst::syncFileSignalled(buffer, int(s.fenceTimeout)))
 		return Error(ETIMEDOUT, "the frame's fence did not signal within " +
 						std::to_string(s.fenceTimeout) + " ms");
 	if (s.copyBuffers.empty())
