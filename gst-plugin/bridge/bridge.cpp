@@ -25,6 +25,7 @@
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
 #include "../common/frame_access.h"
+#include "../common/object_impl.h"
 #include "../common/peer_devices.h"
 #include "../common/planned_pool.h"
 #include "../common/stats.h"
@@ -371,8 +372,7 @@ static gboolean bridge_stop(GstBaseTransform *base)
 static void bridge_set_property(GObject *object, guint id, const GValue *value, GParamSpec *pspec)
 {
 	if (id == PROP_PRODUCER_DEVICE)
-		impl(object)->producerDevice =
-			g_value_get_string(value) ? g_value_get_string(value) : "";
+		impl(object)->producerDevice = gst::stringOf(value);
 	else
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 }
@@ -385,18 +385,13 @@ static void bridge_get_property(GObject *object, guint id, GValue *value, GParam
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 }
 
-static void bridge_finalize(GObject *object)
-{
-	delete impl(object);
-	G_OBJECT_CLASS(gst_dmabridge_bridge_parent_class)->finalize(object);
-}
-
 static void gst_dmabridge_bridge_class_init(GstDmabridgeBridgeClass *klass)
 {
 	GstElementClass *element = GST_ELEMENT_CLASS(klass);
 	GstBaseTransformClass *base = GST_BASE_TRANSFORM_CLASS(klass);
 	GObjectClass *object = G_OBJECT_CLASS(klass);
-	object->finalize = bridge_finalize;
+	object->finalize = gst::finalizeImpl<GstDmabridgeBridge, BridgeImpl,
+					     &gst_dmabridge_bridge_parent_class>;
 	object->set_property = bridge_set_property;
 	object->get_property = bridge_get_property;
 	g_object_class_install_property(object, PROP_PRODUCER_DEVICE, gst::producerDeviceSpec());

@@ -30,18 +30,8 @@ std::string stringProperty(GstElement *element, const char *name)
 Result<DeviceConstraints> kmssinkDisplay(GstElement *sink)
 {
 	std::string driver = stringProperty(sink, "driver-name");
-	Result<DrmDevice> device = Error(ENODEV, "no DRM device with modesetting");
-	if (!driver.empty()) {
-		device = DrmDevice::openByDriver(driver);
-	} else {
-		for (const std::string &node : DrmDevice::nodes()) {
-			Result<DrmDevice> candidate = DrmDevice::open(node);
-			if (candidate && candidate->hasModesetting()) {
-				device = std::move(candidate);
-				break;
-			}
-		}
-	}
+	Result<DrmDevice> device =
+		driver.empty() ? DrmDevice::openDisplayDevice() : DrmDevice::openByDriver(driver);
 	if (!device)
 		return device.error();
 	Result<DeviceConstraints> display = device->probe();

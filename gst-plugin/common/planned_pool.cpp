@@ -7,6 +7,7 @@
 #include <dmabridge/heap.h>
 
 #include "dmabuf_memory.h"
+#include "object_impl.h"
 
 namespace {
 
@@ -21,7 +22,7 @@ struct PoolImpl
 struct GstDmabridgePool
 {
 	GstBufferPool parent;
-	PoolImpl *impl;
+	PoolImpl *impl_;
 };
 
 struct GstDmabridgePoolClass
@@ -47,7 +48,7 @@ static const gchar **gst_dmabridge_pool_get_options(GstBufferPool *)
 static GstFlowReturn gst_dmabridge_pool_alloc_buffer(GstBufferPool *pool, GstBuffer **out,
 						     GstBufferPoolAcquireParams *)
 {
-	PoolImpl *impl = reinterpret_cast<GstDmabridgePool *>(pool)->impl;
+	PoolImpl *impl = reinterpret_cast<GstDmabridgePool *>(pool)->impl_;
 	dmabridge::Plan one = impl->plan;
 	one.bufferCount = 1;
 	dmabridge::Result<dmabridge::AllocatedBuffers> allocated =
@@ -66,15 +67,11 @@ static GstFlowReturn gst_dmabridge_pool_alloc_buffer(GstBufferPool *pool, GstBuf
 	return GST_FLOW_OK;
 }
 
-static void gst_dmabridge_pool_finalize(GObject *object)
-{
-	delete reinterpret_cast<GstDmabridgePool *>(object)->impl;
-	G_OBJECT_CLASS(gst_dmabridge_pool_parent_class)->finalize(object);
-}
-
 static void gst_dmabridge_pool_class_init(GstDmabridgePoolClass *klass)
 {
-	G_OBJECT_CLASS(klass)->finalize = gst_dmabridge_pool_finalize;
+	G_OBJECT_CLASS(klass)->finalize =
+		dmabridge::gst::finalizeImpl<GstDmabridgePool, PoolImpl,
+					     &gst_dmabridge_pool_parent_class>;
 	GstBufferPoolClass *pool = GST_BUFFER_POOL_CLASS(klass);
 	pool->get_options = gst_dmabridge_pool_get_options;
 	pool->alloc_buffer = gst_dmabridge_pool_alloc_buffer;
@@ -82,7 +79,7 @@ static void gst_dmabridge_pool_class_init(GstDmabridgePoolClass *klass)
 
 static void gst_dmabridge_pool_init(GstDmabridgePool *pool)
 {
-	pool->impl = new PoolImpl();
+	pool->impl_ = new PoolImpl();
 }
 
 namespace dmabridge::gst {
@@ -93,8 +90,8 @@ GstBufferPool *newPlannedPool(const Plan &plan, ElementStats *stats, GstCaps *ca
 	auto *pool = static_cast<GstDmabridgePool *>(
 		g_object_new(gst_dmabridge_pool_get_type(), nullptr));
 	gst_object_ref_sink(pool);
-	pool->impl->plan = plan;
-	pool->impl->stats = stats;
+	pool->impl_->plan = plan;
+	pool->impl_->stats = stats;
 	GstStructure *config = gst_buffer_pool_get_config(GST_BUFFER_POOL(pool));
 	gst_buffer_pool_config_set_params(config, caps, guint(plan.bufferSize), min, max);
 	gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
@@ -159,7 +156,7 @@ const Plan *planOf(GstBufferPool *pool)
 {
 	if (!pool || !G_TYPE_CHECK_INSTANCE_TYPE(pool, gst_dmabridge_pool_get_type()))
 		return nullptr;
-	return &reinterpret_cast<GstDmabridgePool *>(pool)->impl->plan;
+	return &reinterpret_cast<GstDmabridgePool *>(pool)->impl_->plan;
 }
 
 } /* namespace dmabridge::gst */

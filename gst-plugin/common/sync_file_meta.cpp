@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "sync_file_meta.h"
 
+#include <cerrno>
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 namespace dmabridge::gst {
@@ -86,6 +88,18 @@ int syncFileOf(GstBuffer *buffer)
 	auto *meta = reinterpret_cast<SyncFileMeta *>(
 		gst_buffer_get_meta(buffer, syncFileMetaApiType()));
 	return meta ? meta->fd : -1;
+}
+
+bool syncFileSignalled(GstBuffer *buffer, int timeoutMs)
+{
+	int fence = buffer ? syncFileOf(buffer) : -1;
+	if (fence < 0)
+		return true;
+	struct pollfd pfd = { fence, POLLIN, 0 };
+	int ready;
+	while ((ready = ::poll(&pfd, 1, timeoutMs)) < 0 && errno == EINTR)
+		;
+	return ready == 1;
 }
 
 } /* namespace dmabridge::gst */

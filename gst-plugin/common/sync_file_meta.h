@@ -21,4 +21,10 @@ void attachSyncFile(GstBuffer *buffer, UniqueFd fence);
 /* The buffer's sync_file, still owned by the buffer; -1 when it has none. */
 int syncFileOf(GstBuffer *buffer);
 
+/*
+ * Whether the buffer's writer is done: its sync_file has signalled, waited for up to
+ * timeoutMs (0: not at all). True for a buffer without one, and for no buffer.
+ */
+bool syncFileSignalled(GstBuffer *buffer, int timeoutMs = 0);
+
 } /* namespace dmabridge::gst */

@@ -12,6 +12,8 @@
 #include <dmabridge/egl.h>
 #include <dmabridge/gl_converter.h>
 
+#include "../common/object_impl.h"
+
 using namespace dmabridge;
 
 namespace {
@@ -25,7 +27,7 @@ struct GlProperties
 GlProperties &properties(gpointer element)
 {
 	return *static_cast<GlProperties *>(
-		reinterpret_cast<GstDmabridgeGlConvert *>(element)->properties_);
+		reinterpret_cast<GstDmabridgeGlConvert *>(element)->impl_);
 }
 
 enum
@@ -97,11 +99,10 @@ G_DEFINE_TYPE(GstDmabridgeGlConvert, gst_dmabridge_gl_convert, gst_dmabridge_gpu
 static void gl_set_property(GObject *object, guint id, const GValue *value, GParamSpec *pspec)
 {
 	GlProperties &p = properties(object);
-	std::string text = g_value_get_string(value) ? g_value_get_string(value) : "";
 	if (id == PROP_DEVICE)
-		p.devicePath = text;
+		p.devicePath = gst::stringOf(value);
 	else if (id == PROP_DRIVER_NAME)
-		p.driverName = text;
+		p.driverName = gst::stringOf(value);
 	else
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 }
@@ -117,18 +118,13 @@ static void gl_get_property(GObject *object, guint id, GValue *value, GParamSpec
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 }
 
-static void gl_finalize(GObject *object)
-{
-	delete &properties(object);
-	G_OBJECT_CLASS(gst_dmabridge_gl_convert_parent_class)->finalize(object);
-}
-
 static void gst_dmabridge_gl_convert_class_init(GstDmabridgeGlConvertClass *klass)
 {
 	GObjectClass *object = G_OBJECT_CLASS(klass);
 	object->set_property = gl_set_property;
 	object->get_property = gl_get_property;
-	object->finalize = gl_finalize;
+	object->finalize = gst::finalizeImpl<GstDmabridgeGlConvert, GlProperties,
+					     &gst_dmabridge_gl_convert_parent_class>;
 	auto flags = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 	g_object_class_install_property(object, PROP_DEVICE,
 					g_param_spec_string("device", "Device",
@@ -145,5 +141,5 @@ static void gst_dmabridge_gl_convert_class_init(GstDmabridgeGlConvertClass *klas
 
 static void gst_dmabridge_gl_convert_init(GstDmabridgeGlConvert *element)
 {
-	element->properties_ = new GlProperties();
+	element->impl_ = new GlProperties();
 }

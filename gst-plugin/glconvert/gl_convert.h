@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 struct GstDmabridgeGlConvert
 {
 	GstDmabridgeGpuConvert parent;
-	void *properties_;
+	void *impl_;
 };
 
 struct GstDmabridgeGlConvertClass

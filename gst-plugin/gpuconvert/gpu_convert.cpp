@@ -23,6 +23,7 @@
 #include "../common/caps.h"
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
+#include "../common/object_impl.h"
 #include "../common/planned_pool.h"
 #include "../common/stats.h"
 #include "../common/sync_file_meta.h"
@@ -323,18 +324,13 @@ static gboolean gpu_src_event(GstBaseTransform *base, GstEvent *event)
 		->src_event(base, event);
 }
 
-static void gpu_finalize(GObject *object)
-{
-	delete impl(object);
-	G_OBJECT_CLASS(gst_dmabridge_gpu_convert_parent_class)->finalize(object);
-}
-
 static void gst_dmabridge_gpu_convert_class_init(GstDmabridgeGpuConvertClass *klass)
 {
 	GObjectClass *object = G_OBJECT_CLASS(klass);
 	GstElementClass *element = GST_ELEMENT_CLASS(klass);
 	GstBaseTransformClass *base = GST_BASE_TRANSFORM_CLASS(klass);
-	object->finalize = gpu_finalize;
+	object->finalize = gst::finalizeImpl<GstDmabridgeGpuConvert, GpuImpl,
+					     &gst_dmabridge_gpu_convert_parent_class>;
 	gst_element_class_add_pad_template(
 		element, gst_pad_template_new("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
 					      anySize(GpuConverter::canRead)));

@@ -25,7 +25,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <poll.h>
 #include <thread>
 
 #include <drm_fourcc.h>
@@ -42,6 +41,7 @@
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
 #include "../common/frame_access.h"
+#include "../common/object_impl.h"
 #include "../common/peer_devices.h"
 #include "../common/planned_pool.h"
 #include "../common/snapshot.h"
@@ -176,12 +176,10 @@ static Result<DrmDevice> openDevice(const SinkImpl &s)
 		return DrmDevice::open(s.devicePath);
 	if (!s.driverName.empty())
 		return DrmDevice::openByDriver(s.driverName);
-	for (const std::string &path : DrmDevice::nodes()) {
-		Result<DrmDevice> device = DrmDevice::open(path);
-		if (device && device->hasModesetting())
-			return device;
-	}
-	return Error(ENODEV, "no DRM device with a display (set driver-name or device)");
+	Result<DrmDevice> display = DrmDevice::openDisplayDevice();
+	if (!display)
+		return Error(ENODEV, display.error().message() + " (set driver-name or device)");
+	return display;
 }
 
 /*
@@ -244,13 +242,6 @@ static void releaseShown(SinkImpl &s)
 	}
 }
 
-/* Whether a sync_file has signalled (or there is none). */
-static bool signalled(int fence)
-{
-	struct pollfd pfd = { fence, POLLIN, 0 };
-	return fence < 0 || ::poll(&pfd, 1, 0) == 1;
-}
-
 /*
  * Waits for the pending commit's page flip: then its frame is on screen and the one it
  * replaced goes back upstream. An error says whether its fence never signalled.
@@ -261,8 +252,7 @@ static Status settle(SinkImpl &s)
 		return {};
 	Status flipped = s.display->waitForFlip(int(s.fenceTimeout));
 	if (!flipped) {
-		int fence = s.pending.buffer ? gst::syncFileOf(s.pending.buffer) : -1;
-		if (!signalled(fence))
+		if (!gst::syncFileSignalled(s.pending.buffer))
 			return Error(ETIMEDOUT,
 				     s.display->label() +
 					     ": the frame's fence (its sync_file from "
@@ -363,7 +353,7 @@ static gboolean sink_stop(GstBaseSink *base)
 {
 	SinkImpl &s = *impl(base);
 	if (s.display && s.display->flipPending() &&
-	    (!signalled(s.pending.buffer ? gst::syncFileOf(s.pending.buffer) : -1) ||
+	    (!gst::syncFileSignalled(s.pending.buffer) ||
 	     !s.display->waitForFlip(int(s.fenceTimeout))))
 		leaveStuckDisplay(s);
 	if (s.display)
@@ -556,11 +546,7 @@ static Status allocateCopyBuffers(SinkImpl &s, const Layout &source)
 static Result<unsigned> copyFrame(SinkImpl &s, GstBuffer *buffer, const Layout &source)
 {
 	/* The CPU reads the frame: its writer must be done. */
-	int fence = gst::syncFileOf(buffer);
-	struct pollfd pfd = { fence, POLLIN, 0 };
-	while (fence >= 0 && ::poll(&pfd, 1, int(s.fenceTimeout)) < 0 && errno == EINTR)
-		;
-	if (!signalled(fence))
+	if (!gst::syncFileSignalled(buffer, int(s.fenceTimeout)))
 		return Error(ETIMEDOUT, "the frame's fence did not signal within " +
 						std::to_string(s.fenceTimeout) + " ms");
 	if (s.copyBuffers.empty())
@@ -874,15 +860,12 @@ static void sink_set_property(GObject *object, guint id, const GValue *value, GP
 	SinkImpl &s = *impl(object);
 	if (gst_video_overlay_set_property(object, PROP_LAST, id, value))
 		return;
-	auto text = [&] {
-		return std::string(g_value_get_string(value) ? g_value_get_string(value) : "");
-	};
 	switch (id) {
 	case PROP_DRIVER_NAME:
-		s.driverName = text();
+		s.driverName = gst::stringOf(value);
 		break;
 	case PROP_DEVICE:
-		s.devicePath = text();
+		s.devicePath = gst::stringOf(value);
 		break;
 	case PROP_CONNECTOR_ID:
 		s.connectorId = g_value_get_uint(value);
@@ -894,13 +877,13 @@ static void sink_set_property(GObject *object, guint id, const GValue *value, GP
 		s.readback = g_value_get_boolean(value);
 		break;
 	case PROP_SNAPSHOT_LOCATION:
-		s.snapshotLocation = text();
+		s.snapshotLocation = gst::stringOf(value);
 		break;
 	case PROP_FORCE_ASPECT_RATIO:
 		s.keepAspect = g_value_get_boolean(value);
 		break;
 	case PROP_PRODUCER_DEVICE:
-		s.producerDevice = text();
+		s.producerDevice = gst::stringOf(value);
 		break;
 	case PROP_FENCE_TIMEOUT:
 		s.fenceTimeout = g_value_get_uint(value);
@@ -949,12 +932,6 @@ static void sink_get_property(GObject *object, guint id, GValue *value, GParamSp
 	}
 }
 
-static void sink_finalize(GObject *object)
-{
-	delete impl(object);
-	G_OBJECT_CLASS(gst_dmabridge_kms_sink_parent_class)->finalize(object);
-}
-
 static void gst_dmabridge_kms_sink_class_init(GstDmabridgeKmsSinkClass *klass)
 {
 	GObjectClass *object = G_OBJECT_CLASS(klass);
@@ -962,7 +939,8 @@ static void gst_dmabridge_kms_sink_class_init(GstDmabridgeKmsSinkClass *klass)
 	GstBaseSinkClass *base = GST_BASE_SINK_CLASS(klass);
 	object->set_property = sink_set_property;
 	object->get_property = sink_get_property;
-	object->finalize = sink_finalize;
+	object->finalize = gst::finalizeImpl<GstDmabridgeKmsSink, SinkImpl,
+					     &gst_dmabridge_kms_sink_parent_class>;
 
 	auto flags = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 	g_object_class_install_property(

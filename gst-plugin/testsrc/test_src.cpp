@@ -15,6 +15,7 @@
 #include "../common/caps.h"
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
+#include "../common/object_impl.h"
 #include "../common/planned_pool.h"
 #include "../common/stats.h"
 #include "pattern.h"
@@ -165,17 +166,12 @@ static gboolean test_src_send_event(GstElement *element, GstEvent *event)
 					  element, event, impl(element)->stats);
 }
 
-static void test_src_finalize(GObject *object)
-{
-	delete impl(object);
-	G_OBJECT_CLASS(gst_dmabridge_test_src_parent_class)->finalize(object);
-}
-
 static void gst_dmabridge_test_src_class_init(GstDmabridgeTestSrcClass *klass)
 {
 	GstElementClass *element = GST_ELEMENT_CLASS(klass);
 	GstBaseSrcClass *base = GST_BASE_SRC_CLASS(klass);
-	G_OBJECT_CLASS(klass)->finalize = test_src_finalize;
+	G_OBJECT_CLASS(klass)->finalize = gst::finalizeImpl<GstDmabridgeTestSrc, TestSrcImpl,
+							    &gst_dmabridge_test_src_parent_class>;
 	gst_element_class_set_static_metadata(
 		element, "dmabridge test source", "Source/Video",
 		"Colour bars and a moving box drawn by the CPU into dma-bufs planned for the "

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../common/caps.h"
+#include "../common/object_impl.h"
 #include "m2m_private.h"
 
 GST_DEBUG_CATEGORY(dmabridge_m2m_debug);
@@ -29,22 +30,6 @@ enum
 	PROP_OUTPUT_IO_MODE,
 	PROP_CAPTURE_IO_MODE
 };
-
-GType ioModeType()
-{
-	static GType type = [] {
-		static const GEnumValue values[] = {
-			{ int(IoMode::Auto), "Decided by the plan", "auto" },
-			{ int(IoMode::Import), "Buffers allocated elsewhere (V4L2_MEMORY_DMABUF)",
-			  "import" },
-			{ int(IoMode::Export), "The device's own buffers (MMAP + EXPBUF)",
-			  "export" },
-			{ 0, nullptr, nullptr },
-		};
-		return g_enum_register_static("GstDmabridgeM2mIoMode", values);
-	}();
-	return type;
-}
 
 } /* namespace */
 
@@ -219,13 +204,12 @@ static gboolean sinkEvent(GstPad *, GstObject *parent, GstEvent *event)
 	}
 }
 
-/* Answers a CAPS query with what capsOf gives for its filter. */
-static gboolean answerCaps(GstDmabridgeV4l2M2m *self, GstQuery *query,
-			   GstCaps *(*capsOf)(GstDmabridgeV4l2M2m *, GstCaps *))
+/* Answers a CAPS query on pad with what it takes for the query's filter. */
+static gboolean answerCaps(GstDmabridgeV4l2M2m *self, GstPad *pad, GstQuery *query)
 {
 	GstCaps *filter = nullptr;
 	gst_query_parse_caps(query, &filter);
-	GstCaps *caps = capsOf(self, filter);
+	GstCaps *caps = padCaps(self, pad, filter);
 	gst_query_set_caps_result(query, caps);
 	gst_caps_unref(caps);
 	return TRUE;
@@ -236,7 +220,7 @@ static gboolean sinkQuery(GstPad *pad, GstObject *parent, GstQuery *query)
 	auto *self = reinterpret_cast<GstDmabridgeV4l2M2m *>(parent);
 	switch (GST_QUERY_TYPE(query)) {
 	case GST_QUERY_CAPS:
-		return answerCaps(self, query, sinkCaps);
+		return answerCaps(self, pad, query);
 	case GST_QUERY_ALLOCATION:
 		return proposeAllocation(self, query);
 	default:
@@ -260,7 +244,7 @@ static gboolean srcQuery(GstPad *pad, GstObject *parent, GstQuery *query)
 	auto *self = reinterpret_cast<GstDmabridgeV4l2M2m *>(parent);
 	if (GST_QUERY_TYPE(query) != GST_QUERY_CAPS)
 		return gst_pad_query_default(pad, parent, query);
-	return answerCaps(self, query, srcCaps);
+	return answerCaps(self, pad, query);
 }
 
 static GstFlowReturn sinkChain(GstPad *, GstObject *parent, GstBuffer *buffer)
@@ -271,15 +255,12 @@ static GstFlowReturn sinkChain(GstPad *, GstObject *parent, GstBuffer *buffer)
 static void setProperty(GObject *object, guint id, const GValue *value, GParamSpec *pspec)
 {
 	Element &e = impl(object);
-	auto text = [&] {
-		return std::string(g_value_get_string(value) ? g_value_get_string(value) : "");
-	};
 	switch (id) {
 	case PROP_DEVICE:
-		e.devicePath = text();
+		e.devicePath = gst::stringOf(value);
 		break;
 	case PROP_DEVICE_NAME:
-		e.deviceName = text();
+		e.deviceName = gst::stringOf(value);
 		break;
 	case PROP_OUTPUT_IO_MODE:
 		e.outputIoMode = IoMode(g_value_get_enum(value));
@@ -313,18 +294,13 @@ static void getProperty(GObject *object, guint id, GValue *value, GParamSpec *ps
 	}
 }
 
-static void finalize(GObject *object)
-{
-	delete &impl(object);
-	G_OBJECT_CLASS(gst_dmabridge_v4l2_m2m_parent_class)->finalize(object);
-}
-
 static void gst_dmabridge_v4l2_m2m_class_init(GstDmabridgeV4l2M2mClass *klass)
 {
 	GObjectClass *object = G_OBJECT_CLASS(klass);
 	object->set_property = setProperty;
 	object->get_property = getProperty;
-	object->finalize = finalize;
+	object->finalize = gst::finalizeImpl<GstDmabridgeV4l2M2m, Element,
+					     &gst_dmabridge_v4l2_m2m_parent_class>;
 	GST_ELEMENT_CLASS(klass)->change_state = changeState;
 
 	auto flags = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
@@ -347,13 +323,13 @@ static void gst_dmabridge_v4l2_m2m_class_init(GstDmabridgeV4l2M2mClass *klass)
 				  "Who allocates what the device reads; leave it to the plan "
 				  "(auto) except to debug. export: upstream fills the device's "
 				  "own buffers from a pool offered to it",
-				  ioModeType(), int(IoMode::Auto), flags));
+				  gst::ioModeType(), int(IoMode::Auto), flags));
 	g_object_class_install_property(
 		object, PROP_CAPTURE_IO_MODE,
 		g_param_spec_enum("capture-io-mode", "Capture queue I/O mode",
 				  "Who allocates what the device writes; leave it to the plan "
 				  "(auto) except to debug",
-				  ioModeType(), int(IoMode::Auto), flags));
+				  gst::ioModeType(), int(IoMode::Auto), flags));
 	GST_DEBUG_CATEGORY_INIT(dmabridge_m2m_debug, "dmabridgev4l2m2m", 0,
 				"dmabridge V4L2 memory-to-memory elements");
 }

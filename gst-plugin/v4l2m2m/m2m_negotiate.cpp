@@ -98,21 +98,14 @@ void pushPendingEvents(GstDmabridgeV4l2M2m *self)
 		gst_pad_push_event(self->srcpad, event);
 }
 
-GstCaps *sinkCaps(GstDmabridgeV4l2M2m *self, GstCaps *filter)
+GstCaps *padCaps(GstDmabridgeV4l2M2m *self, GstPad *pad, GstCaps *filter)
 {
 	Element &e = impl(self);
-	GstCaps *caps = !e.m2m                       ? gst_pad_get_pad_template_caps(self->sinkpad)
-			: e.role == M2mRole::Decoder ? codedCaps(e.m2m->codedFormats())
-						     : rawCaps(*e.m2m, kOutput);
-	return applyFilter(caps, filter);
-}
-
-GstCaps *srcCaps(GstDmabridgeV4l2M2m *self, GstCaps *filter)
-{
-	Element &e = impl(self);
-	GstCaps *caps = !e.m2m                       ? gst_pad_get_pad_template_caps(self->srcpad)
-			: e.role == M2mRole::Encoder ? codedCaps(e.m2m->codedFormats())
-						     : rawCaps(*e.m2m, kCapture);
+	GstPadDirection direction = GST_PAD_DIRECTION(pad);
+	GstCaps *caps = !e.m2m ? gst_pad_get_pad_template_caps(pad)
+			: gst_dmabridge_v4l2_m2m_carries_coded(e.role, direction)
+				? codedCaps(e.m2m->codedFormats())
+				: rawCaps(*e.m2m, direction == GST_PAD_SINK ? kOutput : kCapture);
 	return applyFilter(caps, filter);
 }
 
@@ -222,7 +215,7 @@ static Status configureInputBuffers(GstDmabridgeV4l2M2m *self, const Layout &dri
 /* A converter's output caps: what downstream takes, nearest to the input. */
 static GstCaps *chooseOutputCaps(GstDmabridgeV4l2M2m *self, GstCaps *input)
 {
-	GstCaps *ours = srcCaps(self, nullptr);
+	GstCaps *ours = padCaps(self, self->srcpad, nullptr);
 	GstCaps *peer = gst_pad_peer_query_caps(self->srcpad, ours);
 	gst_caps_unref(ours);
 	if (gst_caps_is_empty(peer)) {
@@ -422,7 +415,7 @@ gboolean setInputCaps(GstDmabridgeV4l2M2m *self, GstCaps *caps)
 /* The formats downstream takes of those the capture queue writes, in its order. */
 static std::vector<uint32_t> formatsDownstream(GstDmabridgeV4l2M2m *self)
 {
-	GstCaps *ours = srcCaps(self, nullptr);
+	GstCaps *ours = padCaps(self, self->srcpad, nullptr);
 	GstCaps *peer = gst_pad_peer_query_caps(self->srcpad, ours);
 	gst_caps_unref(ours);
 	std::vector<uint32_t> formats;

@@ -9,6 +9,7 @@
 
 #include "../common/caps_dialect.h"
 #include "../common/dmabuf_memory.h"
+#include "../common/object_impl.h"
 #include "m2m_private.h"
 
 namespace {
@@ -26,7 +27,7 @@ struct ExportPoolImpl
 struct GstDmabridgeM2mExportPool
 {
 	GstBufferPool parent;
-	ExportPoolImpl *impl;
+	ExportPoolImpl *impl_;
 };
 
 struct GstDmabridgeM2mExportPoolClass
@@ -52,7 +53,7 @@ static GQuark indexQuark()
 static GstFlowReturn exportPoolAlloc(GstBufferPool *pool, GstBuffer **out,
 				     GstBufferPoolAcquireParams *)
 {
-	ExportPoolImpl *impl = reinterpret_cast<GstDmabridgeM2mExportPool *>(pool)->impl;
+	ExportPoolImpl *impl = reinterpret_cast<GstDmabridgeM2mExportPool *>(pool)->impl_;
 	std::vector<std::vector<dmabridge::DmaBuf>> own = impl->m2m->outputBuffers();
 	impl->wrapped.resize(own.size(), false);
 	auto free = std::find(impl->wrapped.begin(), impl->wrapped.end(), false);
@@ -75,7 +76,7 @@ static GstFlowReturn exportPoolAlloc(GstBufferPool *pool, GstBuffer **out,
 
 static void exportPoolFree(GstBufferPool *pool, GstBuffer *buffer)
 {
-	ExportPoolImpl *impl = reinterpret_cast<GstDmabridgeM2mExportPool *>(pool)->impl;
+	ExportPoolImpl *impl = reinterpret_cast<GstDmabridgeM2mExportPool *>(pool)->impl_;
 	guint index =
 		GPOINTER_TO_UINT(gst_mini_object_get_qdata(GST_MINI_OBJECT(buffer), indexQuark()));
 	if (index && index <= impl->wrapped.size())
@@ -87,7 +88,7 @@ static void exportPoolFree(GstBufferPool *pool, GstBuffer *buffer)
 /* Exactly as many buffers as the queue has: upstream may ask for another count. */
 static gboolean exportPoolSetConfig(GstBufferPool *pool, GstStructure *config)
 {
-	ExportPoolImpl *impl = reinterpret_cast<GstDmabridgeM2mExportPool *>(pool)->impl;
+	ExportPoolImpl *impl = reinterpret_cast<GstDmabridgeM2mExportPool *>(pool)->impl_;
 	GstCaps *caps = nullptr;
 	guint size = 0;
 	gst_buffer_pool_config_get_params(config, &caps, &size, nullptr, nullptr);
@@ -97,15 +98,11 @@ static gboolean exportPoolSetConfig(GstBufferPool *pool, GstStructure *config)
 		->set_config(pool, config);
 }
 
-static void exportPoolFinalize(GObject *object)
-{
-	delete reinterpret_cast<GstDmabridgeM2mExportPool *>(object)->impl;
-	G_OBJECT_CLASS(gst_dmabridge_m2m_export_pool_parent_class)->finalize(object);
-}
-
 static void gst_dmabridge_m2m_export_pool_class_init(GstDmabridgeM2mExportPoolClass *klass)
 {
-	G_OBJECT_CLASS(klass)->finalize = exportPoolFinalize;
+	G_OBJECT_CLASS(klass)->finalize =
+		dmabridge::gst::finalizeImpl<GstDmabridgeM2mExportPool, ExportPoolImpl,
+					     &gst_dmabridge_m2m_export_pool_parent_class>;
 	GstBufferPoolClass *pool = GST_BUFFER_POOL_CLASS(klass);
 	pool->get_options = exportPoolOptions;
 	pool->alloc_buffer = exportPoolAlloc;
@@ -115,7 +112,7 @@ static void gst_dmabridge_m2m_export_pool_class_init(GstDmabridgeM2mExportPoolCl
 
 static void gst_dmabridge_m2m_export_pool_init(GstDmabridgeM2mExportPool *pool)
 {
-	pool->impl = new ExportPoolImpl();
+	pool->impl_ = new ExportPoolImpl();
 }
 
 namespace dmabridge::gst::m2m {
@@ -126,12 +123,12 @@ GstBufferPool *newExportPool(const std::shared_ptr<V4l2M2m> &m2m, GstCaps *caps,
 	auto *pool = static_cast<GstDmabridgeM2mExportPool *>(
 		g_object_new(gst_dmabridge_m2m_export_pool_get_type(), nullptr));
 	gst_object_ref_sink(pool);
-	pool->impl->m2m = m2m;
-	pool->impl->stats = stats;
-	pool->impl->layout = m2m->outputLayout();
+	pool->impl_->m2m = m2m;
+	pool->impl_->stats = stats;
+	pool->impl_->layout = m2m->outputLayout();
 	if (Result<VideoCaps> video = parseVideoCaps(caps); video) {
-		pool->impl->layout.width = uint32_t(video->info.width);
-		pool->impl->layout.height = uint32_t(video->info.height);
+		pool->impl_->layout.width = uint32_t(video->info.width);
+		pool->impl_->layout.height = uint32_t(video->info.height);
 	}
 	guint count = guint(m2m->outputBuffers().size());
 	GstStructure *config = gst_buffer_pool_get_config(GST_BUFFER_POOL(pool));

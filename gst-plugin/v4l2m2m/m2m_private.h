@@ -17,10 +17,13 @@
 
 #include "../common/caps_dialect.h"
 #include "../common/constraints_query.h"
+#include "../common/io_mode.h"
 #include "../common/stats.h"
 #include "m2m_element.h"
 
 namespace dmabridge::gst::m2m {
+
+using gst::IoMode;
 
 /*
  * How many of upstream's raw frames the output queue keeps at most until the device has
@@ -28,14 +31,6 @@ namespace dmabridge::gst::m2m {
  * has buffers of its own while this element waits for the device.
  */
 inline constexpr unsigned kHeldInputs = 2;
-
-/* Who allocates a queue's buffers: the plan, or (to debug) one way forced. */
-enum class IoMode
-{
-	Auto,
-	Import,
-	Export
-};
 
 /* What a V4L2 timestamp stands for: the input buffer's times. */
 struct Times
@@ -96,8 +91,12 @@ Element &impl(gpointer element);
 M2mRole roleOf(gpointer element);
 
 /* m2m_negotiate.cpp: caps of both pads, configuring the queues for them. */
-GstCaps *sinkCaps(GstDmabridgeV4l2M2m *self, GstCaps *filter);
-GstCaps *srcCaps(GstDmabridgeV4l2M2m *self, GstCaps *filter);
+/*
+ * What pad (either) takes: its template's caps until the device is open, then what the
+ * queue behind it does (the output queue behind the sink pad, the capture queue behind
+ * the source pad), coded or raw.
+ */
+GstCaps *padCaps(GstDmabridgeV4l2M2m *self, GstPad *pad, GstCaps *filter);
 gboolean setInputCaps(GstDmabridgeV4l2M2m *self, GstCaps *caps);
 /* A decoder's capture queue for the stream's (new) format: caps, plan, buffers. */
 GstFlowReturn configureDecodedOutput(GstDmabridgeV4l2M2m *self);

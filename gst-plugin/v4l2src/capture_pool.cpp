@@ -9,6 +9,7 @@
 #include <gst/video/video.h>
 
 #include "../common/dmabuf_memory.h"
+#include "../common/object_impl.h"
 
 GST_DEBUG_CATEGORY_STATIC(capture_pool_debug);
 #define GST_CAT_DEFAULT capture_pool_debug
@@ -48,7 +49,7 @@ struct PoolImpl
 struct GstDmabridgeCapturePool
 {
 	GstBufferPool parent;
-	PoolImpl *impl;
+	PoolImpl *impl_;
 };
 
 struct GstDmabridgeCapturePoolClass
@@ -64,7 +65,7 @@ namespace {
 
 PoolImpl &implOf(GstBufferPool *pool)
 {
-	return *reinterpret_cast<GstDmabridgeCapturePool *>(pool)->impl;
+	return *reinterpret_cast<GstDmabridgeCapturePool *>(pool)->impl_;
 }
 
 GQuark indexQuark()
@@ -205,15 +206,14 @@ static void gst_dmabridge_capture_pool_class_init(GstDmabridgeCapturePoolClass *
 	pool->acquire_buffer = poolAcquire;
 	pool->release_buffer = poolRelease;
 	/* Outstanding buffers and copies hold references: none is out when this runs. */
-	G_OBJECT_CLASS(klass)->finalize = [](GObject *object) {
-		delete reinterpret_cast<GstDmabridgeCapturePool *>(object)->impl;
-		G_OBJECT_CLASS(gst_dmabridge_capture_pool_parent_class)->finalize(object);
-	};
+	G_OBJECT_CLASS(klass)->finalize =
+		dmabridge::gst::finalizeImpl<GstDmabridgeCapturePool, PoolImpl,
+					     &gst_dmabridge_capture_pool_parent_class>;
 }
 
 static void gst_dmabridge_capture_pool_init(GstDmabridgeCapturePool *pool)
 {
-	pool->impl = new PoolImpl();
+	pool->impl_ = new PoolImpl();
 }
 
 namespace dmabridge::gst {
@@ -224,7 +224,7 @@ GstBufferPool *newCapturePool(std::shared_ptr<CaptureQueue> queue, CaptureBuffer
 	auto *pool = static_cast<GstDmabridgeCapturePool *>(
 		g_object_new(gst_dmabridge_capture_pool_get_type(), nullptr));
 	gst_object_ref_sink(pool);
-	PoolImpl &p = *pool->impl;
+	PoolImpl &p = *pool->impl_;
 	p.queue = std::move(queue);
 	p.buffers = std::move(buffers);
 	auto count = guint(p.buffers.buffers.size());

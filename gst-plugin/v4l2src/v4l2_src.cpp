@@ -30,6 +30,8 @@
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
 #include "../common/frame_access.h"
+#include "../common/io_mode.h"
+#include "../common/object_impl.h"
 #include "../common/peer_devices.h"
 #include "../common/planned_pool.h"
 #include "../common/stats.h"
@@ -40,15 +42,9 @@ GST_DEBUG_CATEGORY_STATIC(v4l2_src_debug);
 #define GST_CAT_DEFAULT v4l2_src_debug
 
 using namespace dmabridge;
+using gst::IoMode;
 
 namespace {
-
-enum class IoMode
-{
-	Auto,
-	Import,
-	Export
-};
 
 struct SrcImpl
 {
@@ -84,22 +80,6 @@ enum
 	PROP_DEVICE_NAME,
 	PROP_IO_MODE
 };
-
-GType ioModeType()
-{
-	static GType type = [] {
-		static const GEnumValue values[] = {
-			{ int(IoMode::Auto), "Decided by the plan", "auto" },
-			{ int(IoMode::Import), "Capture into planned buffers (V4L2_MEMORY_DMABUF)",
-			  "import" },
-			{ int(IoMode::Export), "Export the device's own buffers (MMAP + EXPBUF)",
-			  "export" },
-			{ 0, nullptr, nullptr },
-		};
-		return g_enum_register_static("GstDmabridgeV4l2IoMode", values);
-	}();
-	return type;
-}
 
 } /* namespace */
 
@@ -565,15 +545,12 @@ static gboolean src_unlock_stop(GstBaseSrc *base)
 static void src_set_property(GObject *object, guint id, const GValue *value, GParamSpec *pspec)
 {
 	SrcImpl &s = *impl(object);
-	auto text = [&] {
-		return std::string(g_value_get_string(value) ? g_value_get_string(value) : "");
-	};
 	switch (id) {
 	case PROP_DEVICE:
-		s.devicePath = text();
+		s.devicePath = gst::stringOf(value);
 		break;
 	case PROP_DEVICE_NAME:
-		s.deviceName = text();
+		s.deviceName = gst::stringOf(value);
 		break;
 	case PROP_IO_MODE:
 		s.ioMode = IoMode(g_value_get_enum(value));
@@ -601,12 +578,6 @@ static void src_get_property(GObject *object, guint id, GValue *value, GParamSpe
 	}
 }
 
-static void src_finalize(GObject *object)
-{
-	delete impl(object);
-	G_OBJECT_CLASS(gst_dmabridge_v4l2_src_parent_class)->finalize(object);
-}
-
 static void gst_dmabridge_v4l2_src_class_init(GstDmabridgeV4l2SrcClass *klass)
 {
 	GObjectClass *object = G_OBJECT_CLASS(klass);
@@ -614,7 +585,8 @@ static void gst_dmabridge_v4l2_src_class_init(GstDmabridgeV4l2SrcClass *klass)
 	GstBaseSrcClass *base = GST_BASE_SRC_CLASS(klass);
 	object->set_property = src_set_property;
 	object->get_property = src_get_property;
-	object->finalize = src_finalize;
+	object->finalize = gst::finalizeImpl<GstDmabridgeV4l2Src, SrcImpl,
+					     &gst_dmabridge_v4l2_src_parent_class>;
 
 	auto flags = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 	g_object_class_install_property(
@@ -634,7 +606,7 @@ static void gst_dmabridge_v4l2_src_class_init(GstDmabridgeV4l2SrcClass *klass)
 		object, PROP_IO_MODE,
 		g_param_spec_enum("io-mode", "I/O mode",
 				  "Who allocates; leave it to the plan (auto) except to debug",
-				  ioModeType(), int(IoMode::Auto), flags));
+				  gst::ioModeType(), int(IoMode::Auto), flags));
 
 	gst_element_class_set_static_metadata(
 		element, "dmabridge V4L2 source", "Source/Video",

@@ -40,26 +40,34 @@ std::optional<std::filesystem::path> buildTree(std::filesystem::path dir)
 	return std::nullopt;
 }
 
+/*
+ * Something that goes with the library: at inBuildTree in the build tree it was built in,
+ * else at installed, relative to the directory the library was loaded from.
+ */
+std::optional<std::filesystem::path> besideLibrary(const std::filesystem::path &inBuildTree,
+						   const std::filesystem::path &installed)
+{
+	std::optional<std::filesystem::path> dir = libraryDirectory();
+	if (!dir)
+		return std::nullopt;
+	if (std::optional<std::filesystem::path> build = buildTree(*dir))
+		return *build / inBuildTree;
+	return (*dir / installed).lexically_normal();
+}
+
 } /* namespace */
 
 std::optional<std::filesystem::path> boardProfileDirectory()
 {
-	std::optional<std::filesystem::path> dir = libraryDirectory();
-	if (!dir)
-		return std::nullopt;
-	if (std::optional<std::filesystem::path> build = buildTree(*dir))
-		return *build / "tools" / "boards";
-	return (*dir / DMABRIDGE_DATA_FROM_LIBDIR / "boards").lexically_normal();
+	return besideLibrary("tools/boards",
+			     std::filesystem::path(DMABRIDGE_DATA_FROM_LIBDIR) / "boards");
 }
 
 std::optional<std::filesystem::path> gpuProbeProgram()
 {
-	std::optional<std::filesystem::path> dir = libraryDirectory();
-	if (!dir)
-		return std::nullopt;
-	if (std::optional<std::filesystem::path> build = buildTree(*dir))
-		return *build / "lib" / "dmabridge-gpu-probe";
-	return (*dir / DMABRIDGE_LIBEXEC_FROM_LIBDIR / "dmabridge-gpu-probe").lexically_normal();
+	return besideLibrary("lib/dmabridge-gpu-probe",
+			     std::filesystem::path(DMABRIDGE_LIBEXEC_FROM_LIBDIR) /
+				     "dmabridge-gpu-probe");
 }
 
 } /* namespace dmabridge::internal */

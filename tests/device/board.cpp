@@ -74,6 +74,12 @@ bool mesaImportsAnyDmaBuf()
 	return debianRelease() >= 13;
 }
 
+void expectVulkanImportMissing(bool opened, const std::string &error)
+{
+	EXPECT_FALSE(opened);
+	EXPECT_NE(error.find("lacks VK_EXT_external_memory_dma_buf"), std::string::npos) << error;
+}
+
 std::string gpuMemorySentence()
 {
 	return mesaImportsAnyDmaBuf() ? "llvmpipe can use system heap, CMA heap"

@@ -42,6 +42,13 @@ unsigned debianRelease();
 bool mesaImportsAnyDmaBuf();
 
 /*
+ * Where the board's Vulkan driver can't import dma-bufs (!mesaImportsAnyDmaBuf()), the
+ * Vulkan converter must fail to open (opened false) with an error naming the extension
+ * it lacks.
+ */
+void expectVulkanImportMissing(bool opened, const std::string &error);
+
+/*
  * What a plan says of the board's GPU driver's memory, as its probe found it: Mesa 22.3
  * uses only buffers of its own DRM device, Mesa 25 any memory.
  */

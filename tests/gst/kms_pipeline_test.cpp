@@ -310,6 +310,15 @@ TEST(TestSrcToKms, PatternDrawnInPlaceWithOneSyncPairPerFrame)
 	EXPECT_GE(sink["readback-colours"], 8u) << "eight bars and the box";
 }
 
+/* Ten frames of videotestsrc (caps: what it makes) through the bridge, shown. */
+PipelineRun videotestsrcThroughBridge(const std::string &caps)
+{
+	PipelineRun run = runPipeline("videotestsrc num-buffers=10 ! " + caps +
+				      " ! dmabridge name=bridge ! " + std::string(kSink));
+	expectDisplayed(run, 10);
+	return run;
+}
+
 /*
  * Pipeline 5: videotestsrc through the bridge. The bridge offers upstream a pool planned
  * for the display, so videotestsrc draws straight into dma-bufs and the bridge passes
@@ -318,11 +327,7 @@ TEST(TestSrcToKms, PatternDrawnInPlaceWithOneSyncPairPerFrame)
 TEST(BridgeToKms, VideotestsrcDrawsIntoThePlannedPool)
 {
 	DMABRIDGE_REQUIRE_DEVICE(!videoNode("vivid-000").empty(), "the virtual board");
-	PipelineRun run =
-		runPipeline("videotestsrc num-buffers=10 ! video/x-raw,width=640,height=480 "
-			    "! dmabridge name=bridge ! " +
-			    std::string(kSink));
-	expectDisplayed(run, 10);
+	PipelineRun run = videotestsrcThroughBridge("video/x-raw,width=640,height=480");
 	const tools::Stats &bridge = run.stats.at("bridge"), &sink = run.stats.at("sink");
 	EXPECT_EQ(bridge["frames"], 10u);
 	expectZeroCopy(bridge, "dmabridge");
@@ -339,11 +344,7 @@ TEST(BridgeToKms, VideotestsrcDrawsIntoThePlannedPool)
 TEST(BridgeToKms, TwentyFourBitFramesAreConvertedAndPaddedInOneCopy)
 {
 	DMABRIDGE_REQUIRE_DEVICE(!videoNode("vivid-000").empty(), "the virtual board");
-	PipelineRun run =
-		runPipeline("videotestsrc num-buffers=10 ! video/x-raw,format=BGR,width=636,"
-			    "height=480 ! dmabridge name=bridge ! " +
-			    std::string(kSink));
-	expectDisplayed(run, 10);
+	PipelineRun run = videotestsrcThroughBridge("video/x-raw,format=BGR,width=636,height=480");
 	const tools::Stats &bridge = run.stats.at("bridge"), &sink = run.stats.at("sink");
 	EXPECT_EQ(bridge["copies"], 10u);
 	EXPECT_EQ(bridge["bytes-copied"], 10u * 636 * 480 * 3);
@@ -396,8 +397,8 @@ INSTANTIATE_TEST_SUITE_P(Elements, ThroughQueues, ::testing::Values("queue", "te
 TEST(LibcameraToKms, ThroughTheBridgeWithOneCopy)
 {
 	DMABRIDGE_REQUIRE_DEVICE(V4l2Device::openByName("RGB/YUV Capture").ok(), "vimc");
-	PipelineRun run =
-		tools::runFor("libcamerasrc ! dmabridge name=bridge ! " + std::string(kSink), 40, 10);
+	PipelineRun run = tools::runFor(
+		"libcamerasrc ! dmabridge name=bridge ! " + std::string(kSink), 40, 10);
 	ASSERT_TRUE(run.finished) << run.error;
 	std::string reported;
 	for (const auto &[element, stats] : run.stats)

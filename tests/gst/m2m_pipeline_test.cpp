@@ -126,13 +126,19 @@ std::string cameraThroughCodecs(uint64_t frames)
 	       test::kSink;
 }
 
+/* A pipeline ending in the display (the sink named sink); what it showed, in shown. */
+PipelineRun runToDisplay(const std::string &upstream, SinkFrames &shown)
+{
+	return runPipeline(upstream + " ! " + test::kSink, 300, {},
+			   [&](GstElement *p) { shown.attach(p, "sink"); });
+}
+
 /* A stream in a file through our decoder into the display; what it showed, in shown. */
 PipelineRun decodeToDisplay(const std::string &file, SinkFrames &shown)
 {
-	return runPipeline("filesrc location=" + file +
-				   " ! video/x-fwht,framerate=30/1 ! dmabridgev4l2dec name=dec ! " +
-				   test::kSink,
-			   300, {}, [&](GstElement *p) { shown.attach(p, "sink"); });
+	return runToDisplay("filesrc location=" + file +
+				    " ! video/x-fwht,framerate=30/1 ! dmabridgev4l2dec name=dec",
+			    shown);
 }
 
 /* Pipeline 1: a camera needing contiguous memory, scaled and converted by vim2m. */
@@ -260,12 +266,10 @@ TEST(M2mCodec, DecoderWritesIntoMemoryTheGpuCanUse)
 	constexpr unsigned kFrames = 10;
 	std::vector<test::RgbFrame> references = barFrames(kFrames, 640, 480);
 	SinkFrames shown;
-	PipelineRun run = runPipeline(bars(kFrames, 640, 480) +
-					      " ! dmabridgev4l2enc ! dmabridgev4l2dec name=dec ! "
-					      "dmabridgeglconvert name=gl "
-					      "! video/x-raw,format=BGRx ! " +
-					      test::kSink,
-				      300, {}, [&](GstElement *p) { shown.attach(p, "sink"); });
+	PipelineRun run = runToDisplay(
+		bars(kFrames, 640, 480) + " ! dmabridgev4l2enc ! dmabridgev4l2dec name=dec ! "
+					  "dmabridgeglconvert name=gl ! video/x-raw,format=BGRx",
+		shown);
 	test::expectDisplayed(run, kFrames);
 	for (const char *element : { "dec", "gl", "sink" })
 		test::expectZeroCopy(run.stats.at(element), element);
@@ -473,12 +477,10 @@ TEST(M2mInterop, UpstreamDecoderImportsIntoTheSinksPool)
 	constexpr unsigned kFrames = 20;
 	std::vector<test::RgbFrame> references = barFrames(kFrames, 640, 480);
 	SinkFrames shown;
-	PipelineRun run = runPipeline(bars(kFrames, 640, 480) +
-					      " ! dmabridgev4l2enc ! v4l2fwhtdec "
-					      "capture-io-mode=dmabuf-import "
-					      "! video/x-raw,format=BGRx ! " +
-					      test::kSink,
-				      300, {}, [&](GstElement *p) { shown.attach(p, "sink"); });
+	PipelineRun run = runToDisplay(
+		bars(kFrames, 640, 480) + " ! dmabridgev4l2enc ! v4l2fwhtdec "
+					  "capture-io-mode=dmabuf-import ! video/x-raw,format=BGRx",
+		shown);
 	ASSERT_TRUE(run.finished) << run.error;
 	const tools::Stats &sink = run.stats.at("sink");
 	test::expectZeroCopy(sink, "dmabridgekmssink");

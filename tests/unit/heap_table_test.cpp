@@ -12,6 +12,7 @@
 
 #include <dmabridge/heap.h>
 
+#include "../temporary_directory.h"
 #include "alloc/heap_table.h"
 
 namespace fs = std::filesystem;
@@ -22,13 +23,7 @@ namespace {
 class HeapDirectory : public ::testing::Test
 {
 protected:
-	void SetUp() override
-	{
-		char pattern[] = "/tmp/dmabridge-heaps-XXXXXX";
-		ASSERT_NE(::mkdtemp(pattern), nullptr);
-		dir_ = pattern;
-	}
-	void TearDown() override { fs::remove_all(dir_); }
+	void SetUp() override { ASSERT_FALSE(dir_.empty()); }
 
 	void node(const std::string &name) { std::ofstream(dir_ / name).put('\0'); }
 	void link(const std::string &name, const std::string &target)
@@ -43,7 +38,8 @@ protected:
 		return nullptr;
 	}
 
-	fs::path dir_;
+	test::TemporaryDirectory temporary_{ "heaps" };
+	fs::path dir_ = temporary_.path();
 };
 
 TEST(HeapTable, KnownNames)
@@ -127,11 +123,7 @@ protected:
 		heaps_ = dir_ / "dma_heap";
 		fs::create_directories(heaps_);
 	}
-	void TearDown() override
-	{
-		::unsetenv("DMABRIDGE_SYSFS_ROOT");
-		HeapDirectory::TearDown();
-	}
+	void TearDown() override { ::unsetenv("DMABRIDGE_SYSFS_ROOT"); }
 	void heapNode(const std::string &name) { std::ofstream(heaps_ / name).put('\0'); }
 	void cmaArea(const std::string &name) { fs::create_directories(cmaDir() / name); }
 	fs::path cmaDir() const { return sysfs_ / "kernel" / "mm" / "cma"; }

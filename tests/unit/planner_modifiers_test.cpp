@@ -51,6 +51,14 @@ DeviceConstraints sandDecoder(bool exports)
 	return device;
 }
 
+/* Four frames from producer to the board's consumer, with the board's heaps. */
+PlanRequest onBoard(const char *board, DeviceConstraints producer, const char *consumer,
+		    uint32_t fourcc, uint32_t width, uint32_t height)
+{
+	return { std::move(producer), { fromBoard(board, consumer) }, fourcc, width, height, 4,
+		 heapsOf(board) };
+}
+
 bool says(const Plan &plan, const std::string &text)
 {
 	return plan.explain().find(text) != std::string::npos;
@@ -70,11 +78,8 @@ TEST(PlannerModifiers, BoardProfilesCarryTheDriversModifiers)
 
 TEST(PlannerModifiers, TheProducersFirstSharedLayoutWins)
 {
-	PlanRequest request{
-		sandDecoder(true), { fromBoard("rpi4", "vc4") }, DRM_FORMAT_NV12, 1920, 1080, 4,
-		heapsOf("rpi4")
-	};
-	Result<Plan> plan = Planner().plan(request);
+	Result<Plan> plan = Planner().plan(
+		onBoard("rpi4", sandDecoder(true), "vc4", DRM_FORMAT_NV12, 1920, 1080));
 	ASSERT_TRUE(plan) << plan.error().describe();
 	EXPECT_FALSE(plan->copy) << plan->explain();
 	EXPECT_EQ(plan->layout.modifier, kSand128);
@@ -87,11 +92,8 @@ TEST(PlannerModifiers, TheProducersFirstSharedLayoutWins)
 
 TEST(PlannerModifiers, LinearWhenTheProducerCannotLayOutTheOthers)
 {
-	PlanRequest request{
-		sandDecoder(false), { fromBoard("rpi4", "vc4") }, DRM_FORMAT_NV12, 1920, 1080, 4,
-		heapsOf("rpi4")
-	};
-	Result<Plan> plan = Planner().plan(request);
+	Result<Plan> plan = Planner().plan(
+		onBoard("rpi4", sandDecoder(false), "vc4", DRM_FORMAT_NV12, 1920, 1080));
 	ASSERT_TRUE(plan) << plan.error().describe();
 	EXPECT_FALSE(plan->copy);
 	EXPECT_EQ(plan->layout.modifier, DRM_FORMAT_MOD_LINEAR);
@@ -109,13 +111,8 @@ TEST(PlannerModifiers, NoSharedLayoutIsACopyThatNamesEachDevicesLayouts)
 	gpu.formats = { { DRM_FORMAT_XRGB8888, { kRockchipAfbc } } };
 	gpu.canExport = true;
 	gpu.iommu = { true, "hypothetical: the GPU's own MMU" };
-	PlanRequest request{ gpu,
-			     { fromBoard("rk3399", "rockchip-rga") },
-			     DRM_FORMAT_XRGB8888,
-			     1280,
-			     720,
-			     4,
-			     heapsOf("rk3399") };
+	PlanRequest request =
+		onBoard("rk3399", gpu, "rockchip-rga", DRM_FORMAT_XRGB8888, 1280, 720);
 	Result<Plan> plan = Planner().plan(request);
 	ASSERT_TRUE(plan) << plan.error().describe();
 	EXPECT_TRUE(plan->copy);
@@ -138,14 +135,8 @@ TEST(PlannerModifiers, NoSharedLayoutIsACopyThatNamesEachDevicesLayouts)
 TEST(PlannerModifiers, LinearOnlyDevicesPlanAsBefore)
 {
 	/* No sentence about layouts when linear is all there is. */
-	PlanRequest request{ fromBoard("rpi4", "unicam"),
-			     { fromBoard("rpi4", "vc4") },
-			     DRM_FORMAT_YUYV,
-			     1920,
-			     1080,
-			     4,
-			     heapsOf("rpi4") };
-	Result<Plan> plan = Planner().plan(request);
+	Result<Plan> plan = Planner().plan(
+		onBoard("rpi4", fromBoard("rpi4", "unicam"), "vc4", DRM_FORMAT_YUYV, 1920, 1080));
 	ASSERT_TRUE(plan) << plan.error().describe();
 	EXPECT_EQ(plan->layout.modifier, DRM_FORMAT_MOD_LINEAR);
 	EXPECT_FALSE(says(*plan, "layout:")) << plan->explain();

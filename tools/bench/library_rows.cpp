@@ -125,10 +125,9 @@ std::string libraryTable(const std::vector<LibraryResult> &results)
 		"alone (tools/bench/library_loop.h): non-blocking commits and their flip events, "
 		"as dmabridgekmssink commits, through libv4l2 or opening the camera directly; and "
 		"blocking commits, as the libcamera example does. Instructions are counted by "
-		"callgrind from frame " +
-		std::to_string(kWarmup) + " to frame " + std::to_string(kCounted) + " of a " +
-		std::to_string(kCounted) +
-		"-frame run, start-up from the loop's set-up to its "
+		"callgrind " +
+		countedSpan(kWarmup, kCounted, kCounted) +
+		", start-up from the loop's set-up to its "
 		"first frame shown; calls and heap allocations (every library's, counted by "
 		"replacing the allocator) from frame " +
 		std::to_string(kWarmup) + " of a " + std::to_string(kTimed) +

@@ -133,10 +133,9 @@ std::string m2mTable(const std::vector<M2mResult> &results)
 		"kmssink` (upstream's decoder decodes nothing from a file here, so both are fed "
 		"live; the encoder's share is the last row). Copies are of pictures (ours: "
 		"dmabridge-stats; upstream's: GST_PERFORMANCE), not of the compressed stream. "
-		"Instructions are user space only (callgrind, from frame " +
-		std::to_string(kCountedWarmup) + " to frame " + std::to_string(kCountedLast) +
-		" of a " + std::to_string(kCounted) +
-		"-frame run, per frame): the coding itself is in the kernel for both.\n\n"
+		"Instructions are user space only (callgrind, " +
+		countedSpan(kCountedWarmup, kCountedLast, kCounted) +
+		", per frame): the coding itself is in the kernel for both.\n\n"
 		"| pipeline | stream | frames | copies/frame | bytes copied/frame | "
 		"instructions/frame | CPU ms/frame | result |\n|---|---|---|---|---|---|---|---|\n";
 	for (const M2mResult &r : results)

@@ -19,6 +19,12 @@ std::string sizeName(uint32_t width, uint32_t height)
 	return std::to_string(width) + "x" + std::to_string(height);
 }
 
+std::string countedSpan(unsigned first, unsigned last, unsigned frames)
+{
+	return "from frame " + std::to_string(first) + " to frame " + std::to_string(last) +
+	       " of a " + std::to_string(frames) + "-frame run";
+}
+
 std::string functionTable(const std::vector<FunctionCost> &functions, const char *unit)
 {
 	std::string text = std::string("| function | ") + unit + " |\n|---|---|\n";

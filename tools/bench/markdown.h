@@ -13,6 +13,9 @@ namespace dmabridge::bench {
 /* value with decimals, or "-" for a figure not measured (negative, or not a number). */
 std::string fixed(double value, int decimals = 2);
 
+/* The span callgrind counted: "from frame 10 to frame 45 of a 50-frame run". */
+std::string countedSpan(unsigned first, unsigned last, unsigned frames);
+
 /* "640x480" */
 std::string sizeName(uint32_t width, uint32_t height);
 

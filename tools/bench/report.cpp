@@ -403,10 +403,9 @@ std::string document(const std::vector<Report> &stacks, const std::string &comma
 		"the plot in docs/benchmarks/). Do not edit by hand: the notes at the end come "
 		"from tools/bench/notes.md.\n\n"
 		"The boards are emulated: absolute times mean little there. The headline figure is "
-		"instructions per frame, counted by callgrind in the board from frame " +
-		std::to_string(kCountedWarmup) + " to frame " + std::to_string(kCountedLast) +
-		" of a " + std::to_string(kCountedFrames) +
-		"-frame run (the whole process, all threads, user space only; "
+		"instructions per frame, counted by callgrind in the board " +
+		countedSpan(kCountedWarmup, kCountedLast, kCountedFrames) +
+		" (the whole process, all threads, user space only; "
 		"callgrind.h in tools/bench says how): the same count run after run, where CPU "
 		"time moves by a third. CPU time (user and system, all threads) and calls are "
 		"measured in a run of its own, from the warm-up frame (a sixth of the run) to the "

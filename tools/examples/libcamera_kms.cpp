@@ -16,11 +16,13 @@
  *
  *   dmabridge-libcamera-kms [--frames N] [--display DRIVER]
  */
+#include <algorithm>
 #include <condition_variable>
 #include <cstdlib>
 #include <deque>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include <drm_fourcc.h>
@@ -65,202 +67,347 @@ private:
 	std::deque<libcamera::Request *> done_;
 };
 
-int fail(const std::string &what)
+/* Says what failed; the step that calls it gives up, and so does main. */
+void complain(const std::string &what)
 {
 	std::cerr << "dmabridge-libcamera-kms: " << what << "\n";
-	return 1;
+}
+
+struct Arguments
+{
+	unsigned frames = 30;
+	std::string driver; /* --display: a DRM driver; empty: the first with modesetting */
+};
+
+Arguments parseArguments(int argc, char **argv)
+{
+	Arguments arguments;
+	for (int i = 1; i + 1 < argc; i += 2) {
+		std::string arg = argv[i];
+		if (arg == "--frames")
+			arguments.frames = unsigned(std::atoi(argv[i + 1]));
+		else if (arg == "--display")
+			arguments.driver = argv[i + 1];
+	}
+	return arguments;
+}
+
+/* The display: its DRM device, its output, and what it accepts (half of the plan). */
+struct Display
+{
+	DrmDevice drm;
+	KmsDisplay kms;
+	DeviceConstraints constraints;
+};
+
+/* The DRM device of driver when it has modesetting, else the first that has. */
+std::optional<Display> openDisplay(const std::string &driver)
+{
+	Result<DrmDevice> drm = driver.empty() ? Result<DrmDevice>(Error(ENODEV, "no --display"))
+					       : DrmDevice::openByDriver(driver);
+	if (!drm || !drm->hasModesetting())
+		drm = DrmDevice::openDisplayDevice();
+	if (!drm) {
+		complain("no display: " + drm.error().describe());
+		return std::nullopt;
+	}
+	Result<KmsDisplay> display = KmsDisplay::open(*drm);
+	Result<DeviceConstraints> constraints = drm->probe();
+	if (!display || !constraints) {
+		complain(display ? constraints.error().describe() : display.error().describe());
+		return std::nullopt;
+	}
+	return Display{ std::move(*drm), std::move(*display), std::move(*constraints) };
+}
+
+/* The camera as libcamera configured it, and its stream as a Layout. */
+struct Camera
+{
+	std::shared_ptr<libcamera::Camera> camera;
+	std::unique_ptr<libcamera::CameraConfiguration> config;
+	Layout layout;
+
+	libcamera::StreamConfiguration &stream() const { return config->at(0); }
+};
+
+/* The first camera, 640x480 with 4 buffers, acquired and configured. */
+std::optional<Camera> configureCamera(libcamera::CameraManager &manager)
+{
+	if (manager.start() < 0 || manager.cameras().empty()) {
+		complain("no camera (libcamera finds them through udev: is it running?)");
+		return std::nullopt;
+	}
+	Camera c{ manager.cameras().front(), nullptr, {} };
+	c.camera->acquire();
+	c.config = c.camera->generateConfiguration({ libcamera::StreamRole::Viewfinder });
+	libcamera::StreamConfiguration &stream = c.stream();
+	stream.size = { 640, 480 };
+	stream.bufferCount = 4;
+	c.config->validate();
+	if (c.camera->configure(c.config.get()) < 0) {
+		complain("camera " + c.camera->id() + " refused " + stream.toString());
+		return std::nullopt;
+	}
+	uint32_t fourcc = stream.pixelFormat.fourcc(); /* libcamera formats are DRM fourccs */
+	Result<Layout> layout =
+		layoutFromStride(fourcc, stream.size.width, stream.size.height, stream.stride);
+	if (!layout) {
+		complain(stream.toString() + ": " + layout.error().describe());
+		return std::nullopt;
+	}
+	c.layout = *layout;
+	std::cout << "camera: " << c.camera->id() << ", " << c.layout.describe() << "\n";
+	return c;
+}
+
+/*
+ * The camera as the planner sees it. libcamera says nothing of memory: the camera's
+ * constraints are its video nodes' (a unicam or ISI camera needs contiguous memory,
+ * vimc's doesn't).
+ */
+DeviceConstraints producerOf(const Camera &c)
+{
+	Result<DeviceConstraints> found = cameraConstraints(c.camera->id());
+	DeviceConstraints producer;
+	if (found) {
+		producer = std::move(*found);
+	} else {
+		producer.name = c.camera->id();
+		producer.role = "libcamera camera";
+		producer.contiguous = { true, "its video nodes were not found (" +
+						      found.error().describe() +
+						      "): contiguous memory suits any camera" };
+	}
+	producer.formats = { { c.layout.fourcc, {} } }; /* what libcamera configured */
+	std::cout << "camera memory: " << (producer.needsContiguousMemory() ? "contiguous" : "any")
+		  << " (" << producer.contiguous.source << ")\n";
+	return producer;
+}
+
+/* The buffers, planned for the camera and the display and allocated. */
+struct Planned
+{
+	Plan plan;
+	AllocatedBuffers buffers;
+};
+
+std::optional<Planned> planBuffers(const Camera &c, const Display &display)
+{
+	const libcamera::StreamConfiguration &stream = c.stream();
+	Result<Plan> plan = Planner().plan({ producerOf(c),
+					     { display.constraints },
+					     c.layout.fourcc,
+					     c.layout.width,
+					     c.layout.height,
+					     stream.bufferCount,
+					     listHeaps() });
+	if (!plan) {
+		complain(plan.error().describe());
+		return std::nullopt;
+	}
+	std::cout << "plan: " << plan->explain() << "\n";
+	plan->bufferSize = std::max<uint64_t>(plan->bufferSize, stream.frameSize);
+	Result<AllocatedBuffers> buffers = allocateBuffers(*plan, "libcamera-kms");
+	if (!buffers) {
+		complain(buffers.error().describe());
+		return std::nullopt;
+	}
+	return Planned{ std::move(*plan), std::move(*buffers) };
+}
+
+/* Our dma-bufs as libcamera's external FrameBuffers, one request each. */
+struct Requests
+{
+	std::vector<std::unique_ptr<libcamera::FrameBuffer>> frameBuffers;
+	std::vector<std::unique_ptr<libcamera::Request>> requests;
+};
+
+Requests requestsFor(const Camera &c, const AllocatedBuffers &buffers)
+{
+	Requests made;
+	for (size_t i = 0; i < buffers.buffers.size(); i++) {
+		libcamera::FrameBuffer::Plane plane;
+		plane.fd = libcamera::SharedFD(buffers.buffers[i].fd().duplicate().release());
+		plane.offset = 0;
+		plane.length = c.stream().frameSize;
+		made.frameBuffers.push_back(std::make_unique<libcamera::FrameBuffer>(
+			std::vector<libcamera::FrameBuffer::Plane>{ plane }));
+		std::unique_ptr<libcamera::Request> request = c.camera->createRequest(i);
+		request->addBuffer(c.stream().stream(), made.frameBuffers.back().get());
+		made.requests.push_back(std::move(request));
+	}
+	return made;
+}
+
+/* What the display shows: the camera's buffers, or the copies the plan calls for. */
+struct Shown
+{
+	std::vector<DmaBuf> copies; /* two of a mode's size, XRGB8888, when the plan copies */
+	Layout copyLayout;
+	std::vector<DmaBuf> last; /* the frame on screen */
+	Layout lastLayout;
+};
+
+std::optional<Shown> prepareShown(const Plan &plan, const Display &display, const Layout &layout)
+{
+	Shown shown;
+	if (!plan.copy)
+		return shown;
+	std::cout << "copy: " << plan.copyReason << "\n";
+	auto sizes = display.kms.modeSizes();
+	auto fits = std::find_if(sizes.begin(), sizes.end(), [&](auto s) {
+		return s.first >= layout.width && s.second >= layout.height;
+	});
+	auto size = fits != sizes.end() ? *fits : sizes.front();
+	for (int i = 0; i < 2; i++) {
+		Result<DmaBuf> copy = display.drm.allocateDumb(
+			*computeLayout(DRM_FORMAT_XRGB8888, size.first, size.second),
+			&shown.copyLayout);
+		if (!copy) {
+			complain(copy.error().describe());
+			return std::nullopt;
+		}
+		shown.copies.push_back(std::move(*copy));
+	}
+	return shown;
+}
+
+/* What streaming did: frames shown, copies made, and how it ended. */
+struct Streaming
+{
+	unsigned done = 0, copied = 0;
+	SyncCounter syncCalls = 0;
+	Status status;
+};
+
+/* The frame to show for a captured one: the camera's buffer, or a copy of it. */
+Status frameToShow(const DmaBuf &captured, const Layout &layout, Shown &shown, Streaming &streaming)
+{
+	if (shown.copies.empty()) {
+		shown.last = { captured };
+		shown.lastLayout = layout;
+		return {};
+	}
+	const DmaBuf &target = shown.copies[streaming.done % shown.copies.size()];
+	CpuAccess in(captured, CpuAccessMode::Read, &streaming.syncCalls);
+	CpuAccess out(target, CpuAccessMode::Write, &streaming.syncCalls);
+	Result<uint64_t> bytes = copyPixels(in.read(), layout, out.write(), shown.copyLayout);
+	if (!bytes)
+		return bytes.error();
+	streaming.copied++;
+	shown.last = { target };
+	shown.lastLayout = shown.copyLayout;
+	return {};
+}
+
+/*
+ * Shows frames as the camera completes them, each request queued again once its frame
+ * is on screen, until frames were shown or something failed (streaming.status). False
+ * when the camera did not start.
+ */
+bool stream(const Camera &c, const Planned &planned, Requests &requests, Display &display,
+	    FramebufferCache &cache, Shown &shown, unsigned frames, Streaming &streaming)
+{
+	Completions completions;
+	c.camera->requestCompleted.connect(&completions, &Completions::push);
+	if (c.camera->start() < 0) {
+		complain("camera " + c.camera->id() + " did not start");
+		return false;
+	}
+	for (auto &request : requests.requests)
+		c.camera->queueRequest(request.get());
+	while (streaming.done < frames && streaming.status) {
+		libcamera::Request *request = completions.pop();
+		if (!request) {
+			streaming.status = Error(ETIMEDOUT, "no frame from " + c.camera->id() +
+								    " within 30 s");
+			break;
+		}
+		if (request->status() != libcamera::Request::RequestComplete)
+			continue;
+		const DmaBuf &captured = planned.buffers.buffers[request->cookie()];
+		streaming.status = frameToShow(captured, c.layout, shown, streaming);
+		if (!streaming.status)
+			break;
+		Result<uint32_t> framebuffer = cache.framebuffer(shown.last, shown.lastLayout);
+		streaming.status = framebuffer ? display.kms.show(*framebuffer, shown.lastLayout)
+					       : Status(framebuffer.error());
+		streaming.done++;
+		request->reuse(libcamera::Request::ReuseBuffers);
+		c.camera->queueRequest(request);
+	}
+	c.camera->stop();
+	c.camera->requestCompleted.disconnect(&completions);
+	return true;
+}
+
+/*
+ * Pixels of the last frame shown that differ from what the display output, read back
+ * through writeback; UINT64_MAX when that could not be compared.
+ */
+uint64_t differingOnScreen(Display &display, FramebufferCache &cache, const Shown &shown)
+{
+	if (!display.kms.hasWriteback())
+		return UINT64_MAX;
+	Layout readLayout;
+	Result<DmaBuf> read = display.drm.allocateDumb(
+		*computeLayout(DRM_FORMAT_XRGB8888, display.kms.width(), display.kms.height()),
+		&readLayout);
+	if (!read || !display.kms.readBack(cache, *read, readLayout) ||
+	    !(readLayout == shown.lastLayout))
+		return UINT64_MAX;
+	CpuAccess a(shown.last[0], CpuAccessMode::Read), b(*read, CpuAccessMode::Read);
+	return differingPixels(a.read(), shown.lastLayout, b.read(), readLayout);
+}
+
+void report(const Streaming &streaming, const FramebufferCache &cache, uint64_t differing,
+	    const Plan &plan)
+{
+	std::cout << "frames: " << streaming.done << ", copies: " << streaming.copied
+		  << ", framebuffer imports: " << cache.imports()
+		  << ", sync calls: " << streaming.syncCalls.load() << "\n"
+		  << "display: "
+		  << (differing == 0 ? "writeback equals the last frame shown"
+				     : "writeback could not be compared or differs")
+		  << "\nzero-copy: " << (plan.copy ? "no (" + plan.copyReason + ")" : "yes")
+		  << "\n";
 }
 
 } /* namespace */
 
 int main(int argc, char **argv)
 {
-	unsigned frames = 30;
-	std::string driver;
-	for (int i = 1; i + 1 < argc; i += 2) {
-		std::string arg = argv[i];
-		if (arg == "--frames")
-			frames = unsigned(std::atoi(argv[i + 1]));
-		else if (arg == "--display")
-			driver = argv[i + 1];
-	}
-
+	Arguments arguments = parseArguments(argc, argv);
 	/* The display first: it is half of what the plan is for. */
-	Result<DrmDevice> drm = driver.empty() ? Result<DrmDevice>(Error(ENODEV, "no --display"))
-					       : DrmDevice::openByDriver(driver);
-	for (const std::string &path : DrmDevice::nodes()) {
-		if (drm && drm->hasModesetting())
-			break;
-		drm = DrmDevice::open(path);
-	}
-	if (!drm || !drm->hasModesetting())
-		return fail("no display: " + (drm ? "no KMS device" : drm.error().describe()));
-	Result<KmsDisplay> display = KmsDisplay::open(*drm);
-	Result<DeviceConstraints> displayConstraints = drm->probe();
-	if (!display || !displayConstraints)
-		return fail(display ? displayConstraints.error().describe()
-				    : display.error().describe());
-
-	/* The camera, configured by libcamera. */
+	std::optional<Display> display = openDisplay(arguments.driver);
+	if (!display)
+		return 1;
 	libcamera::CameraManager manager;
-	if (manager.start() < 0 || manager.cameras().empty())
-		return fail("no camera (libcamera finds them through udev: is it running?)");
-	std::shared_ptr<libcamera::Camera> camera = manager.cameras().front();
-	camera->acquire();
-	std::unique_ptr<libcamera::CameraConfiguration> config =
-		camera->generateConfiguration({ libcamera::StreamRole::Viewfinder });
-	libcamera::StreamConfiguration &stream = config->at(0);
-	stream.size = { 640, 480 };
-	stream.bufferCount = 4;
-	config->validate();
-	if (camera->configure(config.get()) < 0)
-		return fail("camera " + camera->id() + " refused " + stream.toString());
-	uint32_t fourcc = stream.pixelFormat.fourcc(); /* libcamera formats are DRM fourccs */
-	Result<Layout> layout =
-		layoutFromStride(fourcc, stream.size.width, stream.size.height, stream.stride);
-	if (!layout)
-		return fail(stream.toString() + ": " + layout.error().describe());
-	std::cout << "camera: " << camera->id() << ", " << layout->describe() << "\n";
+	std::optional<Camera> camera = configureCamera(manager);
+	if (!camera)
+		return 1;
+	std::optional<Planned> planned = planBuffers(*camera, *display);
+	if (!planned)
+		return 1;
+	Requests requests = requestsFor(*camera, planned->buffers);
+	FramebufferCache cache(display->drm);
+	std::optional<Shown> shown = prepareShown(planned->plan, *display, camera->layout);
+	if (!shown)
+		return 1;
 
-	/*
-	 * The plan. libcamera says nothing of memory: the camera's constraints are its video
-	 * nodes' (a unicam or ISI camera needs contiguous memory, vimc's doesn't).
-	 */
-	Result<DeviceConstraints> found = cameraConstraints(camera->id());
-	DeviceConstraints producer;
-	if (found) {
-		producer = std::move(*found);
-	} else {
-		producer.name = camera->id();
-		producer.role = "libcamera camera";
-		producer.contiguous = { true, "its video nodes were not found (" +
-						      found.error().describe() +
-						      "): contiguous memory suits any camera" };
+	Streaming streaming;
+	if (!stream(*camera, *planned, requests, *display, cache, *shown, arguments.frames,
+		    streaming))
+		return 1;
+	uint64_t differing =
+		streaming.status ? differingOnScreen(*display, cache, *shown) : UINT64_MAX;
+	(void)display->kms.disable();
+	camera->camera->release();
+
+	report(streaming, cache, differing, planned->plan);
+	if (!streaming.status) {
+		complain(streaming.status.error().describe());
+		return 1;
 	}
-	producer.formats = { { fourcc, {} } }; /* what libcamera configured, whichever node */
-	std::cout << "camera memory: " << (producer.needsContiguousMemory() ? "contiguous" : "any")
-		  << " (" << producer.contiguous.source << ")\n";
-	Result<Plan> plan = Planner().plan({ producer,
-					     { *displayConstraints },
-					     fourcc,
-					     layout->width,
-					     layout->height,
-					     stream.bufferCount,
-					     listHeaps() });
-	if (!plan)
-		return fail(plan.error().describe());
-	std::cout << "plan: " << plan->explain() << "\n";
-	plan->bufferSize = std::max<uint64_t>(plan->bufferSize, stream.frameSize);
-	Result<AllocatedBuffers> buffers = allocateBuffers(*plan, "libcamera-kms");
-	if (!buffers)
-		return fail(buffers.error().describe());
-
-	/* Our dma-bufs as libcamera's external FrameBuffers, one request each. */
-	std::vector<std::unique_ptr<libcamera::FrameBuffer>> frameBuffers;
-	std::vector<std::unique_ptr<libcamera::Request>> requests;
-	for (size_t i = 0; i < buffers->buffers.size(); i++) {
-		libcamera::FrameBuffer::Plane plane;
-		plane.fd = libcamera::SharedFD(buffers->buffers[i].fd().duplicate().release());
-		plane.offset = 0;
-		plane.length = stream.frameSize;
-		frameBuffers.push_back(std::make_unique<libcamera::FrameBuffer>(
-			std::vector<libcamera::FrameBuffer::Plane>{ plane }));
-		std::unique_ptr<libcamera::Request> request = camera->createRequest(i);
-		request->addBuffer(stream.stream(), frameBuffers.back().get());
-		requests.push_back(std::move(request));
-	}
-
-	/* Display buffers for the copy the plan may call for: a mode's size, XRGB8888. */
-	FramebufferCache cache(*drm);
-	std::vector<DmaBuf> shown;
-	Layout shownLayout;
-	std::vector<DmaBuf> copies;
-	if (plan->copy) {
-		std::cout << "copy: " << plan->copyReason << "\n";
-		auto sizes = display->modeSizes();
-		auto fits = std::find_if(sizes.begin(), sizes.end(), [&](auto s) {
-			return s.first >= layout->width && s.second >= layout->height;
-		});
-		auto size = fits != sizes.end() ? *fits : sizes.front();
-		for (int i = 0; i < 2; i++) {
-			Result<DmaBuf> copy = drm->allocateDumb(
-				*computeLayout(DRM_FORMAT_XRGB8888, size.first, size.second),
-				&shownLayout);
-			if (!copy)
-				return fail(copy.error().describe());
-			copies.push_back(std::move(*copy));
-		}
-	}
-
-	Completions completions;
-	camera->requestCompleted.connect(&completions, &Completions::push);
-	if (camera->start() < 0)
-		return fail("camera " + camera->id() + " did not start");
-	for (auto &request : requests)
-		camera->queueRequest(request.get());
-
-	unsigned done = 0, copied = 0;
-	SyncCounter syncCalls = 0;
-	Status status;
-	while (done < frames && status) {
-		libcamera::Request *request = completions.pop();
-		if (!request) {
-			status = Error(ETIMEDOUT, "no frame from " + camera->id() + " within 30 s");
-			break;
-		}
-		if (request->status() != libcamera::Request::RequestComplete)
-			continue;
-		const DmaBuf &captured = buffers->buffers[request->cookie()];
-		if (plan->copy) {
-			const DmaBuf &target = copies[done % copies.size()];
-			CpuAccess in(captured, CpuAccessMode::Read, &syncCalls);
-			CpuAccess out(target, CpuAccessMode::Write, &syncCalls);
-			Result<uint64_t> bytes =
-				copyPixels(in.read(), *layout, out.write(), shownLayout);
-			if (!bytes) {
-				status = bytes.error();
-				break;
-			}
-			copied++;
-			shown = { target };
-		} else {
-			shown = { captured };
-			shownLayout = *layout;
-		}
-		Result<uint32_t> framebuffer = cache.framebuffer(shown, shownLayout);
-		status = framebuffer ? display->show(*framebuffer, shownLayout)
-				     : Status(framebuffer.error());
-		done++;
-		request->reuse(libcamera::Request::ReuseBuffers);
-		camera->queueRequest(request);
-	}
-	camera->stop();
-
-	/* What the display showed, read back and compared with the last frame. */
-	uint64_t differing = UINT64_MAX;
-	if (status && display->hasWriteback()) {
-		Layout readLayout;
-		Result<DmaBuf> read = drm->allocateDumb(
-			*computeLayout(DRM_FORMAT_XRGB8888, display->width(), display->height()),
-			&readLayout);
-		if (read && display->readBack(cache, *read, readLayout) &&
-		    readLayout == shownLayout) {
-			CpuAccess a(shown[0], CpuAccessMode::Read), b(*read, CpuAccessMode::Read);
-			differing = differingPixels(a.read(), shownLayout, b.read(), readLayout);
-		}
-	}
-	(void)display->disable();
-	camera->release();
-
-	std::cout << "frames: " << done << ", copies: " << copied
-		  << ", framebuffer imports: " << cache.imports()
-		  << ", sync calls: " << syncCalls.load() << "\n"
-		  << "display: "
-		  << (differing == 0 ? "writeback equals the last frame shown"
-				     : "writeback could not be compared or differs")
-		  << "\nzero-copy: " << (plan->copy ? "no (" + plan->copyReason + ")" : "yes")
-		  << "\n";
-	if (!status)
-		return fail(status.error().describe());
-	return done == frames && differing == 0 ? 0 : 1;
+	return streaming.done == arguments.frames && differing == 0 ? 0 : 1;
 }

@@ -41,6 +41,8 @@ public:
 	 * since a display's device is the display's business. ENODEV listing the others.
 	 */
 	static Result<DrmDevice> openRenderDevice();
+	/* The first card with modesetting: a display's. ENODEV listing the others. */
+	static Result<DrmDevice> openDisplayDevice();
 	static std::vector<std::string> nodes();
 
 	const std::string &path() const { return path_; }

@@ -32,11 +32,9 @@ inline constexpr const char *kSoftwareDevice = "software";
  */
 class EglDevice
 {
-public:
-	~EglDevice();
-	EglDevice(EglDevice &&) noexcept;
-	EglDevice &operator=(EglDevice &&) noexcept;
+	DMABRIDGE_DECLARE_PRIVATE(EglDevice)
 
+public:
 	static Result<EglDevice> open(const DrmDevice &device);
 	/*
 	 * EGL on Mesa's software device (EGL_EXT_platform_device, EGL_MESA_device_software):
@@ -91,10 +89,7 @@ public:
 	Result<EglImage> importPlane(const DmaBuf &buffer, const Layout &layout, unsigned plane,
 				     uint32_t planeFourcc) const;
 
-	struct DMABRIDGE_HIDDEN State;
-
 private:
-	explicit EglDevice(std::unique_ptr<State> state);
 	/* Initialises the display state holds and makes its GLES context current. */
 	static Result<EglDevice> finishOpen(std::unique_ptr<State> state);
 	Result<EglImage> createImage(const int32_t *attributes, const std::string &what) const;
@@ -103,7 +98,6 @@ private:
 	std::vector<uint64_t> modifiersOf(uint32_t fourcc) const;
 	/* An error naming the GPU, the format and the modifier when it doesn't take them. */
 	Status checkModifier(uint32_t fourcc, uint64_t modifier) const;
-	std::unique_ptr<State> state_;
 };
 
 /* An EGL image and the GL texture bound to it; destroyed together. */

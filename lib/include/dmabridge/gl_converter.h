@@ -27,11 +27,9 @@ namespace dmabridge {
  */
 class GlConverter : public GpuConverter
 {
-public:
-	~GlConverter() override;
-	GlConverter(GlConverter &&) noexcept;
-	GlConverter &operator=(GlConverter &&) noexcept;
+	DMABRIDGE_DECLARE_PRIVATE(GlConverter)
 
+public:
 	static Result<GlConverter> create(EglDevice device);
 
 	const EglDevice &device() const;
@@ -46,12 +44,6 @@ public:
 	size_t images() const override;
 	/* Drops the cached images of a buffer that went away, with the context current. */
 	void release(const BufferIdentity &identity) override;
-
-	struct DMABRIDGE_HIDDEN State;
-
-private:
-	explicit GlConverter(std::unique_ptr<State> state);
-	std::unique_ptr<State> state_;
 };
 
 } /* namespace dmabridge */

@@ -31,6 +31,8 @@ namespace dmabridge {
  */
 class KmsDisplay
 {
+	DMABRIDGE_DECLARE_PRIVATE(KmsDisplay)
+
 public:
 	struct Options
 	{
@@ -41,13 +43,6 @@ public:
 		/* Frames scaled into the rectangle keep their aspect ratio. */
 		bool keepAspect = true;
 	};
-	/* Defined inside the library. */
-	struct DMABRIDGE_HIDDEN State;
-
-	KmsDisplay(KmsDisplay &&) noexcept;
-	KmsDisplay &operator=(KmsDisplay &&) noexcept;
-	~KmsDisplay();
-
 	static Result<KmsDisplay> open(const DrmDevice &device, const Options &options);
 	static Result<KmsDisplay> open(const DrmDevice &device) { return open(device, Options{}); }
 
@@ -113,10 +108,8 @@ public:
 	uint64_t commits() const;
 
 private:
-	explicit KmsDisplay(std::unique_ptr<State> state);
 	Status chooseMode(uint32_t width, uint32_t height);
 	Status commit(uint32_t framebuffer, const Layout &layout, int inFence, bool async);
-	std::unique_ptr<State> state_;
 };
 
 } /* namespace dmabridge */

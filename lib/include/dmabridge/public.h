@@ -7,6 +7,8 @@
  */
 #pragma once
 
+#include <memory>
+
 #define DMABRIDGE_PUBLIC_BEGIN _Pragma("GCC visibility push(default)")
 #define DMABRIDGE_PUBLIC_END _Pragma("GCC visibility pop")
 
@@ -17,3 +19,23 @@
  * the definition: clang refuses a definition whose visibility differs from it.)
  */
 #define DMABRIDGE_HIDDEN __attribute__((visibility("hidden")))
+
+/*
+ * The private state of a public class, as libcamera's LIBCAMERA_DECLARE_PRIVATE: put
+ * first in the class body. It declares the State the library defines (hidden, as above),
+ * the unique_ptr to it that is the class's only data, the private constructor the
+ * library builds the class with, and the destructor and move operations that make the
+ * class a move-only handle; the library defines them where State is complete
+ * (DMABRIDGE_DEFINE_PRIVATE). What follows the macro is private until an access
+ * specifier says otherwise.
+ */
+#define DMABRIDGE_DECLARE_PRIVATE(Klass)                                                           \
+public:                                                                                            \
+	struct DMABRIDGE_HIDDEN State;                                                             \
+	~Klass();                                                                                  \
+	Klass(Klass &&) noexcept;                                                                  \
+	Klass &operator=(Klass &&) noexcept;                                                       \
+                                                                                                   \
+private:                                                                                           \
+	explicit Klass(std::unique_ptr<State> state);                                              \
+	std::unique_ptr<State> state_;

@@ -29,11 +29,9 @@ namespace dmabridge {
  */
 class VkConverter : public GpuConverter
 {
-public:
-	~VkConverter() override;
-	VkConverter(VkConverter &&) noexcept;
-	VkConverter &operator=(VkConverter &&) noexcept;
+	DMABRIDGE_DECLARE_PRIVATE(VkConverter)
 
+public:
 	/* The extensions it can't work without, in the order they are checked. */
 	static std::span<const char *const> requiredExtensions();
 
@@ -69,12 +67,6 @@ public:
 	uint64_t imports() const override;
 	size_t images() const override;
 	void release(const BufferIdentity &identity) override;
-
-	struct DMABRIDGE_HIDDEN State;
-
-private:
-	explicit VkConverter(std::unique_ptr<State> state);
-	std::unique_ptr<State> state_;
 };
 
 } /* namespace dmabridge */

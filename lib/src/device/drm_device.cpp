@@ -72,19 +72,34 @@ Result<DrmDevice> DrmDevice::openByDriver(const std::string &driver)
 				     "' (found: " + (found.empty() ? "none" : found) + ")");
 }
 
-Result<DrmDevice> DrmDevice::openRenderDevice()
+namespace {
+
+/* The first card that has modesetting or not, as asked; what: the kind, for the error. */
+Result<DrmDevice> openFirst(bool modesetting, const std::string &what)
 {
 	std::string found;
-	for (const std::string &path : nodes()) {
-		Result<DrmDevice> device = open(path);
+	for (const std::string &path : DrmDevice::nodes()) {
+		Result<DrmDevice> device = DrmDevice::open(path);
 		if (!device)
 			continue;
-		if (!device->modesetting_)
+		if (device->hasModesetting() == modesetting)
 			return device;
 		found += (found.empty() ? "" : ", ") + device->label();
 	}
-	return Error(ENODEV, "no render DRM device without modesetting (found: " +
+	return Error(ENODEV, "no " + what + " (found: " +
 				     (found.empty() ? std::string("none") : found) + ")");
+}
+
+} /* namespace */
+
+Result<DrmDevice> DrmDevice::openRenderDevice()
+{
+	return openFirst(false, "render DRM device without modesetting");
+}
+
+Result<DrmDevice> DrmDevice::openDisplayDevice()
+{
+	return openFirst(true, "DRM device with modesetting");
 }
 
 Result<DmaBuf> DrmDevice::allocateDumb(const Layout &layout, Layout *actual) const

@@ -25,6 +25,7 @@
 
 #include "../internal/counters.h"
 #include "../internal/log.h"
+#include "../internal/private.h"
 #include "sysfs.h"
 
 namespace dmabridge {
@@ -114,10 +115,7 @@ T proc(const char *name)
 
 } /* namespace */
 
-EglDevice::EglDevice(std::unique_ptr<State> state) : state_(std::move(state)) {}
-EglDevice::~EglDevice() = default;
-EglDevice::EglDevice(EglDevice &&) noexcept = default;
-EglDevice &EglDevice::operator=(EglDevice &&) noexcept = default;
+DMABRIDGE_DEFINE_PRIVATE(EglDevice)
 
 Result<EglDevice> EglDevice::open(const DrmDevice &device)
 {

@@ -18,6 +18,7 @@
 
 #include <drm_fourcc.h>
 
+#include "../internal/private.h"
 #include "kms_display_state.h"
 
 namespace dmabridge {
@@ -185,10 +186,7 @@ Status KmsDisplay::State::modeBlobFor()
 	return {};
 }
 
-KmsDisplay::KmsDisplay(std::unique_ptr<State> state) : state_(std::move(state)) {}
-KmsDisplay::KmsDisplay(KmsDisplay &&) noexcept = default;
-KmsDisplay &KmsDisplay::operator=(KmsDisplay &&) noexcept = default;
-KmsDisplay::~KmsDisplay() = default;
+DMABRIDGE_DEFINE_PRIVATE(KmsDisplay)
 
 Result<KmsDisplay> KmsDisplay::open(const DrmDevice &device, const Options &options)
 {

@@ -15,6 +15,7 @@
 
 #include <dmabridge/gl_converter.h>
 
+#include "../internal/private.h"
 #include "source_formats.h"
 
 namespace dmabridge {
@@ -266,10 +267,7 @@ struct GlConverter::State
 	}
 };
 
-GlConverter::GlConverter(std::unique_ptr<State> state) : state_(std::move(state)) {}
-GlConverter::~GlConverter() = default;
-GlConverter::GlConverter(GlConverter &&) noexcept = default;
-GlConverter &GlConverter::operator=(GlConverter &&) noexcept = default;
+DMABRIDGE_DEFINE_PRIVATE(GlConverter)
 
 Result<GlConverter> GlConverter::create(EglDevice device)
 {

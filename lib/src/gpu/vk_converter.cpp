@@ -17,6 +17,7 @@
 #include <dmabridge/modifier.h>
 #include <dmabridge/vk_converter.h>
 
+#include "../internal/private.h"
 #include "convert_frag.h" /* generated: SPIR-V as uint32_t arrays */
 #include "convert_vert.h"
 #include "source_formats.h"
@@ -521,10 +522,7 @@ Status VkConverter::State::waitFor(Slot &slot)
 	return {};
 }
 
-VkConverter::VkConverter(std::unique_ptr<State> state) : state_(std::move(state)) {}
-VkConverter::~VkConverter() = default;
-VkConverter::VkConverter(VkConverter &&) noexcept = default;
-VkConverter &VkConverter::operator=(VkConverter &&) noexcept = default;
+DMABRIDGE_DEFINE_PRIVATE(VkConverter)
 
 std::span<const char *const> VkConverter::requiredExtensions()
 {
