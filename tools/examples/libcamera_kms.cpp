@@ -342,33 +342,44 @@ bool stream(const Camera &c, const Planned &planned, Requests &requests, Display
 }
 
 /*
- * Pixels of the last frame shown that differ from what the display output, read back
- * through writeback; UINT64_MAX when that could not be compared.
+ * What the display showed at the end, read back through writeback, against the last frame
+ * shown: the pixels that differ (UINT64_MAX when they could not be compared), and the
+ * last frame's distinct colours, for a blank frame equal to a blank screen proves nothing.
  */
-uint64_t differingOnScreen(Display &display, FramebufferCache &cache, const Shown &shown)
+struct OnScreen
+{
+	uint64_t differing = UINT64_MAX;
+	uint64_t colours = 0;
+
+	bool right() const { return differing == 0 && colours > 1; }
+};
+
+OnScreen readScreen(Display &display, FramebufferCache &cache, const Shown &shown)
 {
 	if (!display.kms.hasWriteback())
-		return UINT64_MAX;
+		return {};
 	Layout readLayout;
 	Result<DmaBuf> read = display.drm.allocateDumb(
 		*computeLayout(DRM_FORMAT_XRGB8888, display.kms.width(), display.kms.height()),
 		&readLayout);
 	if (!read || !display.kms.readBack(cache, *read, readLayout) ||
 	    !(readLayout == shown.lastLayout))
-		return UINT64_MAX;
+		return {};
 	CpuAccess a(shown.last[0], CpuAccessMode::Read), b(*read, CpuAccessMode::Read);
-	return differingPixels(a.read(), shown.lastLayout, b.read(), readLayout);
+	return { differingPixels(a.read(), shown.lastLayout, b.read(), readLayout),
+		 distinctColours(a.read(), shown.lastLayout) };
 }
 
-void report(const Streaming &streaming, const FramebufferCache &cache, uint64_t differing,
+void report(const Streaming &streaming, const FramebufferCache &cache, const OnScreen &screen,
 	    const Plan &plan)
 {
 	std::cout << "frames: " << streaming.done << ", copies: " << streaming.copied
 		  << ", framebuffer imports: " << cache.imports()
 		  << ", sync calls: " << streaming.syncCalls.load() << "\n"
 		  << "display: "
-		  << (differing == 0 ? "writeback equals the last frame shown"
-				     : "writeback could not be compared or differs")
+		  << (screen.differing != 0 ? "writeback could not be compared or differs"
+		      : screen.colours < 2  ? "the last frame shown is blank"
+					    : "writeback equals the last frame shown")
 		  << "\nzero-copy: " << (plan.copy ? "no (" + plan.copyReason + ")" : "yes")
 		  << "\n";
 }
@@ -399,15 +410,14 @@ int main(int argc, char **argv)
 	if (!stream(*camera, *planned, requests, *display, cache, *shown, arguments.frames,
 		    streaming))
 		return 1;
-	uint64_t differing =
-		streaming.status ? differingOnScreen(*display, cache, *shown) : UINT64_MAX;
+	OnScreen screen = streaming.status ? readScreen(*display, cache, *shown) : OnScreen{};
 	(void)display->kms.disable();
 	camera->camera->release();
 
-	report(streaming, cache, differing, planned->plan);
+	report(streaming, cache, screen, planned->plan);
 	if (!streaming.status) {
 		complain(streaming.status.error().describe());
 		return 1;
 	}
-	return streaming.done == arguments.frames && differing == 0 ? 0 : 1;
+	return streaming.done == arguments.frames && screen.right() ? 0 : 1;
 }
