@@ -5,7 +5,11 @@
 #include <functional>
 #include <string>
 
+#include <gbm.h>
+#include <xf86drm.h>
+
 #include <dmabridge/drm.h>
+#include <dmabridge/egl.h>
 #include <dmabridge/v4l2.h>
 
 GST_DEBUG_CATEGORY_STATIC(peer_debug);
@@ -160,6 +164,75 @@ bool gstGlDownstream(GstPad *pad)
 		return fromPlugin(element, "opengl");
 	});
 	return found;
+}
+
+namespace {
+
+/* The DRM node of a GL display on GBM: the node its gbm device was created on. */
+Result<std::string> gbmNodeOf(GstGLDisplay *display)
+{
+	if (!(gst_gl_display_get_handle_type(display) & GST_GL_DISPLAY_TYPE_GBM))
+		return Error(ENOTSUP,
+			     "its GL display is not on GBM (display type 0x" +
+				     std::to_string(gst_gl_display_get_handle_type(display)) +
+				     "): only a GBM display's device can be opened the same way");
+	auto *gbm = reinterpret_cast<gbm_device *>(gst_gl_display_get_handle(display));
+	char *node = gbm ? drmGetDeviceNameFromFd2(gbm_device_get_fd(gbm)) : nullptr;
+	if (!node)
+		return Error(ENODEV, "its GBM display names no DRM node");
+	std::string path = node;
+	std::free(node);
+	return path;
+}
+
+/* The GL context of a GStreamer GL element (GstGLBaseFilter's, glimagesink's). */
+GstGLContext *contextOf(GstElement *element)
+{
+	GParamSpec *spec = g_object_class_find_property(G_OBJECT_GET_CLASS(element), "context");
+	if (!spec || !g_type_is_a(spec->value_type, GST_TYPE_GL_CONTEXT))
+		return nullptr;
+	GstGLContext *context = nullptr;
+	g_object_get(element, "context", &context, nullptr);
+	return context;
+}
+
+Result<DeviceConstraints> gpuOfContext(GstElement *element, GstGLContext *context)
+{
+	std::string who = GST_OBJECT_NAME(element);
+	GstGLDisplay *display = gst_gl_context_get_display(context);
+	Result<std::string> node = gbmNodeOf(display);
+	gst_object_unref(display);
+	Result<DrmDevice> drm = node ? DrmDevice::open(*node) : Result<DrmDevice>(node.error());
+	Result<EglDevice> egl = drm ? EglDevice::open(*drm) : Result<EglDevice>(drm.error());
+	Result<DeviceConstraints> gpu = egl ? egl->probe() : Result<DeviceConstraints>(egl.error());
+	if (!gpu)
+		return Error(gpu.error().code(), who + ": " + gpu.error().message());
+	gpu->role = "GStreamer GL's GPU (" + who + ", GBM)";
+	return gpu;
+}
+
+} /* namespace */
+
+Result<DeviceConstraints> gstGlGpu(GstPad *pad, GstGLContext **contextOut)
+{
+	initCategory();
+	std::optional<Result<DeviceConstraints>> found;
+	walk(pad, 0, [&](GstElement *element) {
+		if (found || !fromPlugin(element, "opengl"))
+			return found.has_value();
+		GstGLContext *context = contextOf(element);
+		if (!context)
+			return false; /* glupload's may not exist yet: the next one's */
+		found = gpuOfContext(element, context);
+		if (contextOut)
+			*contextOut = context;
+		else
+			gst_object_unref(context);
+		return true;
+	});
+	if (!found)
+		return Error(ENODEV, "no GStreamer GL element downstream has a GL context yet");
+	return std::move(*found);
 }
 
 std::optional<DeviceConstraints> importerUpstream(GstPad *pad, const std::string &fallback)

@@ -13,9 +13,11 @@
 #include <string>
 #include <vector>
 
+#include <gst/gl/gl.h>
 #include <gst/gst.h>
 
 #include <dmabridge/constraints.h>
+#include <dmabridge/error.h>
 
 namespace dmabridge::gst {
 
@@ -32,6 +34,16 @@ std::vector<DeviceConstraints> upstreamImportersDownstream(GstPad *pad);
  * DMA_DRM allocation query with no GL pool or sync meta to recognise them by.
  */
 bool gstGlDownstream(GstPad *pad);
+
+/*
+ * The GPU of the first GStreamer GL element downstream of pad, described as dmabridge
+ * describes its own (EglDevice::probe(): formats, and the memory its driver was probed
+ * to use), when the element's GL context runs on GBM over a DRM node: EGL is opened on
+ * that node to probe it. An error says why not: no GL context yet, or a display (X11,
+ * Wayland, surfaceless, an EGL device) the source can't open the same way. context, when
+ * given, gets that element's GL context (a reference) when one was found.
+ */
+Result<DeviceConstraints> gstGlGpu(GstPad *pad, GstGLContext **context = nullptr);
 
 /*
  * The device that will import into a pool offered upstream of pad (a sink pad): the

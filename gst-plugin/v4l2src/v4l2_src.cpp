@@ -30,6 +30,7 @@
 #include "../common/constraints_query.h"
 #include "../common/dmabuf_memory.h"
 #include "../common/frame_access.h"
+#include "../common/gst_gl_readback.h"
 #include "../common/io_mode.h"
 #include "../common/object_impl.h"
 #include "../common/peer_devices.h"
@@ -60,9 +61,15 @@ struct SrcImpl
 	UniqueFd wake;
 	gst::ElementStats stats;
 	gst::Announcements announced; /* by consumers, through elements that drop the meta */
-	/* Set when downstream is a GStreamer GL element that describes no GPU: frames go to
-	 * it in system memory, copied once, as its dma-buf import can't be trusted. */
+	/* Set when downstream is a GStreamer GL element that describes no GPU and whose GPU
+	 * could not be probed to use what the camera fills: frames go to it in system memory,
+	 * copied once, as its dma-buf import can't be trusted. */
 	std::string systemMemoryReason;
+	/* Such an element's GPU, found through its GL context and probed, when a plan for it
+	 * needs no copy: the buffers are planned for it and go to it as dma-bufs. */
+	std::optional<DeviceConstraints> gstGlGpu;
+	/* Why not, when it was looked for. */
+	std::string gstGlReason;
 	/* Set once such an element took memory:DMABuf caps: the caps offered to it are then
 	 * system memory only, so that the copy above can be made. */
 	bool avoidDmaBufCaps = false;
@@ -131,6 +138,8 @@ static gboolean src_start(GstBaseSrc *base)
 	SrcImpl &s = *impl(base);
 	s.stats.reset();
 	s.avoidDmaBufCaps = false;
+	s.gstGlGpu.reset();
+	s.gstGlReason.clear();
 	s.wake = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
 	return s.stream != nullptr;
 }
@@ -294,11 +303,53 @@ static bool answeredByGstGlOnly(GstBaseSrc *base, GstQuery *query)
 	       (gst::answeredByGstGl(query) || gst::gstGlDownstream(GST_BASE_SRC_PAD(base)));
 }
 
+/* A buffer of plan's memory and layout, read back through GStreamer GL's context. */
+static Status tryGstGlReadBack(GstGLContext *context, Plan plan)
+{
+	plan.bufferCount = 1;
+	Result<AllocatedBuffers> one = allocateBuffers(plan, "dmabridge-gl-check");
+	if (!one)
+		return one.error();
+	return gst::gstGlReadsBack(context, one->buffers[0], one->layout);
+}
+
 /*
- * A GStreamer GL element that took memory:DMABuf caps would import our dma-bufs without
- * saying what its GPU can use, and Mesa's software driver reads zeros from them. Ask before
- * any buffer flows: if such an element answers the allocation query for the caps just
- * chosen, negotiate again with system memory only.
+ * Whether frames can go to the GStreamer GL element downstream as dma-bufs: its GPU found
+ * through its GL context and probed (gst::gstGlGpu), a plan for it and the camera without
+ * a copy, and a buffer of that plan read back right through GStreamer GL. Sets
+ * s.gstGlGpu then; else returns why not.
+ */
+static std::string planForGstGl(GstBaseSrc *base)
+{
+	SrcImpl &s = *impl(base);
+	s.gstGlGpu.reset();
+	GstGLContext *context = nullptr;
+	Result<DeviceConstraints> gpu = gst::gstGlGpu(GST_BASE_SRC_PAD(base), &context);
+	if (!gpu) {
+		if (context)
+			gst_object_unref(context);
+		return gpu.error().describe();
+	}
+	Result<Plan> plan = s.planner.plan(gst::planRequest(s.constraints, { *gpu }, s.video, 4));
+	std::string why = !plan ? plan.error().describe() : plan->copy ? plan->copyReason : "";
+	if (plan && !plan->copy)
+		if (Status read = tryGstGlReadBack(context, *plan); !read)
+			why = std::string("a buffer as planned (") +
+			      allocatorName(plan->allocator) + ", " + plan->allocatingDevice +
+			      "): " + read.error().describe();
+	gst_object_unref(context);
+	if (!why.empty())
+		return gpu->label() + ": " + why;
+	s.gstGlGpu = std::move(*gpu);
+	return {};
+}
+
+/*
+ * A GStreamer GL element that took memory:DMABuf caps imports our dma-bufs without saying
+ * what its GPU can use, and Mesa's software driver reads zeros from memory it can't use.
+ * Ask before any buffer flows: if such an element answers the allocation query for the
+ * caps just chosen, find its GPU and what it was probed to use; when no plan without a
+ * copy suits it and the camera, negotiate again with system memory only.
  */
 static gboolean src_negotiate(GstBaseSrc *base)
 {
@@ -319,8 +370,13 @@ static gboolean src_negotiate(GstBaseSrc *base)
 	gst_query_unref(query);
 	if (!toGstGl)
 		return TRUE;
-	GST_INFO_OBJECT(base, "a GStreamer GL element took memory:DMABuf caps; offering it "
-			      "system memory instead");
+	s.gstGlReason = planForGstGl(base);
+	if (s.gstGlReason.empty())
+		return TRUE;
+	GST_INFO_OBJECT(base,
+			"a GStreamer GL element took memory:DMABuf caps; offering it system "
+			"memory instead: %s",
+			s.gstGlReason.c_str());
 	s.avoidDmaBufCaps = true;
 	return parent->negotiate(base);
 }
@@ -330,23 +386,28 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 	SrcImpl &s = *impl(base);
 	std::vector<DeviceConstraints> consumers = gst::consumersOf(query, s.announced);
 	bool toGstGl = answeredByGstGlOnly(base, query);
+	GstCaps *caps = nullptr;
+	gst_query_parse_allocation(query, &caps, nullptr);
+	bool dmaBufs = gst::isDmaBufCaps(caps);
+	if (toGstGl && dmaBufs && s.gstGlGpu)
+		consumers = { *s.gstGlGpu };
 	bool described = !consumers.empty();
 	if (!described)
 		consumers = gst::upstreamImportersDownstream(GST_BASE_SRC_PAD(base));
 	s.systemMemoryReason.clear();
-	GstCaps *caps = nullptr;
-	gst_query_parse_allocation(query, &caps, nullptr);
-	if (toGstGl && gst::isDmaBufCaps(caps))
+	if (toGstGl && dmaBufs && !s.gstGlGpu)
 		GST_WARNING_OBJECT(base,
 				   "a GStreamer GL element took memory:DMABuf caps: it gets "
 				   "dma-bufs its driver may not read (put video/x-raw caps before "
 				   "it to have frames copied for it instead)");
-	else if (toGstGl)
+	else if (toGstGl && !dmaBufs)
 		s.systemMemoryReason =
 			"downstream is a GStreamer GL element, which imports dma-bufs without "
-			"saying "
-			"what its GPU can use (Mesa's software driver reads zeros from them): each "
-			"frame is copied once into system memory for it";
+			"saying what its GPU can use (Mesa's software driver reads zeros from "
+			"memory it can't use): each frame is copied once into system memory for "
+			"it" +
+			(s.gstGlReason.empty() ? std::string()
+					       : " (its GPU: " + s.gstGlReason + ")");
 	/* The source allocates as planned: no pool is needed from downstream, only its count. */
 	auto [count, countReason] = bufferCount(query);
 	while (gst_query_get_n_allocation_pools(query) > 0)
@@ -367,6 +428,10 @@ static gboolean src_decide_allocation(GstBaseSrc *base, GstQuery *query)
 				      (consumers.empty() ? ". "
 							 : "; planned for " + consumers[0].label() +
 								   ", found downstream. ") +
+				      explanation;
+		else if (toGstGl && dmaBufs && s.gstGlGpu)
+			explanation = "Downstream is a GStreamer GL element: planned for its GPU, "
+				      "found through its GL context. " +
 				      explanation;
 		GST_INFO_OBJECT(base, "plan: %s", explanation.c_str());
 		std::string note;

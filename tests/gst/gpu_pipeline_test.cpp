@@ -178,10 +178,13 @@ INSTANTIATE_TEST_SUITE_P(Sizes, TestSrcThroughGpu,
 /*
  * Pipeline 7: the camera into upstream GL elements, as the issue writes it and with
  * system-memory caps before glupload. glupload imports dma-bufs without describing its
- * GPU, and Mesa's software driver reads zeros from them, so the source offers it system
- * memory only and copies each frame once, with the reason. What comes out of gldownload
- * must be vivid's colour bars: white first, black last (read on the bottom line, below
- * vivid's text).
+ * GPU. The source finds it through glupload's GL context, plans for what its driver was
+ * probed to use and reads a buffer of that plan back through GStreamer GL: only when
+ * every byte comes back do frames go to it as dma-bufs (0 copies). Else it offers system
+ * memory and copies each frame once, saying why: in both boards GStreamer GL runs on GBM
+ * over vgem, whose driver uses only vgem's own buffers, and reads those back wrong. What
+ * comes out of gldownload must be vivid's colour bars either way: white first, black last
+ * (read on the bottom line, below vivid's text).
  */
 struct Bars
 {
@@ -247,10 +250,22 @@ TEST_P(IntoUpstreamGl, CameraFramesArriveWithTheirPixels)
 	EXPECT_LT(bars.last, 40) << "the last bar is not black";
 
 	const tools::Stats &src = run.stats.at("src");
+	EXPECT_EQ(src["frames"], 10u);
+	bool asWritten = std::string(GetParam()).empty();
+	if (asWritten && src["copies"] == 0u) {
+		EXPECT_NE(src.explanation.find("planned for its GPU, found through its GL context"),
+			  std::string::npos)
+			<< src.explanation;
+		return;
+	}
+	EXPECT_EQ(src["copies"], src["frames"]) << "one copy a frame into system memory";
 	EXPECT_NE(src.explanation.find("downstream is a GStreamer GL element"), std::string::npos)
 		<< src.explanation;
-	EXPECT_EQ(src["copies"], src["frames"]) << "one copy a frame into system memory";
-	EXPECT_EQ(src["frames"], 10u);
+	if (asWritten) {
+		EXPECT_NE(src.explanation.find("(its GPU: "), std::string::npos)
+			<< "the copy says what was found of GStreamer GL's GPU: "
+			<< src.explanation;
+	}
 }
 
 INSTANTIATE_TEST_SUITE_P(Board, IntoUpstreamGl,
