@@ -163,6 +163,9 @@ Report readRaw(const std::string &path)
 		} else if (M2mResult decoded; readM2mLine(line, decoded)) {
 			flush();
 			report.m2m.push_back(decoded);
+		} else if (M2mResult converted; readGpuLine(line, converted)) {
+			flush();
+			report.gpu.push_back(converted);
 		} else if (f[0] == "meta" && f.size() == 3) {
 			flush();
 			report.metadata[f[1]] = f[2];
@@ -326,11 +329,11 @@ int render(const std::string &out, const std::string &plot, const std::vector<st
 }
 
 /* The parts of a run, each its own kind of raw line (partOf). */
-constexpr const char *kParts[] = { "cameras", "library", "micro", "m2m" };
+constexpr const char *kParts[] = { "cameras", "library", "micro", "m2m", "gpu" };
 
 std::string partOf(const std::string &line)
 {
-	for (const char *part : { "library", "micro", "m2m" })
+	for (const char *part : { "library", "micro", "m2m", "gpu" })
 		if (line.rfind(std::string(part) + "\t", 0) == 0 ||
 		    line.rfind(std::string(part) + "-", 0) == 0)
 			return part;
@@ -368,7 +371,7 @@ std::vector<LibraryResult> runLibraryBeside(std::vector<std::pair<uint32_t, uint
 
 const char kUsage[] =
 	"usage: dmabridge-bench --raw FILE [--scale S] [--sizes WxH,...]\n"
-	"                       [--parts cameras,library,micro,m2m]      (in a board)\n"
+	"                       [--parts cameras,library,micro,m2m,gpu]      (in a board)\n"
 	"       dmabridge-bench --render OUT [--plot PNG] RAW...         (anywhere)\n";
 
 } /* namespace */
@@ -437,6 +440,8 @@ int main(int argc, char **argv)
 	}
 	if (parts.count("m2m"))
 		report.m2m = runM2m(self, raw);
+	if (parts.count("gpu"))
+		report.gpu = runGpu(self, raw);
 	std::fputs(report.summary().c_str(), stdout);
 	std::ofstream(rawPath) << raw;
 	std::fprintf(stderr, "bench: wrote %s\n", rawPath.c_str());

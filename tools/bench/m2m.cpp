@@ -52,13 +52,13 @@ std::string pipeline(const std::string &name, unsigned frames)
 	return source + "fakesink name=sink sync=false";
 }
 
-M2mResult measure(const std::string &self, const std::string &name)
+} /* namespace */
+
+M2mResult measurePipeline(const std::string &self, const RowPipeline &row)
 {
-	M2mResult result{ name, "FWHT 640x480, " + std::to_string(kTimed) + " frames" };
-	if (name == "encoder only")
-		result.stream = "(what both rows above include)";
+	M2mResult result{ row.name, row.stream };
 	std::string output =
-		capture("timeout -k 10 900 " + childCommand(self, pipeline(name, kTimed), 1));
+		capture("timeout -k 10 900 " + childCommand(self, row.pipeline(row.timed), 1));
 	double measured = outputValue(output, "measured");
 	result.frames = outputValue(output, "frames");
 	if (outputValue(output, "finished") != 1 || measured <= 0) {
@@ -68,13 +68,13 @@ M2mResult measure(const std::string &self, const std::string &name)
 	}
 	result.cpuMsPerFrame = (outputValue(output, "user-us") + outputValue(output, "system-us")) /
 			       1000 / measured;
-	if (name != "upstream") {
+	if (!row.ours.empty()) {
 		double copies = 0, bytes = 0;
-		for (const char *element : { "enc", "dec", "sink" }) {
-			copies += std::max(0.0, outputValue(output, std::string("stats ") +
-									    element + ".copies"));
-			bytes += std::max(0.0, outputValue(output, std::string("stats ") + element +
-									   ".bytes-copied"));
+		for (const std::string &element : row.ours) {
+			copies +=
+				std::max(0.0, outputValue(output, "stats " + element + ".copies"));
+			bytes += std::max(
+				0.0, outputValue(output, "stats " + element + ".bytes-copied"));
 		}
 		result.copiesPerFrame = copies / result.frames;
 		result.bytesCopiedPerFrame = bytes / result.frames;
@@ -82,37 +82,28 @@ M2mResult measure(const std::string &self, const std::string &name)
 		result.copiesPerFrame = outputValue(output, "performance-copies") / measured;
 		result.bytesCopiedPerFrame = outputValue(output, "performance-bytes") / measured;
 	}
-	result.instructionsPerFrame = countInstructions(childCommand(self, pipeline(name, kCounted),
-								     kCountedWarmup, kCountedLast),
-							kCountedLast - kCountedWarmup)
-					      .perFrame;
+	result.instructionsPerFrame =
+		countInstructions(
+			childCommand(self, row.pipeline(row.counted), row.warmup, row.last),
+			row.last - row.warmup)
+			.perFrame;
 	return result;
 }
 
-} /* namespace */
-
-std::vector<M2mResult> runM2m(const std::string &self, std::string &raw)
+std::string rawLine(const char *tag, const M2mResult &result)
 {
-	std::vector<M2mResult> results;
-	for (const char *name : { "ours", "upstream", "encoder only" }) {
-		std::fprintf(stderr, "bench: decoding, %s...\n", name);
-		M2mResult result = measure(self, name);
-		char line[512];
-		std::snprintf(line, sizeof(line), "m2m\t%s\t%s\t%.0f\t%f\t%f\t%f\t%f\t%s\n",
-			      result.name.c_str(), result.stream.c_str(), result.frames,
-			      result.copiesPerFrame, result.bytesCopiedPerFrame,
-			      result.instructionsPerFrame, result.cpuMsPerFrame,
-			      result.error.c_str());
-		raw += line;
-		results.push_back(result);
-	}
-	return results;
+	char line[512];
+	std::snprintf(line, sizeof(line), "%s\t%s\t%s\t%.0f\t%f\t%f\t%f\t%f\t%s\n", tag,
+		      result.name.c_str(), result.stream.c_str(), result.frames,
+		      result.copiesPerFrame, result.bytesCopiedPerFrame,
+		      result.instructionsPerFrame, result.cpuMsPerFrame, result.error.c_str());
+	return line;
 }
 
-bool readM2mLine(const std::string &line, M2mResult &result)
+bool readResultLine(const char *tag, const std::string &line, M2mResult &result)
 {
 	std::vector<std::string> f = tabFields(line);
-	if (f.size() < 8 || f[0] != "m2m")
+	if (f.size() < 8 || f[0] != tag)
 		return false;
 	result = { f[1],
 		   f[2],
@@ -125,6 +116,47 @@ bool readM2mLine(const std::string &line, M2mResult &result)
 	return true;
 }
 
+std::string resultRows(const std::vector<M2mResult> &results)
+{
+	std::string text;
+	for (const M2mResult &r : results)
+		text += "| " + r.name + " | " + r.stream + " | " + fixed(r.frames, 0) + " | " +
+			fixed(r.copiesPerFrame, 2) + " | " + fixed(r.bytesCopiedPerFrame, 0) +
+			" | " + fixed(r.instructionsPerFrame, 0) + " | " +
+			fixed(r.cpuMsPerFrame, 2) + " | " +
+			(r.error.empty() ? "ok" : "fails: " + r.error) + " |\n";
+	return text;
+}
+
+std::vector<M2mResult> runM2m(const std::string &self, std::string &raw)
+{
+	std::vector<M2mResult> results;
+	for (const char *name : { "ours", "upstream", "encoder only" }) {
+		std::fprintf(stderr, "bench: decoding, %s...\n", name);
+		RowPipeline row{ name,
+				 std::string(name) == "encoder only"
+					 ? "(what both rows above include)"
+					 : "FWHT 640x480, " + std::to_string(kTimed) + " frames",
+				 [name](unsigned frames) { return pipeline(name, frames); },
+				 std::string(name) == "upstream"
+					 ? std::vector<std::string>{}
+					 : std::vector<std::string>{ "enc", "dec", "sink" },
+				 kTimed,
+				 kCounted,
+				 kCountedWarmup,
+				 kCountedLast };
+		M2mResult result = measurePipeline(self, row);
+		raw += rawLine("m2m", result);
+		results.push_back(result);
+	}
+	return results;
+}
+
+bool readM2mLine(const std::string &line, M2mResult &result)
+{
+	return readResultLine("m2m", line, result);
+}
+
 std::string m2mTable(const std::vector<M2mResult> &results)
 {
 	std::string text =
@@ -135,16 +167,9 @@ std::string m2mTable(const std::vector<M2mResult> &results)
 		"dmabridge-stats; upstream's: GST_PERFORMANCE), not of the compressed stream. "
 		"Instructions are user space only (callgrind, " +
 		countedSpan(kCountedWarmup, kCountedLast, kCounted) +
-		", per frame): the coding itself is in the kernel for both.\n\n"
-		"| pipeline | stream | frames | copies/frame | bytes copied/frame | "
-		"instructions/frame | CPU ms/frame | result |\n|---|---|---|---|---|---|---|---|\n";
-	for (const M2mResult &r : results)
-		text += "| " + r.name + " | " + r.stream + " | " + fixed(r.frames, 0) + " | " +
-			fixed(r.copiesPerFrame, 2) + " | " + fixed(r.bytesCopiedPerFrame, 0) +
-			" | " + fixed(r.instructionsPerFrame, 0) + " | " +
-			fixed(r.cpuMsPerFrame, 2) + " | " +
-			(r.error.empty() ? "ok" : "fails: " + r.error) + " |\n";
-	return text;
+		", per frame): the coding itself is in the kernel for both.\n\n" +
+		std::string(kResultHeader);
+	return text + resultRows(results);
 }
 
 } /* namespace dmabridge::bench */

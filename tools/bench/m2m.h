@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,30 @@ struct M2mResult
 	double cpuMsPerFrame = -1;
 	std::string error;
 };
+
+/*
+ * One pipeline measured as the decoding rows are: once for CPU time and copies (ours: the
+ * dmabridge-stats of the elements named, by name; upstream's: GST_PERFORMANCE), then
+ * under callgrind from frame warmup to last of frames for instructions per frame.
+ */
+struct RowPipeline
+{
+	std::string name, stream;
+	std::function<std::string(unsigned frames)> pipeline;
+	std::vector<std::string> ours; /* empty: an upstream pipeline */
+	unsigned timed, counted, warmup, last;
+};
+M2mResult measurePipeline(const std::string &self, const RowPipeline &row);
+
+/* A result as a raw line with tag first ("m2m", "gpu"), and back. */
+std::string rawLine(const char *tag, const M2mResult &result);
+bool readResultLine(const char *tag, const std::string &line, M2mResult &result);
+
+/* The rows of a table of results (its header in m2mTable()). */
+std::string resultRows(const std::vector<M2mResult> &results);
+constexpr const char *kResultHeader =
+	"| pipeline | stream | frames | copies/frame | bytes copied/frame | "
+	"instructions/frame | CPU ms/frame | result |\n|---|---|---|---|---|---|---|---|\n";
 
 /*
  * Runs each decoder pipeline (and the encoder feeding both, alone): once in a child

@@ -336,7 +336,8 @@ std::string Report::summary() const
 	return "\nInstructions per frame, ours/upstream:\n\n" +
 	       ratioTable(&RunResult::instructions) + "\nGoals:\n\n" + goals() +
 	       "\nMicro-benchmark:\n\n" + microTable() +
-	       (m2m.empty() ? "" : "\nDecoding:\n\n" + m2mTable(m2m));
+	       (m2m.empty() ? "" : "\nDecoding:\n\n" + m2mTable(m2m)) +
+	       (gpu.empty() ? "" : "\nThrough the GPU:\n\n" + gpuTable(gpu));
 }
 
 std::string Report::meta(const std::string &key) const
@@ -373,6 +374,8 @@ std::string Report::section() const
 		text += "\n### Sync and allocation micro-benchmark\n\n" + microTable();
 	if (!m2m.empty())
 		text += "\n### Decoding: V4L2 memory-to-memory\n\n" + m2mTable(m2m);
+	if (!gpu.empty())
+		text += "\n### Through the GPU: YUV to RGB for the display\n\n" + gpuTable(gpu);
 	return text + "\n";
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "callgrind.h"
+#include "gpu_rows.h"
 #include "library_rows.h"
 #include "m2m.h"
 #include "micro.h"
@@ -72,6 +73,7 @@ public:
 	std::map<std::string, std::string> metadata;
 	std::vector<MicroResult> micro;
 	std::vector<M2mResult> m2m;
+	std::vector<M2mResult> gpu;
 	std::vector<LibraryResult> library;
 
 private:

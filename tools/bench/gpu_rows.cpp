@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The camera through the GPU into the display, measured as the decoding rows are
+ * (m2m.h): vivid-000's NV12 and YUYV at 640x480 to XRGB8888 on vkms. Ours plans memory
+ * the GPU imports and hands the display the GPU's output with its fence; upstream's GL
+ * elements upload and download every frame (with Mesa's software driver both are CPU
+ * copies, which GST_PERFORMANCE does not log: upstream's copy columns miss them).
+ */
+#include "gpu_rows.h"
+
+#include <cstdio>
+
+#include <dmabridge/v4l2.h>
+
+#include "callgrind.h"
+#include "markdown.h"
+
+namespace dmabridge::bench {
+
+namespace {
+
+constexpr unsigned kTimed = 150, kCounted = 50, kCountedWarmup = 10, kCountedLast = 45;
+
+struct GpuCase
+{
+	const char *name;    /* "ours GL" */
+	const char *element; /* ours: the converter; upstream: empty */
+	const char *format;  /* GStreamer's name */
+};
+
+constexpr GpuCase kCases[] = {
+	{ "ours GL", "dmabridgeglconvert", "NV12" },
+	{ "ours Vulkan", "dmabridgevkconvert", "NV12" },
+	{ "upstream GL", "", "NV12" },
+	{ "ours GL", "dmabridgeglconvert", "YUY2" },
+	{ "ours Vulkan", "dmabridgevkconvert", "YUY2" },
+	{ "upstream GL", "", "YUY2" },
+};
+
+std::string pipeline(const GpuCase &c, unsigned frames)
+{
+	std::string count = " num-buffers=" + std::to_string(frames);
+	std::string caps = std::string("video/x-raw,format=") + c.format + ",width=640,height=480";
+	std::string sink = " ! video/x-raw,format=BGRx ! ";
+	if (*c.element)
+		return "dmabridgev4l2src name=src device-name=vivid-000" + count + " ! " + caps +
+		       " ! " + c.element + " name=gpu" + sink +
+		       "dmabridgekmssink name=sink driver-name=vkms sync=false";
+	Result<V4l2Device> camera = V4l2Device::openByName("vivid-000");
+	return "v4l2src device=" + (camera ? camera->path() : std::string("/dev/null")) +
+	       " io-mode=dmabuf" + count + " ! " + caps +
+	       " ! glupload ! glcolorconvert ! gldownload" + sink +
+	       "kmssink name=sink driver-name=vkms sync=false";
+}
+
+} /* namespace */
+
+std::vector<M2mResult> runGpu(const std::string &self, std::string &raw)
+{
+	std::vector<M2mResult> results;
+	for (const GpuCase &c : kCases) {
+		std::fprintf(stderr, "bench: GPU, %s %s...\n", c.name, c.format);
+		RowPipeline row{ c.name,
+				 std::string("vivid-000 ") + c.format + " 640x480",
+				 [&c](unsigned frames) { return pipeline(c, frames); },
+				 *c.element ? std::vector<std::string>{ "src", "gpu", "sink" }
+					    : std::vector<std::string>{},
+				 kTimed,
+				 kCounted,
+				 kCountedWarmup,
+				 kCountedLast };
+		M2mResult result = measurePipeline(self, row);
+		raw += rawLine("gpu", result);
+		results.push_back(result);
+	}
+	return results;
+}
+
+bool readGpuLine(const std::string &line, M2mResult &result)
+{
+	return readResultLine("gpu", line, result);
+}
+
+std::string gpuTable(const std::vector<M2mResult> &results)
+{
+	return "vivid-000's YUV frames made XRGB8888 by the GPU and shown on vkms, 640x480: "
+	       "ours is `dmabridgev4l2src ! dmabridgeglconvert` (or `dmabridgevkconvert`) `! "
+	       "dmabridgekmssink`, upstream's `v4l2src io-mode=dmabuf ! glupload ! "
+	       "glcolorconvert ! gldownload ! kmssink`. Copies: ours from dmabridge-stats; "
+	       "upstream's are what GST_PERFORMANCE logs, which misses glupload's texture upload "
+	       "and gldownload's read-back (CPU copies of the frame with Mesa's software "
+	       "driver). Instructions are user space (callgrind, " +
+	       countedSpan(kCountedWarmup, kCountedLast, kCounted) +
+	       ", per frame): with a software GPU they include the GPU's own work.\n\n" +
+	       std::string(kResultHeader) + resultRows(results);
+}
+
+} /* namespace dmabridge::bench */
