@@ -8,8 +8,6 @@
  */
 #include "gpu_rows.h"
 
-#include <cstdio>
-
 #include <dmabridge/v4l2.h>
 
 #include "callgrind.h"
@@ -57,23 +55,14 @@ std::string pipeline(const GpuCase &c, unsigned frames)
 
 std::vector<M2mResult> runGpu(const std::string &self, std::string &raw)
 {
-	std::vector<M2mResult> results;
-	for (const GpuCase &c : kCases) {
-		std::fprintf(stderr, "bench: GPU, %s %s...\n", c.name, c.format);
-		RowPipeline row{ c.name,
-				 std::string("vivid-000 ") + c.format + " 640x480",
+	std::vector<RowPipeline> rows;
+	for (const GpuCase &c : kCases)
+		rows.push_back({ c.name, std::string("vivid-000 ") + c.format + " 640x480",
 				 [&c](unsigned frames) { return pipeline(c, frames); },
 				 *c.element ? std::vector<std::string>{ "src", "gpu", "sink" }
 					    : std::vector<std::string>{},
-				 kTimed,
-				 kCounted,
-				 kCountedWarmup,
-				 kCountedLast };
-		M2mResult result = measurePipeline(self, row);
-		raw += rawLine("gpu", result);
-		results.push_back(result);
-	}
-	return results;
+				 kTimed, kCounted, kCountedWarmup, kCountedLast });
+	return measureRows(self, "gpu", rows, raw);
 }
 
 bool readGpuLine(const std::string &line, M2mResult &result)

@@ -128,28 +128,33 @@ std::string resultRows(const std::vector<M2mResult> &results)
 	return text;
 }
 
-std::vector<M2mResult> runM2m(const std::string &self, std::string &raw)
+std::vector<M2mResult> measureRows(const std::string &self, const char *tag,
+				   const std::vector<RowPipeline> &rows, std::string &raw)
 {
 	std::vector<M2mResult> results;
-	for (const char *name : { "ours", "upstream", "encoder only" }) {
-		std::fprintf(stderr, "bench: decoding, %s...\n", name);
-		RowPipeline row{ name,
-				 std::string(name) == "encoder only"
+	for (const RowPipeline &row : rows) {
+		std::fprintf(stderr, "bench: %s, %s, %s...\n", tag, row.name.c_str(),
+			     row.stream.c_str());
+		results.push_back(measurePipeline(self, row));
+		raw += rawLine(tag, results.back());
+	}
+	return results;
+}
+
+std::vector<M2mResult> runM2m(const std::string &self, std::string &raw)
+{
+	std::vector<RowPipeline> rows;
+	for (std::string name : { "ours", "upstream", "encoder only" })
+		rows.push_back({ name,
+				 name == "encoder only"
 					 ? "(what both rows above include)"
 					 : "FWHT 640x480, " + std::to_string(kTimed) + " frames",
 				 [name](unsigned frames) { return pipeline(name, frames); },
-				 std::string(name) == "upstream"
+				 name == "upstream"
 					 ? std::vector<std::string>{}
 					 : std::vector<std::string>{ "enc", "dec", "sink" },
-				 kTimed,
-				 kCounted,
-				 kCountedWarmup,
-				 kCountedLast };
-		M2mResult result = measurePipeline(self, row);
-		raw += rawLine("m2m", result);
-		results.push_back(result);
-	}
-	return results;
+				 kTimed, kCounted, kCountedWarmup, kCountedLast });
+	return measureRows(self, "m2m", rows, raw);
 }
 
 bool readM2mLine(const std::string &line, M2mResult &result)

@@ -38,6 +38,10 @@ struct RowPipeline
 };
 M2mResult measurePipeline(const std::string &self, const RowPipeline &row);
 
+/* Measures each row (measurePipeline()), appending each result to raw as a tag line. */
+std::vector<M2mResult> measureRows(const std::string &self, const char *tag,
+				   const std::vector<RowPipeline> &rows, std::string &raw);
+
 /* A result as a raw line with tag first ("m2m", "gpu"), and back. */
 std::string rawLine(const char *tag, const M2mResult &result);
 bool readResultLine(const char *tag, const std::string &line, M2mResult &result);
