@@ -6,6 +6,7 @@
 #include <string>
 
 #include <gbm.h>
+#include <gst/base/gstbasesrc.h>
 #include <xf86drm.h>
 
 #include <dmabridge/drm.h>
@@ -57,6 +58,10 @@ const char *factoryName(GstElement *element)
  */
 constexpr const char *kPassingQueriesOn[] = { "queue",    "queue2", "multiqueue", "capsfilter",
 					      "identity", "tee",    "valve" };
+
+/* Elements that pass a QoS event upstream and don't act on it (identity may: qos=true). */
+constexpr const char *kPassingQosOn[] = { "queue",      "queue2", "multiqueue",
+					  "capsfilter", "tee",    "valve" };
 
 bool passesQueriesOn(GstElement *element)
 {
@@ -258,6 +263,30 @@ std::optional<DeviceConstraints> importerUpstream(GstPad *pad, const std::string
 		return std::move(*queue);
 	GST_WARNING("producer-device %s: %s", fallback.c_str(), queue.error().describe().c_str());
 	return std::nullopt;
+}
+
+bool qosHeardByNoOne(GstPad *pad, std::string &source)
+{
+	initCategory();
+	bool heard = false, reached = false;
+	walk(pad, 0, [&](GstElement *element) {
+		for (const char *name : kPassingQosOn)
+			if (!std::strcmp(factoryName(element), name))
+				return false;
+		if (GST_IS_BASE_SRC(element)) {
+			auto *base = static_cast<GstBaseSrcClass *>(
+				g_type_class_peek(GST_TYPE_BASE_SRC));
+			bool drops = GST_BASE_SRC_GET_CLASS(element)->event == base->event ||
+				     fromPlugin(element, "dmabridge");
+			heard = heard || !drops;
+			reached = true;
+			source = GST_OBJECT_NAME(element);
+		} else {
+			heard = true;
+		}
+		return true;
+	});
+	return reached && !heard;
 }
 
 GParamSpec *producerDeviceSpec()

@@ -54,6 +54,15 @@ Result<DeviceConstraints> gstGlGpu(GstPad *pad, GstGLContext **context = nullptr
  */
 std::optional<DeviceConstraints> importerUpstream(GstPad *pad, const std::string &fallback);
 
+/*
+ * Whether QoS events sent upstream from pad (a sink pad) would reach no element that acts
+ * on them: only elements that pass events on (queue, capsfilter, tee...) up to a source
+ * that drops QoS (GstBaseSrc's own event handler, or one of dmabridge's sources: a live
+ * camera can't produce less). source gets that source's name. A sink that sends them
+ * anyway builds and passes an event a frame for nothing.
+ */
+bool qosHeardByNoOne(GstPad *pad, std::string &source);
+
 /* The producer-device property of the elements that offer pools upstream. */
 GParamSpec *producerDeviceSpec();
 

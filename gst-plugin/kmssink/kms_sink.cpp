@@ -95,6 +95,8 @@ struct SinkImpl
 	std::string snapshotLocation;
 	bool keepAspect = true;
 	std::string producerDevice;
+	/* QoS was turned off while nothing upstream acts on it (quietQos). */
+	bool qosQuieted = false;
 	/* The render rectangle (GstVideoOverlay), taken by the streaming thread. */
 	std::mutex rectangleLock;
 	std::optional<Rect> renderRectangle;
@@ -368,6 +370,9 @@ static gboolean sink_stop(GstBaseSink *base)
 	}
 	s.importer.reset();
 	s.display.reset();
+	if (s.qosQuieted)
+		gst_base_sink_set_qos_enabled(base, TRUE);
+	s.qosQuieted = false;
 	s.drm.reset();
 	s.haveInfo = false;
 	return TRUE;
@@ -454,6 +459,23 @@ static bool placeFrames(SinkImpl &s, const gst::VideoCaps &video, std::string &w
 	return true;
 }
 
+/*
+ * GstBaseSink sends a QoS event upstream after each frame it renders. When nothing
+ * upstream acts on them (a live camera straight into the sink), they are only work a
+ * frame: off until the sink stops, when the property reads what was set again.
+ */
+static void quietQos(GstBaseSink *base)
+{
+	SinkImpl &s = *impl(base);
+	std::string source;
+	if (s.qosQuieted || !gst_base_sink_is_qos_enabled(base) ||
+	    !gst::qosHeardByNoOne(GST_BASE_SINK_PAD(base), source))
+		return;
+	GST_INFO_OBJECT(base, "no QoS events: %s upstream does not act on them", source.c_str());
+	gst_base_sink_set_qos_enabled(base, FALSE);
+	s.qosQuieted = true;
+}
+
 static gboolean sink_set_caps(GstBaseSink *base, GstCaps *caps)
 {
 	SinkImpl &s = *impl(base);
@@ -468,6 +490,7 @@ static gboolean sink_set_caps(GstBaseSink *base, GstCaps *caps)
 	s.video = video;
 	s.haveInfo = true;
 	s.copyBuffers.clear();
+	quietQos(base);
 	return TRUE;
 }
 

@@ -4,6 +4,7 @@
  * display (writeback read back and compared with the last frame shown) and the counters
  * of dmabridge-stats: zero copies where zero-copy is possible, one import per buffer.
  */
+#include <atomic>
 #include <gtest/gtest.h>
 #include <memory>
 #include <set>
@@ -292,6 +293,70 @@ TEST(UpstreamToKms, SystemMemoryIsCopiedOnceWithTheReason)
 	EXPECT_EQ(sink["cpu-accesses"], 2u * kCount)
 		<< "every CPU access counted: a read of each frame, a write of its copy";
 	EXPECT_EQ(sink["imports"], 3u) << "the display's three copy buffers, imported once each";
+}
+
+/*
+ * QoS events go upstream only where an element acts on them: GstBaseSink sends one after
+ * every frame, and a live camera straight into the sink drops them, so there the sink
+ * sends none (counted on the source's pad), and its qos property reads as set again once
+ * it stopped; videoconvert between a source and the sink still gets them.
+ */
+unsigned qosEventsUpstreamOf(const char *description, const char *element, bool *qosAfter)
+{
+	auto count = std::make_shared<std::atomic<unsigned>>(0);
+	GstElement *sink = nullptr;
+	PipelineRun run = runPipeline(description, 120, {}, [&](GstElement *pipeline) {
+		GstElement *watched = gst_bin_get_by_name(GST_BIN(pipeline), element);
+		GstPad *pad = gst_element_get_static_pad(watched, "src");
+		gst_pad_add_probe(
+			pad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
+			[](GstPad *, GstPadProbeInfo *info, gpointer data) {
+				if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) == GST_EVENT_QOS)
+					++**static_cast<std::shared_ptr<std::atomic<unsigned>> *>(
+						data);
+				return GST_PAD_PROBE_OK;
+			},
+			new std::shared_ptr<std::atomic<unsigned>>(count),
+			[](gpointer data) {
+				delete static_cast<std::shared_ptr<std::atomic<unsigned>> *>(data);
+			});
+		gst_object_unref(pad);
+		gst_object_unref(watched);
+		sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
+	});
+	expectDisplayed(run, 20);
+	gboolean qos = FALSE;
+	if (sink) {
+		g_object_get(sink, "qos", &qos, nullptr);
+		gst_object_unref(sink);
+	}
+	*qosAfter = qos;
+	return count->load();
+}
+
+TEST(Qos, NoneSentToACameraThatDropsThem)
+{
+	DMABRIDGE_REQUIRE_DEVICE(!videoNode("vivid-000").empty(), "the virtual board");
+	bool qosAfter = false;
+	EXPECT_EQ(qosEventsUpstreamOf("dmabridgev4l2src name=src device-name=vivid-000 "
+				      "num-buffers=20 ! queue ! dmabridgekmssink name=sink "
+				      "driver-name=vkms readback=true sync=false",
+				      "src", &qosAfter),
+		  0u);
+	EXPECT_TRUE(qosAfter) << "the sink's qos property reads as it was set once it stopped";
+}
+
+TEST(Qos, StillSentToAnElementThatActsOnThem)
+{
+	DMABRIDGE_REQUIRE_DEVICE(!videoNode("vivid-000").empty(), "the virtual board");
+	bool qosAfter = false;
+	EXPECT_GT(qosEventsUpstreamOf("videotestsrc num-buffers=20 ! videoconvert name=convert ! "
+				      "video/x-raw,format=BGRx,width=640,height=480 ! "
+				      "dmabridgekmssink name=sink driver-name=vkms readback=true "
+				      "sync=false",
+				      "convert", &qosAfter),
+		  0u);
+	EXPECT_TRUE(qosAfter);
 }
 
 /* Pipeline 5: the CPU draws into dma-bufs planned for the display; nothing is copied. */
