@@ -439,9 +439,9 @@ int main(int argc, char **argv)
 			       std::to_string(m.importUs) + "\t" + m.note + "\n";
 	}
 	if (parts.count("m2m"))
-		report.m2m = runM2m(self, raw);
+		report.m2m = runM2m(self, raw, rawPath);
 	if (parts.count("gpu"))
-		report.gpu = runGpu(self, raw);
+		report.gpu = runGpu(self, raw, rawPath);
 	std::fputs(report.summary().c_str(), stdout);
 	std::ofstream(rawPath) << raw;
 	std::fprintf(stderr, "bench: wrote %s\n", rawPath.c_str());

@@ -57,7 +57,7 @@ std::string pipeline(const GpuCase &c, unsigned frames)
 
 } /* namespace */
 
-std::vector<M2mResult> runGpu(const std::string &self, std::string &raw)
+std::vector<M2mResult> runGpu(const std::string &self, std::string &raw, const std::string &rawPath)
 {
 	std::vector<RowPipeline> rows;
 	for (const GpuCase &c : kCases)
@@ -66,7 +66,7 @@ std::vector<M2mResult> runGpu(const std::string &self, std::string &raw)
 				 *c.element ? std::vector<std::string>{ "src", "gpu", "sink" }
 					    : std::vector<std::string>{},
 				 kTimed, kCounted, kCountedWarmup, kCountedLast });
-	return measureRows(self, "gpu", rows, raw);
+	return measureRows(self, "gpu", rows, raw, rawPath);
 }
 
 bool readGpuLine(const std::string &line, M2mResult &result)

@@ -13,8 +13,9 @@
 
 namespace dmabridge::bench {
 
-/* Measures each GPU pipeline (measurePipeline()); each result is appended to raw. */
-std::vector<M2mResult> runGpu(const std::string &self, std::string &raw);
+/* Measures each GPU pipeline (measureRows()). */
+std::vector<M2mResult> runGpu(const std::string &self, std::string &raw,
+			      const std::string &rawPath);
 
 /* A raw line ("gpu\t...") back into a result; false when it isn't one. */
 bool readGpuLine(const std::string &line, M2mResult &result);

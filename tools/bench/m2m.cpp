@@ -12,6 +12,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <sstream>
 
 #include <gst/gst.h>
@@ -129,7 +130,8 @@ std::string resultRows(const std::vector<M2mResult> &results)
 }
 
 std::vector<M2mResult> measureRows(const std::string &self, const char *tag,
-				   const std::vector<RowPipeline> &rows, std::string &raw)
+				   const std::vector<RowPipeline> &rows, std::string &raw,
+				   const std::string &rawPath)
 {
 	std::vector<M2mResult> results;
 	for (const RowPipeline &row : rows) {
@@ -137,11 +139,12 @@ std::vector<M2mResult> measureRows(const std::string &self, const char *tag,
 			     row.stream.c_str());
 		results.push_back(measurePipeline(self, row));
 		raw += rawLine(tag, results.back());
+		std::ofstream(rawPath) << raw;
 	}
 	return results;
 }
 
-std::vector<M2mResult> runM2m(const std::string &self, std::string &raw)
+std::vector<M2mResult> runM2m(const std::string &self, std::string &raw, const std::string &rawPath)
 {
 	std::vector<RowPipeline> rows;
 	for (std::string name : { "ours", "upstream", "encoder only" })
@@ -154,7 +157,7 @@ std::vector<M2mResult> runM2m(const std::string &self, std::string &raw)
 					 ? std::vector<std::string>{}
 					 : std::vector<std::string>{ "enc", "dec", "sink" },
 				 kTimed, kCounted, kCountedWarmup, kCountedLast });
-	return measureRows(self, "m2m", rows, raw);
+	return measureRows(self, "m2m", rows, raw, rawPath);
 }
 
 bool readM2mLine(const std::string &line, M2mResult &result)
