@@ -119,7 +119,7 @@ Status gstGlReadsBack(GstGLContext *context, const DmaBuf &buffer, const Layout 
 	Import import{ buffer.fd().get(), &info, &layout };
 	gst_gl_context_thread_add(context, importPlanes, &import);
 	Result<uint64_t> wrong =
-		Error(EINVAL, "GStreamer GL's EGL refused to import the buffer (plane 0)");
+		Error(EINVAL, "GStreamer GL's EGL refused to import a plane of the buffer");
 	bool imported = true;
 	for (unsigned p = 0; p < layout.planeCount; p++)
 		imported = imported && import.images[p];

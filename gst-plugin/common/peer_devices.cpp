@@ -59,10 +59,6 @@ const char *factoryName(GstElement *element)
 constexpr const char *kPassingQueriesOn[] = { "queue",    "queue2", "multiqueue", "capsfilter",
 					      "identity", "tee",    "valve" };
 
-/* Elements that pass a QoS event upstream and don't act on it (identity may: qos=true). */
-constexpr const char *kPassingQosOn[] = { "queue",      "queue2", "multiqueue",
-					  "capsfilter", "tee",    "valve" };
-
 bool passesQueriesOn(GstElement *element)
 {
 	for (const char *name : kPassingQueriesOn)
@@ -270,9 +266,9 @@ bool qosHeardByNoOne(GstPad *pad, std::string &source)
 	initCategory();
 	bool heard = false, reached = false;
 	walk(pad, 0, [&](GstElement *element) {
-		for (const char *name : kPassingQosOn)
-			if (!std::strcmp(factoryName(element), name))
-				return false;
+		/* identity passes queries on but may act on QoS (its qos property). */
+		if (passesQueriesOn(element) && std::strcmp(factoryName(element), "identity"))
+			return false;
 		if (GST_IS_BASE_SRC(element)) {
 			auto *base = static_cast<GstBaseSrcClass *>(
 				g_type_class_peek(GST_TYPE_BASE_SRC));

@@ -8,10 +8,9 @@
  */
 #include "gpu_rows.h"
 
-#include <dmabridge/v4l2.h>
-
 #include "callgrind.h"
 #include "markdown.h"
+#include "report.h"
 
 namespace dmabridge::bench {
 
@@ -21,7 +20,7 @@ namespace {
  * Fewer frames than the camera rows: under callgrind in the emulated board, a software
  * GPU's frame costs hundreds of times a zero-copy frame.
  */
-constexpr unsigned kTimed = 60, kCounted = 20, kCountedWarmup = 5, kCountedLast = 15;
+constexpr unsigned kGpuTimed = 60, kGpuCounted = 20, kGpuWarmup = 5, kGpuLast = 15;
 
 struct GpuCase
 {
@@ -48,9 +47,7 @@ std::string pipeline(const GpuCase &c, unsigned frames)
 		return "dmabridgev4l2src name=src device-name=vivid-000" + count + " ! " + caps +
 		       " ! " + c.element + " name=gpu" + sink +
 		       "dmabridgekmssink name=sink driver-name=vkms sync=false";
-	Result<V4l2Device> camera = V4l2Device::openByName("vivid-000");
-	return "v4l2src device=" + (camera ? camera->path() : std::string("/dev/null")) +
-	       " io-mode=dmabuf" + count + " ! " + caps +
+	return "v4l2src device=" + nodeOf("vivid-000") + " io-mode=dmabuf" + count + " ! " + caps +
 	       " ! glupload ! glcolorconvert ! gldownload" + sink +
 	       "kmssink name=sink driver-name=vkms sync=false";
 }
@@ -65,7 +62,7 @@ std::vector<M2mResult> runGpu(const std::string &self, std::string &raw, const s
 				 [&c](unsigned frames) { return pipeline(c, frames); },
 				 *c.element ? std::vector<std::string>{ "src", "gpu", "sink" }
 					    : std::vector<std::string>{},
-				 kTimed, kCounted, kCountedWarmup, kCountedLast });
+				 kGpuTimed, kGpuCounted, kGpuWarmup, kGpuLast });
 	return measureRows(self, "gpu", rows, raw, rawPath);
 }
 
@@ -83,7 +80,7 @@ std::string gpuTable(const std::vector<M2mResult> &results)
 	       "upstream's are what GST_PERFORMANCE logs, which misses glupload's texture upload "
 	       "and gldownload's read-back (CPU copies of the frame with Mesa's software "
 	       "driver). Instructions are user space (callgrind, " +
-	       countedSpan(kCountedWarmup, kCountedLast, kCounted) +
+	       countedSpan(kGpuWarmup, kGpuLast, kGpuCounted) +
 	       ", per frame): with a software GPU they include the GPU's own work.\n\n" +
 	       std::string(kResultHeader) + resultRows(results);
 }

@@ -19,12 +19,6 @@ namespace dmabridge::bench {
 
 namespace {
 
-std::string nodeOf(const std::string &camera)
-{
-	Result<V4l2Device> device = V4l2Device::openByName(camera);
-	return device ? device->path() : "/dev/null";
-}
-
 constexpr const char *kHeader =
 	"| pipeline | camera | format | size | instructions/frame | CPU ms/frame (user+sys) | "
 	"ioctls/frame | polls/frame | bytes copied/frame | fb added | syncs/frame | start-up ms "
@@ -37,6 +31,12 @@ std::string ratio(double a, double b)
 }
 
 } /* namespace */
+
+std::string nodeOf(const std::string &camera)
+{
+	Result<V4l2Device> device = V4l2Device::openByName(camera);
+	return device ? device->path() : "/dev/null";
+}
 
 std::string Config::key() const
 {

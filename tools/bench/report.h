@@ -27,6 +27,9 @@ struct Config
 	std::string key() const; /* name + camera */
 };
 
+/* The /dev/videoN of a camera by name, for upstream's v4l2src ("/dev/null" if none). */
+std::string nodeOf(const std::string &camera);
+
 /* A camera row's run under callgrind: its frames, and the span counted (callgrind.h). */
 constexpr unsigned kCountedFrames = 50, kCountedWarmup = 10, kCountedLast = 45;
 
