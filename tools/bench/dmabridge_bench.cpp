@@ -340,6 +340,16 @@ std::string partOf(const std::string &line)
 	return "cameras"; /* meta, run and the lines of a run */
 }
 
+/* Whether a raw line is a result of a row other than onlyRow (its second field). */
+bool otherRow(const std::string &line, const std::string &onlyRow)
+{
+	std::string part = partOf(line);
+	if (onlyRow.empty() || (part != "m2m" && part != "gpu"))
+		return false;
+	size_t start = line.find('\t') + 1, end = line.find('\t', start);
+	return line.compare(start, end - start, onlyRow) != 0;
+}
+
 /* "cameras,m2m" into parts; false when a name isn't one of kParts. */
 bool parseParts(const std::string &text, std::set<std::string> &parts)
 {
@@ -372,6 +382,7 @@ std::vector<LibraryResult> runLibraryBeside(std::vector<std::pair<uint32_t, uint
 const char kUsage[] =
 	"usage: dmabridge-bench --raw FILE [--scale S] [--sizes WxH,...]\n"
 	"                       [--parts cameras,library,micro,m2m,gpu]      (in a board)\n"
+	"                       [--rows NAME]  (of m2m and gpu, only rows named NAME)\n"
 	"       dmabridge-bench --render OUT [--plot PNG] RAW...         (anywhere)\n";
 
 } /* namespace */
@@ -384,7 +395,7 @@ int main(int argc, char **argv)
 		return runChild(argv[2], unsigned(std::atoi(argv[4])),
 				argc >= 7 ? unsigned(std::atoi(argv[6])) : 0);
 
-	std::string rawPath, out, plot;
+	std::string rawPath, out, plot, onlyRow;
 	std::vector<std::string> raws;
 	double scale = 1.0;
 	std::vector<std::pair<uint32_t, uint32_t>> sizes;
@@ -394,6 +405,8 @@ int main(int argc, char **argv)
 		bool value = i + 1 < argc;
 		if (arg == "--parts" && value && parseParts(argv[i + 1], parts))
 			i++;
+		else if (arg == "--rows" && value)
+			onlyRow = argv[++i];
 		else if (arg == "--raw" && value)
 			rawPath = argv[++i];
 		else if (arg == "--render" && value)
@@ -425,7 +438,7 @@ int main(int argc, char **argv)
 	std::string raw;
 	std::ifstream old(rawPath);
 	for (std::string line; std::getline(old, line);)
-		if (!parts.count(partOf(line)))
+		if (!parts.count(partOf(line)) || otherRow(line, onlyRow))
 			raw += line + "\n";
 	if (parts.count("cameras"))
 		runCameras(report, raw, rawPath, scale, sizes);
@@ -439,9 +452,9 @@ int main(int argc, char **argv)
 			       std::to_string(m.importUs) + "\t" + m.note + "\n";
 	}
 	if (parts.count("m2m"))
-		report.m2m = runM2m(self, raw, rawPath);
+		report.m2m = runM2m(self, raw, rawPath, onlyRow);
 	if (parts.count("gpu"))
-		report.gpu = runGpu(self, raw, rawPath);
+		report.gpu = runGpu(self, raw, rawPath, onlyRow);
 	std::fputs(report.summary().c_str(), stdout);
 	std::ofstream(rawPath) << raw;
 	std::fprintf(stderr, "bench: wrote %s\n", rawPath.c_str());

@@ -3,7 +3,8 @@
  * The camera through the GPU into the display, measured as the decoding rows are
  * (m2m.h): vivid-000's NV12 and YUYV at 640x480 to XRGB8888 on vkms. Ours plans memory
  * the GPU imports and hands the display the GPU's output with its fence; upstream's GL
- * elements upload and download every frame (with Mesa's software driver both are CPU
+ * elements upload from V4L2's mapped buffers (their dma-buf import crashes in the boards'
+ * Mesa) and download every frame (with Mesa's software driver both are CPU
  * copies, which GST_PERFORMANCE does not log: upstream's copy columns miss them).
  */
 #include "gpu_rows.h"
@@ -47,14 +48,15 @@ std::string pipeline(const GpuCase &c, unsigned frames)
 		return "dmabridgev4l2src name=src device-name=vivid-000" + count + " ! " + caps +
 		       " ! " + c.element + " name=gpu" + sink +
 		       "dmabridgekmssink name=sink driver-name=vkms sync=false";
-	return "v4l2src device=" + nodeOf("vivid-000") + " io-mode=dmabuf" + count + " ! " + caps +
+	return "v4l2src device=" + nodeOf("vivid-000") + " io-mode=mmap" + count + " ! " + caps +
 	       " ! glupload ! glcolorconvert ! gldownload" + sink +
 	       "kmssink name=sink driver-name=vkms sync=false";
 }
 
 } /* namespace */
 
-std::vector<M2mResult> runGpu(const std::string &self, std::string &raw, const std::string &rawPath)
+std::vector<M2mResult> runGpu(const std::string &self, std::string &raw, const std::string &rawPath,
+			      const std::string &onlyRow)
 {
 	std::vector<RowPipeline> rows;
 	for (const GpuCase &c : kCases)
@@ -63,7 +65,7 @@ std::vector<M2mResult> runGpu(const std::string &self, std::string &raw, const s
 				 *c.element ? std::vector<std::string>{ "src", "gpu", "sink" }
 					    : std::vector<std::string>{},
 				 kGpuTimed, kGpuCounted, kGpuWarmup, kGpuLast });
-	return measureRows(self, "gpu", rows, raw, rawPath);
+	return measureRows(self, "gpu", rows, raw, rawPath, onlyRow);
 }
 
 bool readGpuLine(const std::string &line, M2mResult &result)
@@ -75,8 +77,11 @@ std::string gpuTable(const std::vector<M2mResult> &results)
 {
 	return "vivid-000's YUV frames made XRGB8888 by the GPU and shown on vkms, 640x480: "
 	       "ours is `dmabridgev4l2src ! dmabridgeglconvert` (or `dmabridgevkconvert`) `! "
-	       "dmabridgekmssink`, upstream's `v4l2src io-mode=dmabuf ! glupload ! "
-	       "glcolorconvert ! gldownload ! kmssink`. Copies: ours from dmabridge-stats; "
+	       "dmabridgekmssink`, upstream's `v4l2src io-mode=mmap ! glupload ! "
+	       "glcolorconvert ! gldownload ! kmssink`: with io-mode=dmabuf (and on Debian 13 "
+	       "with the io-mode left to v4l2src) glupload imports vivid's dma-bufs into Mesa "
+	       "and the process dies of SIGSEGV, so upstream's working pipeline uploads from "
+	       "mapped memory. Copies: ours from dmabridge-stats; "
 	       "upstream's are what GST_PERFORMANCE logs, which misses glupload's texture upload "
 	       "and gldownload's read-back (CPU copies of the frame with Mesa's software "
 	       "driver). Instructions are user space (callgrind, " +

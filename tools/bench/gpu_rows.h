@@ -13,9 +13,9 @@
 
 namespace dmabridge::bench {
 
-/* Measures each GPU pipeline (measureRows()). */
-std::vector<M2mResult> runGpu(const std::string &self, std::string &raw,
-			      const std::string &rawPath);
+/* Measures each GPU pipeline, or those named onlyRow (measureRows()). */
+std::vector<M2mResult> runGpu(const std::string &self, std::string &raw, const std::string &rawPath,
+			      const std::string &onlyRow = {});
 
 /* A raw line ("gpu\t...") back into a result; false when it isn't one. */
 bool readGpuLine(const std::string &line, M2mResult &result);

@@ -131,10 +131,12 @@ std::string resultRows(const std::vector<M2mResult> &results)
 
 std::vector<M2mResult> measureRows(const std::string &self, const char *tag,
 				   const std::vector<RowPipeline> &rows, std::string &raw,
-				   const std::string &rawPath)
+				   const std::string &rawPath, const std::string &onlyRow)
 {
 	std::vector<M2mResult> results;
 	for (const RowPipeline &row : rows) {
+		if (!onlyRow.empty() && row.name != onlyRow)
+			continue;
 		std::fprintf(stderr, "bench: %s, %s, %s...\n", tag, row.name.c_str(),
 			     row.stream.c_str());
 		results.push_back(measurePipeline(self, row));
@@ -144,7 +146,8 @@ std::vector<M2mResult> measureRows(const std::string &self, const char *tag,
 	return results;
 }
 
-std::vector<M2mResult> runM2m(const std::string &self, std::string &raw, const std::string &rawPath)
+std::vector<M2mResult> runM2m(const std::string &self, std::string &raw, const std::string &rawPath,
+			      const std::string &onlyRow)
 {
 	std::vector<RowPipeline> rows;
 	for (std::string name : { "ours", "upstream", "encoder only" })
@@ -157,7 +160,7 @@ std::vector<M2mResult> runM2m(const std::string &self, std::string &raw, const s
 					 ? std::vector<std::string>{}
 					 : std::vector<std::string>{ "enc", "dec", "sink" },
 				 kTimed, kCounted, kCountedWarmup, kCountedLast });
-	return measureRows(self, "m2m", rows, raw, rawPath);
+	return measureRows(self, "m2m", rows, raw, rawPath, onlyRow);
 }
 
 bool readM2mLine(const std::string &line, M2mResult &result)

@@ -40,11 +40,12 @@ M2mResult measurePipeline(const std::string &self, const RowPipeline &row);
 
 /*
  * Measures each row (measurePipeline()), appending each result to raw as a tag line and
- * writing raw to rawPath after each: a run stopped halfway keeps its rows.
+ * writing raw to rawPath after each: a run stopped halfway keeps its rows. With onlyRow,
+ * only the rows of that name ("upstream GL"): the caller kept the others' last results.
  */
 std::vector<M2mResult> measureRows(const std::string &self, const char *tag,
 				   const std::vector<RowPipeline> &rows, std::string &raw,
-				   const std::string &rawPath);
+				   const std::string &rawPath, const std::string &onlyRow = {});
 
 /* A result as a raw line with tag first ("m2m", "gpu"), and back. */
 std::string rawLine(const char *tag, const M2mResult &result);
@@ -62,8 +63,8 @@ constexpr const char *kResultHeader =
  * start-up cancels out) for instructions per frame. self is this program, run with
  * --child. Each result is also appended to raw.
  */
-std::vector<M2mResult> runM2m(const std::string &self, std::string &raw,
-			      const std::string &rawPath);
+std::vector<M2mResult> runM2m(const std::string &self, std::string &raw, const std::string &rawPath,
+			      const std::string &onlyRow = {});
 
 /* A raw line ("m2m\t...") back into a result; false when it isn't one. */
 bool readM2mLine(const std::string &line, M2mResult &result);
