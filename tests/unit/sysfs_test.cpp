@@ -48,6 +48,33 @@ TEST_F(SysfsTree, ComponentDeviceReadDirectly)
 	EXPECT_NE(iommu.source.find("iommu_group 2 (type DMA)"), std::string::npos) << iommu.source;
 }
 
+/*
+ * The arm64 board with an IOMMU (tools/vboard run --arch arm64 --iommu), captured there
+ * with tools/capture-sysfs: virtio-gpu's card is its PCI function, in an SMMUv3 group of
+ * type DMA; the platform devices (vivid, vkms) have none.
+ */
+TEST_F(SysfsTree, VirtioGpuBehindTheSmmuTranslates)
+{
+	use("vboard-arm64-iommu");
+	std::string device = internal::sysfsDeviceOf("drm", "/dev/dri/card2");
+	EXPECT_NE(device.find("0000:00:06.0"), std::string::npos) << device;
+	Derived<bool> iommu = internal::iommuOf(device);
+	EXPECT_TRUE(iommu.value) << iommu.source;
+	EXPECT_NE(iommu.source.find("iommu_group 5 (type DMA)"), std::string::npos) << iommu.source;
+}
+
+TEST_F(SysfsTree, PlatformDevicesBesideTheSmmuDontTranslate)
+{
+	use("vboard-arm64-iommu");
+	for (auto [cls, node] :
+	     { std::pair{ "drm", "/dev/dri/card1" }, std::pair{ "video4linux", "/dev/video7" } }) {
+		std::string device = internal::sysfsDeviceOf(cls, node);
+		ASSERT_NE(device, "") << node;
+		Derived<bool> iommu = internal::iommuOf(device);
+		EXPECT_FALSE(iommu.value) << node << ": " << iommu.source;
+	}
+}
+
 TEST_F(SysfsTree, NodeThatIsNotThereHasNoDevice)
 {
 	use("rk3399");
