@@ -96,7 +96,13 @@ int main(int argc, char **argv)
 	}
 	tools::useOwnPlugin();
 	gst_init(&argc, &argv);
-	std::filesystem::create_directories(options.out);
+	std::error_code made;
+	std::filesystem::create_directories(options.out, made);
+	if (made) {
+		std::cerr << "dmabridge-demo: can't make the output folder " << options.out << ": "
+			  << made.message() << "\n";
+		return 1;
+	}
 	std::string png = std::filesystem::absolute(options.out + "/display.png").string();
 
 	Result<V4l2Device> camera =
