@@ -19,6 +19,7 @@
 #include "contiguity.h"
 #include "drm_properties.h"
 #include "node_access.h"
+#include "prime_probe.h"
 #include "sysfs.h"
 
 namespace dmabridge {
@@ -180,6 +181,8 @@ Result<DeviceConstraints> DrmDevice::probe() const
 	(void)drmGetCap(fd_.get(), DRM_CAP_PRIME, &prime);
 	device.canImport = prime & DRM_PRIME_CAP_IMPORT;
 	device.canExport = prime & DRM_PRIME_CAP_EXPORT;
+	if (device.canImport)
+		device.memoryOnlyFrom = internal::foreignImportRefusal(fd_.get(), path_);
 
 	if (modesetting_) {
 		Result<internal::PlaneFormats> formats = internal::primaryPlaneFormats(fd_.get());
