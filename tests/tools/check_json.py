@@ -217,6 +217,7 @@ def board(info, plan):
         problems.append(f"info: vivid-001's contiguity has no source: {vivid1[0]['contiguous']}")
     check_stack(inventory["stack"])
     check_quiet(info)
+    check_profile(info, plan)
     # The m2m devices, each with both queues' constraints.
     for name, role, coded in (("vim2m", "converter", []), ("vicodec", "decoder", ["FWHT"]),
                               ("vicodec", "encoder", ["FWHT"])):
@@ -237,6 +238,27 @@ def board(info, plan):
         if (chosen["allocator"] != "dma-buf heap" or not chosen["heap"]
                 or not chosen["heap"]["contiguous"] or not result["zero-copy"]):
             problems.append(f"plan vivid-001->vkms does not choose the CMA heap: {chosen}")
+
+
+def check_profile(info, plan):
+    """info --profile writes the board as a profile that dmabridge-plan --board plans on as
+    on the board itself: vivid-001 into vkms from the CMA heap."""
+    done = subprocess.run([*RUNNER, info, "--profile", "vboard"], capture_output=True,
+                          text=True, check=False)
+    if done.returncode != 0 or "device vivid-001" not in done.stdout:
+        problems.append(f"info --profile: rc {done.returncode}: {done.stderr[:300]}")
+        return
+    path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"vboard-{os.getpid()}.board")
+    with open(path, "w") as out:
+        out.write(done.stdout)
+    try:
+        result = run_json(plan, "--board", path, "--producer", "vivid-001", "--consumer",
+                          "vkms", "--format", "XRGB8888", "--size", "1280x720", "--json")
+    finally:
+        os.unlink(path)
+    if result and (result["plan"]["allocator"] != "dma-buf heap"
+                   or not result["plan"]["heap"]["contiguous"]):
+        problems.append(f"plan on info's profile does not choose the CMA heap: {result}")
 
 
 def main():

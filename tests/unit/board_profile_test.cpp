@@ -10,6 +10,8 @@
 
 #include <dmabridge/board_profile.h>
 
+#include "../profile_facts.h"
+
 using namespace dmabridge;
 
 namespace {
@@ -95,6 +97,40 @@ TEST(BoardProfile, MinimalProfileParses)
 	EXPECT_TRUE(profile->heaps.empty());
 }
 
+/* A profile written out reads back to the same facts, each still with a source. */
+TEST(BoardProfile, BundledProfilesReadBackFromTheirText)
+{
+	for (const char *id : { "rpi4", "rpi5", "rk3399", "imx8mp" }) {
+		Result<BoardProfile> profile = findBoardProfile(id);
+		ASSERT_TRUE(profile) << profile.error().describe();
+		std::string text = boardProfileText(*profile);
+		Result<BoardProfile> again = BoardProfile::parse(text, "written.board");
+		ASSERT_TRUE(again) << again.error().describe() << "\n" << text;
+		for (const std::string &difference : test::differingFacts(*profile, *again))
+			ADD_FAILURE() << id << ": " << difference << "\n" << text;
+		EXPECT_NE(text.find("board profile " + std::string(id) + ".board: "),
+			  std::string::npos)
+			<< "the sources travel with the facts:\n"
+			<< text;
+	}
+}
+
+TEST(BoardProfile, UsableMemoryIsListedByKind)
+{
+	Result<BoardProfile> profile = BoardProfile::parse(
+		kMinimal + "  usable-memory own-dumb v4l2-export ; probed: a GPU\n", "test.board");
+	ASSERT_TRUE(profile) << profile.error().describe();
+	const DeviceConstraints &cam = profile->devices.at(0).constraints;
+	EXPECT_TRUE(cam.usableMemory.value.has(MemoryKind::OwnDumb));
+	EXPECT_TRUE(cam.usableMemory.value.has(MemoryKind::V4l2Export));
+	EXPECT_FALSE(cam.usableMemory.value.has(MemoryKind::SystemHeap));
+	EXPECT_NE(cam.usableMemory.source.find("probed: a GPU"), std::string::npos);
+
+	profile = BoardProfile::parse(kMinimal + "  usable-memory none ; probed\n", "t.board");
+	ASSERT_TRUE(profile) << profile.error().describe();
+	EXPECT_EQ(profile->devices.at(0).constraints.usableMemory.value.bits, 0u);
+}
+
 struct Malformed
 {
 	const char *text;
@@ -136,6 +172,10 @@ INSTANTIATE_TEST_SUITE_P(
 		Malformed{ "board x\ndevice cam\n  formats NV12\n  colour blue ; s\n",
 			   "unknown device attribute 'colour'" },
 		Malformed{ "board x\ndevice cam\ndevice cam\n", "a second device 'cam'" },
+		Malformed{ "board x\ndevice cam\n  formats NV12\n  usable-memory vram ; s\n",
+			   "unknown kind of memory 'vram'" },
+		Malformed{ "board x\ndevice cam\n  formats NV12\n  usable-memory udmabuf\n",
+			   "'usable-memory' needs its source" },
 		Malformed{ "board x\ndevice two words\n", "one word" },
 		Malformed{ "board x\nheap cma\n  contiguous yes\n", "needs its source" },
 		Malformed{ "board x\nheap cma\n  colour blue ; s\n", "unknown heap attribute" },

@@ -6,12 +6,16 @@
  *
  *   dmabridge-info           readable text
  *   dmabridge-info --json    the same for scripts (schema in README.md)
+ *   dmabridge-info --profile ID   the devices as a board profile named ID, each fact
+ *                            with the probe's source (dmabridge-plan --board FILE reads it)
  *   --debug                  also what the drivers printed while probed (on stderr)
  */
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <sys/utsname.h>
 
+#include <dmabridge/board_profile.h>
 #include <dmabridge/inventory.h>
 
 #include "../common/describe.h"
@@ -162,23 +166,46 @@ Inventory quietInventory(bool debug)
 	return inventory;
 }
 
+/* The profile of this machine as probed, titled with its kernel and architecture. */
+bool printProfile(const Inventory &inventory, const std::string &id)
+{
+	struct utsname name = {};
+	::uname(&name);
+	std::string title = std::string("captured with dmabridge-info --profile on Linux ") +
+			    name.release + " " + name.machine;
+	BoardProfile profile = boardProfileOf(inventory, id, title);
+	if (profile.devices.empty()) {
+		std::fprintf(stderr, "dmabridge-info: no device here takes a format: no profile "
+				     "to write (dmabridge-info lists what there is)\n");
+		return false;
+	}
+	std::fputs(boardProfileText(profile).c_str(), stdout);
+	return true;
+}
+
 } /* namespace */
 
 int main(int argc, char **argv)
 {
 	bool json = false, debug = false;
+	const char *profile = nullptr;
 	for (int i = 1; i < argc; i++) {
 		if (!std::strcmp(argv[i], "--json")) {
 			json = true;
+		} else if (!std::strcmp(argv[i], "--profile") && i + 1 < argc) {
+			profile = argv[++i];
 		} else if (!std::strcmp(argv[i], "--debug")) {
 			debug = true;
 		} else if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
 			std::printf(
-				"usage: %s [--json] [--debug]\n\nLists V4L2 devices and their "
+				"usage: %s [--json | --profile ID] [--debug]\n\nLists V4L2 devices "
+				"and their "
 				"queues, DRM devices and planes, dma-buf heaps, udmabuf and EGL, "
 				"with the constraints dmabridge derived and where each came "
 				"from.\n  --debug  also print what drivers printed while probed "
-				"(Mesa's loader), on stderr\n",
+				"(Mesa's loader), on stderr\n  --profile ID  print the devices as "
+				"a "
+				"board profile named ID, for dmabridge-plan --board\n",
 				argv[0]);
 			return 0;
 		} else {
@@ -188,6 +215,8 @@ int main(int argc, char **argv)
 		}
 	}
 	Inventory inventory = quietInventory(debug);
+	if (profile)
+		return printProfile(inventory, profile) ? 0 : 1;
 	if (json)
 		printJson(inventory);
 	else

@@ -8,6 +8,7 @@
 #include <dmabridge/constraints.h>
 #include <dmabridge/error.h>
 #include <dmabridge/heap.h>
+#include <dmabridge/inventory.h>
 #include <dmabridge/public.h>
 
 DMABRIDGE_PUBLIC_BEGIN
@@ -44,13 +45,16 @@ struct BoardDevice
  * exports-contiguous, memory-only-from, *-align) must cite its source after a ';': a
  * profile is only as good as the facts it can show. A format without a 'modifiers' line
  * is taken linear only; modifiers are named as in drm_fourcc.h without DRM_FORMAT_MOD_
- * (lib/src/buffer/modifier_table.cpp) or given in hex.
+ * (lib/src/buffer/modifier_table.cpp) or given in hex. usable-memory lists the kinds of
+ * memory a device's driver was found to use (system-heap, cma-heap, udmabuf, own-dumb,
+ * v4l2-export, or none), all without such a line.
  */
 struct BoardProfile
 {
 	std::string id;
 	std::string title;
 	uint32_t pageSize = 0; /* bytes; 0: not given */
+	std::string pageSizeSource;
 	std::vector<HeapInfo> heaps;
 	std::vector<BoardDevice> devices;
 
@@ -61,6 +65,17 @@ struct BoardProfile
 	static Result<BoardProfile> parse(std::string_view text, const std::string &origin);
 	static Result<BoardProfile> load(const std::string &path);
 };
+
+/*
+ * This machine's devices as the inventory probed them, as a profile: one device for each
+ * queue, plane or sampler that takes formats (a codec's coded queue has none), named by
+ * its device's name (made unique with its node and role), each fact with the probe's
+ * source; the usable heaps; this machine's page size.
+ */
+BoardProfile boardProfileOf(const Inventory &inventory, const std::string &id,
+			    const std::string &title);
+/* A profile as text that parse() reads back to the same facts. */
+std::string boardProfileText(const BoardProfile &profile);
 
 /*
  * A profile by id ("rpi4") or path: looked up in $DMABRIDGE_BOARDS, then in the profiles

@@ -94,6 +94,8 @@ private:
 			       std::string_view value, std::string_view source);
 	Status setModifiers(DeviceConstraints &device, const std::vector<std::string_view> &names,
 			    Status cited);
+	Status setUsableMemory(DeviceConstraints &device, const std::vector<std::string_view> &keys,
+			       Status cited, const std::string &source);
 
 	std::string origin_;
 	unsigned line_ = 0;
@@ -204,6 +206,7 @@ Status Parser::pageSize(std::string_view value, std::string_view source)
 	if (source.empty())
 		return fail("'page-size' needs its source after a ';'");
 	profile_.pageSize = uint32_t(*bytes);
+	profile_.pageSizeSource = "board profile " + origin_ + ": " + std::string(source);
 	return {};
 }
 
@@ -319,6 +322,8 @@ Status Parser::deviceAttribute(DeviceConstraints &device, std::string_view key,
 		if (Status cited = needSource(); !cited)
 			return cited;
 		device.memoryOnlyFrom = { std::string(value), sourceText };
+	} else if (key == "usable-memory") {
+		return setUsableMemory(device, words(value), needSource(), sourceText);
 	} else if (key == "stride-align")
 		return setAlign(&Alignment::stride);
 	else if (key == "offset-align")
@@ -359,6 +364,27 @@ Status Parser::setModifiers(DeviceConstraints &device, const std::vector<std::st
 				    "' (a name such as BROADCOM_SAND128, or 0x followed by hex)");
 		it->modifiers.push_back(*modifier);
 	}
+	return {};
+}
+
+/* "usable-memory own-dumb v4l2-export": the kinds of memory the driver can use. */
+Status Parser::setUsableMemory(DeviceConstraints &device, const std::vector<std::string_view> &keys,
+			       Status cited, const std::string &source)
+{
+	if (!cited)
+		return cited;
+	MemoryKinds kinds;
+	for (std::string_view key : keys) {
+		MemoryKind kind;
+		if (key == "none" && keys.size() == 1)
+			break;
+		if (!memoryKindFromKey(key, &kind))
+			return fail("unknown kind of memory '" + std::string(key) +
+				    "' (system-heap, cma-heap, udmabuf, own-dumb, v4l2-export, or "
+				    "none alone)");
+		kinds.add(kind);
+	}
+	device.usableMemory = { kinds, source };
 	return {};
 }
 
