@@ -131,6 +131,29 @@ TEST(BoardProfile, UsableMemoryIsListedByKind)
 	EXPECT_EQ(profile->devices.at(0).constraints.usableMemory.value.bits, 0u);
 }
 
+/*
+ * A format the library's table lacks, as a probe lists it (vkms in Linux 6.12 offers
+ * XR48), is written as its fourcc in hex and read back.
+ */
+TEST(BoardProfile, FormatOutsideTheTableTravelsAsItsFourcc)
+{
+	const uint32_t xr48 = fourcc_code('X', 'R', '4', '8');
+	BoardProfile profile;
+	profile.id = "test";
+	profile.devices.push_back({ "vkms", {} });
+	profile.devices[0].constraints.role = "KMS primary plane 31";
+	profile.devices[0].constraints.driver = "vkms";
+	profile.devices[0].constraints.formats = { { DRM_FORMAT_XRGB8888, {} },
+						   { xr48, { DRM_FORMAT_MOD_LINEAR } } };
+	std::string text = boardProfileText(profile);
+	EXPECT_NE(text.find("formats XRGB8888 0x38345258"), std::string::npos) << text;
+	EXPECT_NE(text.find("modifiers 0x38345258 LINEAR"), std::string::npos) << text;
+	Result<BoardProfile> again = BoardProfile::parse(text, "test.board");
+	ASSERT_TRUE(again) << again.error().describe() << "\n" << text;
+	for (const std::string &difference : test::differingFacts(profile, *again))
+		ADD_FAILURE() << difference << "\n" << text;
+}
+
 struct Malformed
 {
 	const char *text;
@@ -156,6 +179,8 @@ INSTANTIATE_TEST_SUITE_P(
 		Malformed{ "board x\nfrobnicate 1\n", "test.board:2: unknown keyword" },
 		Malformed{ "board x\n  formats NV12\n", "test.board:2: an indented line outside" },
 		Malformed{ "board x\ndevice cam\n  formats NV99\n", "unknown format 'NV99'" },
+		Malformed{ "board x\ndevice cam\n  formats 0x0\n", "unknown format '0x0'" },
+		Malformed{ "board x\ndevice cam\n  formats 0xzz345258\n", "unknown format" },
 		Malformed{ "board x\ndevice cam\n  formats NV12\n  contiguous yes\n",
 			   "test.board:4: constraint 'contiguous' needs its source" },
 		Malformed{ "board x\ndevice cam\n  formats NV12\n  contiguous maybe ; s\n",

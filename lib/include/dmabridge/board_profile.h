@@ -44,7 +44,8 @@ struct BoardDevice
  * (page-size, a heap's size, modifiers, contiguous, iommu, address-limit, coherent,
  * exports-contiguous, memory-only-from, *-align) must cite its source after a ';': a
  * profile is only as good as the facts it can show. A format without a 'modifiers' line
- * is taken linear only; modifiers are named as in drm_fourcc.h without DRM_FORMAT_MOD_
+ * is taken linear only; a format the library's table lacks is given as its fourcc in hex
+ * (0x38345258 for XR48); modifiers are named as in drm_fourcc.h without DRM_FORMAT_MOD_
  * (lib/src/buffer/modifier_table.cpp) or given in hex. usable-memory lists the kinds of
  * memory a device's driver was found to use (system-heap, cma-heap, udmabuf, own-dumb,
  * v4l2-export, or none), all without such a line.

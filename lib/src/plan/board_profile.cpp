@@ -74,6 +74,20 @@ std::optional<uint64_t> parseSize(std::string_view value)
 	return number * scale;
 }
 
+/* A format by name, or one the format table lacks by its fourcc in hex ("0x38345258"). */
+std::optional<uint32_t> fourccFromName(std::string_view name)
+{
+	if (const FormatInfo *format = formatFromName(name))
+		return format->drm;
+	uint32_t fourcc = 0;
+	if (name.size() != 10 || name.substr(0, 2) != "0x")
+		return std::nullopt;
+	auto [end, ec] = std::from_chars(name.data() + 2, name.data() + name.size(), fourcc, 16);
+	if (ec != std::errc() || end != name.data() + name.size() || !fourcc)
+		return std::nullopt;
+	return fourcc;
+}
+
 class Parser
 {
 public:
@@ -289,11 +303,13 @@ Status Parser::deviceAttribute(DeviceConstraints &device, std::string_view key,
 		device.node = value;
 	else if (key == "formats") {
 		for (std::string_view name : words(value)) {
-			const FormatInfo *format = formatFromName(name);
-			if (!format)
-				return fail("unknown format '" + std::string(name) + "'");
-			if (!device.acceptsFormat(format->drm))
-				device.formats.push_back({ format->drm, {} });
+			std::optional<uint32_t> fourcc = fourccFromName(name);
+			if (!fourcc)
+				return fail(
+					"unknown format '" + std::string(name) +
+					"' (a name such as NV12, or a fourcc in hex: 0x3231564e)");
+			if (!device.acceptsFormat(*fourcc))
+				device.formats.push_back({ *fourcc, {} });
 		}
 	} else if (key == "modifiers") {
 		return setModifiers(device, words(value), needSource());
@@ -346,10 +362,12 @@ Status Parser::setModifiers(DeviceConstraints &device, const std::vector<std::st
 {
 	if (!cited)
 		return cited;
-	const FormatInfo *format = names.empty() ? nullptr : formatFromName(names[0]);
+	uint32_t fourcc = 0; /* no format has fourcc 0 */
+	if (std::optional<uint32_t> named = names.empty() ? std::nullopt : fourccFromName(names[0]))
+		fourcc = *named;
 	auto it = std::find_if(
 		device.formats.begin(), device.formats.end(),
-		[&](const FormatModifiers &f) { return format && f.fourcc == format->drm; });
+		[&](const FormatModifiers &f) { return fourcc && f.fourcc == fourcc; });
 	if (it == device.formats.end())
 		return fail(
 			"'modifiers' names a format of the device's 'formats' line first, not '" +

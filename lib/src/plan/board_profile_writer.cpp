@@ -4,6 +4,7 @@
  * in the text format BoardProfile::parse() reads, each fact with the probe's source.
  */
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <sstream>
@@ -21,7 +22,7 @@ namespace {
 /* A source on one line, without the format's own marks (';' ends a value, '#' a line). */
 std::string cited(const std::string &source)
 {
-	std::string text = source.empty() ? "unspecified" : source;
+	std::string text = source.empty() ? "the probe gave no source" : source;
 	std::replace_if(
 		text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
 	std::replace(text.begin(), text.end(), ';', ',');
@@ -45,16 +46,26 @@ void writeHeap(std::ostream &out, const HeapInfo &heap)
 		out << "  kernel-name " << heap.kernelName << "\n";
 }
 
+/* Its name, or for a format the table lacks its fourcc in hex: "0x38345258". */
+std::string formatWord(uint32_t fourcc)
+{
+	if (const FormatInfo *format = formatFromDrm(fourcc))
+		return std::string(format->name);
+	char hex[11];
+	std::snprintf(hex, sizeof(hex), "0x%08x", fourcc);
+	return hex;
+}
+
 void writeFormats(std::ostream &out, const DeviceConstraints &device)
 {
 	out << "  formats";
 	for (const FormatModifiers &format : device.formats)
-		out << " " << formatName(format.fourcc);
+		out << " " << formatWord(format.fourcc);
 	out << "\n";
 	for (const FormatModifiers &format : device.formats) {
 		if (format.modifiers.empty())
 			continue;
-		out << "  modifiers " << formatName(format.fourcc);
+		out << "  modifiers " << formatWord(format.fourcc);
 		for (uint64_t modifier : format.modifiers)
 			out << " " << modifierName(modifier);
 		out << cited("probed: what " + device.label() + " lists") << "\n";
@@ -65,15 +76,19 @@ void writeFacts(std::ostream &out, const DeviceConstraints &device)
 {
 	out << "  import " << yesNo(device.canImport) << "\n";
 	out << "  export " << yesNo(device.canExport) << "\n";
+	/* A fact without a source is the default, which a profile gets by leaving it out. */
 	auto flag = [&](const char *key, const Derived<bool> &fact) {
-		out << "  " << key << " " << yesNo(fact.value) << cited(fact.source) << "\n";
+		if (!fact.source.empty())
+			out << "  " << key << " " << yesNo(fact.value) << cited(fact.source)
+			    << "\n";
 	};
 	flag("contiguous", device.contiguous);
 	flag("exports-contiguous", device.exportsContiguous);
 	flag("iommu", device.iommu);
 	flag("coherent", device.coherent);
-	out << "  address-limit " << device.addressLimit.value << cited(device.addressLimit.source)
-	    << "\n";
+	if (!device.addressLimit.source.empty())
+		out << "  address-limit " << device.addressLimit.value
+		    << cited(device.addressLimit.source) << "\n";
 	if (!device.memoryOnlyFrom.value.empty())
 		out << "  memory-only-from " << device.memoryOnlyFrom.value
 		    << cited(device.memoryOnlyFrom.source) << "\n";
@@ -86,6 +101,8 @@ void writeFacts(std::ostream &out, const DeviceConstraints &device)
 			out << " none";
 		out << cited(device.usableMemory.source) << "\n";
 	}
+	if (device.alignment.source.empty())
+		return;
 	const Alignment &align = device.alignment.value;
 	const std::string source = cited(device.alignment.source);
 	out << "  stride-align " << align.stride << source << "\n";
@@ -102,6 +119,12 @@ std::string wordOf(std::string text)
 	return text;
 }
 
+/* "video3" for /dev/video3. */
+std::string nodeWord(const std::string &node)
+{
+	return std::filesystem::path(node).filename().string();
+}
+
 } /* namespace */
 
 BoardProfile boardProfileOf(const Inventory &inventory, const std::string &id,
@@ -116,19 +139,21 @@ BoardProfile boardProfileOf(const Inventory &inventory, const std::string &id,
 		if (heap.usable())
 			profile.heaps.push_back(heap);
 
-	std::map<std::string, unsigned> named;
+	std::map<std::string, unsigned> named, onNode;
 	for (const InventoryDevice &device : inventory.devices)
-		for (const DeviceConstraints &queue : device.queues)
+		for (const DeviceConstraints &queue : device.queues) {
 			named[wordOf(queue.name)]++;
+			onNode[wordOf(queue.name) + "-" + nodeWord(queue.node)]++;
+		}
 	for (const InventoryDevice &device : inventory.devices) {
 		for (const DeviceConstraints &queue : device.queues) {
 			if (queue.formats.empty())
 				continue; /* nothing to plan for: a codec's coded queue */
 			std::string word = wordOf(queue.name);
 			if (named[word] > 1)
-				word += "-" +
-					std::filesystem::path(queue.node).filename().string() +
-					"-" + wordOf(queue.role);
+				word += "-" + nodeWord(queue.node);
+			if (onNode[word] > 1) /* a V4L2 node's two queues: "capture", "output" */
+				word += "-" + wordOf(queue.role.substr(queue.role.rfind(' ') + 1));
 			profile.devices.push_back({ word, queue });
 		}
 	}
