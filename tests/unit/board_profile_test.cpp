@@ -115,6 +115,19 @@ TEST(BoardProfile, BundledProfilesReadBackFromTheirText)
 	}
 }
 
+/* What a profile may leave out (a role, a node, every constraint) stays out when written. */
+TEST(BoardProfile, MinimalProfileReadsBackFromItsText)
+{
+	Result<BoardProfile> profile =
+		BoardProfile::parse(kMinimal + "heap vendor\n  cached no ; s\n", "test.board");
+	ASSERT_TRUE(profile) << profile.error().describe();
+	std::string text = boardProfileText(*profile);
+	Result<BoardProfile> again = BoardProfile::parse(text, "written.board");
+	ASSERT_TRUE(again) << again.error().describe() << "\n" << text;
+	for (const std::string &difference : test::differingFacts(*profile, *again))
+		ADD_FAILURE() << difference << "\n" << text;
+}
+
 TEST(BoardProfile, UsableMemoryIsListedByKind)
 {
 	Result<BoardProfile> profile = BoardProfile::parse(

@@ -38,7 +38,8 @@ const char *yesNo(bool value)
 void writeHeap(std::ostream &out, const HeapInfo &heap)
 {
 	out << "heap " << heap.name << "\n";
-	out << "  contiguous " << yesNo(heap.contiguous) << cited(heap.reason) << "\n";
+	if (heap.usable()) /* a profile's heap is of a kind by its 'contiguous' line */
+		out << "  contiguous " << yesNo(heap.contiguous) << cited(heap.reason) << "\n";
 	out << "  cached " << yesNo(heap.cached) << cited(heap.reason) << "\n";
 	if (heap.size)
 		out << "  size " << heap.size << cited(heap.reason) << "\n";
@@ -175,8 +176,10 @@ std::string boardProfileText(const BoardProfile &profile)
 	for (const BoardDevice &device : profile.devices) {
 		const DeviceConstraints &constraints = device.constraints;
 		out << "\ndevice " << device.id << "\n";
-		out << "  role " << constraints.role << "\n";
-		out << "  driver " << constraints.driver << "\n";
+		if (!constraints.role.empty())
+			out << "  role " << constraints.role << "\n";
+		if (!constraints.driver.empty())
+			out << "  driver " << constraints.driver << "\n";
 		if (!constraints.node.empty())
 			out << "  node " << constraints.node << "\n";
 		writeFormats(out, constraints);
