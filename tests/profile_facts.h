@@ -9,8 +9,11 @@
 #include <string>
 #include <vector>
 
+#include <drm_fourcc.h>
+
 #include <dmabridge/board_profile.h>
 #include <dmabridge/format.h>
+#include <dmabridge/plan.h>
 
 namespace dmabridge::test {
 
@@ -72,6 +75,27 @@ inline std::vector<std::string> differingFacts(const BoardProfile &a, const Boar
 			out.push_back(a.devices[i].id + ": " + d);
 	}
 	return out;
+}
+
+/* producer's XRGB8888 frames for consumer, planned on what profile says of its board. */
+inline Result<Plan> planOn(const BoardProfile &profile, const char *producer, const char *consumer,
+			   uint32_t width, uint32_t height, unsigned buffers)
+{
+	Result<DeviceConstraints> from = profile.device(producer);
+	if (!from)
+		return from.error();
+	Result<DeviceConstraints> to = profile.device(consumer);
+	if (!to)
+		return to.error();
+	return Planner().plan({ *from,
+				{ *to },
+				DRM_FORMAT_XRGB8888,
+				width,
+				height,
+				buffers,
+				profile.heaps,
+				{},
+				profile.pageSize });
 }
 
 } /* namespace dmabridge::test */

@@ -50,26 +50,6 @@ TEST(ProfileCapture, ProbedDevicesReadBackFromTheProfile)
 	ASSERT_TRUE(display) << display.error().describe();
 }
 
-/* producer's frames for vkms, planned on what profile says of the board. */
-Result<Plan> planOn(const BoardProfile &profile, const char *producer)
-{
-	Result<DeviceConstraints> camera = profile.device(producer);
-	if (!camera)
-		return camera.error();
-	Result<DeviceConstraints> display = profile.device("vkms");
-	if (!display)
-		return display.error();
-	return Planner().plan({ *camera,
-				{ *display },
-				DRM_FORMAT_XRGB8888,
-				640,
-				480,
-				4,
-				profile.heaps,
-				{},
-				profile.pageSize });
-}
-
 /* Planning from the read-back profile chooses what planning from the probe chooses. */
 TEST(ProfileCapture, ProfilePlansAsTheBoardDoes)
 {
@@ -78,8 +58,8 @@ TEST(ProfileCapture, ProfilePlansAsTheBoardDoes)
 	Result<BoardProfile> again = BoardProfile::parse(boardProfileText(probed), "c.board");
 	ASSERT_TRUE(again) << again.error().describe();
 	for (const char *producer : { "vivid-000", "vivid-001" }) {
-		Result<Plan> fromProbe = planOn(probed, producer);
-		Result<Plan> fromProfile = planOn(*again, producer);
+		Result<Plan> fromProbe = test::planOn(probed, producer, "vkms", 640, 480, 4);
+		Result<Plan> fromProfile = test::planOn(*again, producer, "vkms", 640, 480, 4);
 		ASSERT_TRUE(fromProbe) << fromProbe.error().describe();
 		ASSERT_TRUE(fromProfile) << fromProfile.error().describe();
 		EXPECT_EQ(fromProbe->allocator, fromProfile->allocator) << fromProfile->explain();

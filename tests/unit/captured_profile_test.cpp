@@ -13,6 +13,8 @@
 #include <dmabridge/board_profile.h>
 #include <dmabridge/plan.h>
 
+#include "../profile_facts.h"
+
 using namespace dmabridge;
 
 namespace {
@@ -30,19 +32,7 @@ protected:
 
 	Result<Plan> plan(const char *producer, const char *consumer)
 	{
-		Result<DeviceConstraints> from = board_.device(producer);
-		Result<DeviceConstraints> to = board_.device(consumer);
-		if (!from || !to)
-			return (from ? to : from).error();
-		return Planner().plan({ *from,
-					{ *to },
-					DRM_FORMAT_XRGB8888,
-					1280,
-					720,
-					3,
-					board_.heaps,
-					{},
-					board_.pageSize });
+		return test::planOn(board_, producer, consumer, 1280, 720, 3);
 	}
 
 	BoardProfile board_;
