@@ -17,6 +17,7 @@ runs the programs (QEMU's user-mode emulation, from the cross file).
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -185,6 +186,16 @@ def check_quiet(info):
         problems.append(f"info --debug: Mesa's message not logged: {debug.stderr[:400]!r}")
 
 
+def booted_cma_bytes():
+    """The CMA area the kernel was asked for on its command line (cma=SIZE[KMG]): the
+    boards' size depends on the page size (512M with 64 KiB pages) and on --cma."""
+    with open("/proc/cmdline", encoding="ascii") as cmdline:
+        found = re.search(r"(?:^|\s)cma=(\d+)([KMG]?)(?:\s|$)", cmdline.read())
+    if not found:
+        return None
+    return int(found.group(1)) << {"": 0, "K": 10, "M": 20, "G": 30}[found.group(2)]
+
+
 def board(info, plan):
     inventory = run_json(info, "--json")
     if inventory is None:
@@ -205,8 +216,9 @@ def board(info, plan):
         problems.append(f"info: the cma= area 'reserved' is not a CMA heap: {reserved}")
     elif "/sys/kernel/mm/cma/reserved" not in reserved["reason"]:
         problems.append(f"info: 'reserved' not known through sysfs: {reserved['reason']}")
-    elif reserved["size"] != 128 << 20:
-        problems.append(f"info: 'reserved' is not the board's 128 MiB (cma=128M): {reserved}")
+    elif reserved["size"] != booted_cma_bytes():
+        problems.append(f"info: 'reserved' is not the size the board booted with "
+                        f"({booted_cma_bytes()} bytes, /proc/cmdline's cma=): {reserved}")
     if not inventory["udmabuf"]["available"]:
         problems.append(f"info: udmabuf not available: {inventory['udmabuf']['note']}")
     vivid1 = [q for d in inventory["devices"] if d["name"] == "vivid-001" for q in d["queues"]
