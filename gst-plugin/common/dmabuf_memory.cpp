@@ -19,15 +19,33 @@ GstAllocator *allocator()
 
 } /* namespace */
 
-GstMemory *wrapDmaBuf(const DmaBuf &buffer)
+GstMemory *wrapDmaBuf(const DmaBuf &buffer, uint64_t used)
 {
 	UniqueFd fd = buffer.fd().duplicate();
 	if (!fd)
 		return nullptr;
 	GstMemory *memory = gst_dmabuf_allocator_alloc(allocator(), fd.release(), buffer.size());
+	if (used < buffer.size())
+		gst_memory_resize(memory, 0, gsize(used));
 	gst_mini_object_set_qdata(GST_MINI_OBJECT(memory), dmaBufQuark(), new DmaBuf(buffer),
 				  [](gpointer data) { delete static_cast<DmaBuf *>(data); });
 	return memory;
+}
+
+gsize frameBytes(const Layout &layout)
+{
+	gsize bytes = 0;
+	for (unsigned b = 0; b < layout.buffers; b++)
+		bytes += gsize(layout.bufferSize(b));
+	return bytes;
+}
+
+void appendFrameMemories(GstBuffer *gstBuffer, std::span<const DmaBuf> buffers,
+			 const Layout &layout)
+{
+	for (size_t b = 0; b < buffers.size(); b++)
+		gst_buffer_append_memory(gstBuffer,
+					 wrapDmaBuf(buffers[b], layout.bufferSize(unsigned(b))));
 }
 
 const DmaBuf *dmaBufOf(GstMemory *memory)

@@ -2,6 +2,8 @@
 /* dma-bufs as GStreamer memory, and frame layouts as GStreamer describes them. */
 #pragma once
 
+#include <span>
+
 #include <gst/allocators/allocators.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
@@ -13,8 +15,20 @@
 
 namespace dmabridge::gst {
 
-/* A GstMemory sharing buffer's dma-buf (through its own fd); it carries the DmaBuf. */
-GstMemory *wrapDmaBuf(const DmaBuf &buffer);
+/*
+ * A GstMemory sharing buffer's dma-buf (through its own fd); it carries the DmaBuf. Its
+ * size is used, the bytes a frame fills (a layout's bufferSize), its maxsize the whole
+ * dma-buf: allocations are whole pages, and a 640x480 NV12 frame is not (nor a BGRx one
+ * with 64 KiB pages), so what a frame's bytes go to (a file, a socket) gets no padding.
+ */
+GstMemory *wrapDmaBuf(const DmaBuf &buffer, uint64_t used);
+
+/* The bytes a GstBuffer of the layout holds: its buffers' sizes, as the memories are. */
+gsize frameBytes(const Layout &layout);
+
+/* A memory for each of layout's buffers (one per dma-buf of it) appended to gstBuffer. */
+void appendFrameMemories(GstBuffer *gstBuffer, std::span<const DmaBuf> buffers,
+			 const Layout &layout);
 
 /*
  * The DmaBuf behind a dma-buf GstMemory, made on first sight and kept on the memory, so

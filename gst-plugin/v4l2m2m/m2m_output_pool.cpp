@@ -65,8 +65,7 @@ static GstFlowReturn exportPoolAlloc(GstBufferPool *pool, GstBuffer **out,
 	size_t index = size_t(free - impl->wrapped.begin());
 	*free = true;
 	GstBuffer *buffer = gst_buffer_new();
-	for (const dmabridge::DmaBuf &dmabuf : own[index])
-		gst_buffer_append_memory(buffer, dmabridge::gst::wrapDmaBuf(dmabuf));
+	dmabridge::gst::appendFrameMemories(buffer, own[index], impl->layout);
 	dmabridge::gst::addVideoMeta(buffer, impl->layout);
 	gst_mini_object_set_qdata(GST_MINI_OBJECT(buffer), indexQuark(),
 				  GUINT_TO_POINTER(index + 1), nullptr);
@@ -132,7 +131,7 @@ GstBufferPool *newExportPool(const std::shared_ptr<V4l2M2m> &m2m, GstCaps *caps,
 	}
 	guint count = guint(m2m->outputBuffers().size());
 	GstStructure *config = gst_buffer_pool_get_config(GST_BUFFER_POOL(pool));
-	gst_buffer_pool_config_set_params(config, caps, guint(m2m->outputLayout().bufferSize(0)),
+	gst_buffer_pool_config_set_params(config, caps, guint(frameBytes(m2m->outputLayout())),
 					  count, count);
 	gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
 	gst_buffer_pool_set_config(GST_BUFFER_POOL(pool), config);

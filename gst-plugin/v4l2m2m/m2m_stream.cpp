@@ -48,10 +48,15 @@ static const std::vector<GstMemory *> &memoriesOf(Element &e, const M2mFrame &fr
 {
 	if (e.memoriesGeneration != frame.generation || e.memories.empty()) {
 		releaseMemories(e);
+		/* An encoder's payload is shared out of the whole buffer, frame by frame. */
+		const Layout &layout = e.m2m->captureLayout();
 		for (const std::vector<DmaBuf> &buffers : e.m2m->captureBuffers()) {
 			std::vector<GstMemory *> wrapped;
-			for (const DmaBuf &buffer : buffers)
-				wrapped.push_back(wrapDmaBuf(buffer));
+			for (unsigned b = 0; b < buffers.size(); b++)
+				wrapped.push_back(
+					wrapDmaBuf(buffers[b], e.role == M2mRole::Encoder
+								       ? buffers[b].size()
+								       : layout.bufferSize(b)));
 			e.memories.push_back(wrapped);
 		}
 		e.memoriesGeneration = frame.generation;

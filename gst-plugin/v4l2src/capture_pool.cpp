@@ -76,8 +76,7 @@ GQuark indexQuark()
 
 void appendMemories(const PoolImpl &p, GstBuffer *buffer, unsigned index)
 {
-	for (const dmabridge::DmaBuf &dmabuf : p.buffers.buffers[index])
-		gst_buffer_append_memory(buffer, dmabridge::gst::wrapDmaBuf(dmabuf));
+	dmabridge::gst::appendFrameMemories(buffer, p.buffers.buffers[index], p.buffers.layout);
 	GST_BUFFER_FLAG_UNSET(buffer, GST_BUFFER_FLAG_TAG_MEMORY);
 }
 
@@ -231,8 +230,8 @@ GstBufferPool *newCapturePool(std::shared_ptr<CaptureQueue> queue, CaptureBuffer
 	for (unsigned i = 0; i < count; i++)
 		p.slots.push_back({ makeBuffer(p, i), false, 0 });
 	GstStructure *config = gst_buffer_pool_get_config(GST_BUFFER_POOL(pool));
-	gst_buffer_pool_config_set_params(config, caps, guint(p.buffers.layout.bufferSize(0)),
-					  count, count);
+	gst_buffer_pool_config_set_params(
+		config, caps, guint(dmabridge::gst::frameBytes(p.buffers.layout)), count, count);
 	gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
 	gst_buffer_pool_set_config(GST_BUFFER_POOL(pool), config);
 	return GST_BUFFER_POOL(pool);

@@ -64,7 +64,7 @@ std::vector<DmaBuf> drawFrames(unsigned count)
 GstBuffer *frameBuffer(const DmaBuf &dmabuf, UniqueFd fence)
 {
 	GstBuffer *buffer = gst_buffer_new();
-	gst_buffer_append_memory(buffer, gst::wrapDmaBuf(dmabuf));
+	gst_buffer_append_memory(buffer, gst::wrapDmaBuf(dmabuf, uint64_t(kWidth) * kHeight * 4));
 	gsize offsets[GST_VIDEO_MAX_PLANES] = { 0 };
 	gint strides[GST_VIDEO_MAX_PLANES] = { gint(kWidth * 4) };
 	gst_buffer_add_video_meta_full(buffer, GST_VIDEO_FRAME_FLAG_NONE, GST_VIDEO_FORMAT_BGRx,

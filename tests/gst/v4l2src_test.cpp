@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include <gst/allocators/allocators.h>
@@ -149,6 +150,49 @@ TEST(CaptureBuffers, ShallowCopyKeepsItsBufferFromTheDevice)
 		gst_buffer_unref(frame);
 	}
 	EXPECT_TRUE(back) << "the buffer never came back after the copy went";
+}
+
+/*
+ * A frame's GstBuffer holds the frame's bytes, not its dma-buf's whole pages: a 640x480
+ * NV12 frame (460800 bytes) is not a whole number of pages of any size, so its dma-buf is
+ * longer, and what goes to a file must be the frame alone.
+ */
+TEST(CaptureBuffers, HoldTheFrameNotTheWholePages)
+{
+	DMABRIDGE_REQUIRE_DEVICE(V4l2Device::openByName("vivid-000").ok(), "vivid-000");
+	const std::string caps = "video/x-raw,format=NV12,width=640,height=480";
+	constexpr gsize kFrame = 640 * 480 * 3 / 2;
+	{
+		Played played(caps);
+		ASSERT_TRUE(played.ok());
+		GstBuffer *frame = played.pull();
+		ASSERT_NE(frame, nullptr);
+		Result<DmaBuf> dmabuf = dmaBufOf(frame);
+		ASSERT_TRUE(dmabuf) << dmabuf.error().describe();
+		EXPECT_GT(dmabuf->size(), kFrame) << "the dma-buf is whole pages";
+		EXPECT_EQ(gst_buffer_get_size(frame), kFrame);
+		GstMapInfo map;
+		ASSERT_TRUE(gst_buffer_map(frame, &map, GST_MAP_READ));
+		EXPECT_EQ(map.size, kFrame);
+		std::vector<bool> seen(256);
+		for (gsize i = 0; i < 640 * 480; i++)
+			seen[map.data[i]] = true;
+		EXPECT_GT(std::count(seen.begin(), seen.end(), true), 4) << "a blank frame";
+		gst_buffer_unmap(frame, &map);
+		gst_buffer_unref(frame);
+	}
+	char file[] = "/tmp/dmabridge-frames-XXXXXX";
+	int fd = mkstemp(file);
+	ASSERT_GE(fd, 0);
+	close(fd);
+	PipelineRun run = runPipeline("dmabridgev4l2src device-name=vivid-000 num-buffers=3 ! " +
+					      caps + " ! filesink location=" + file,
+				      60);
+	struct stat written = {};
+	stat(file, &written);
+	unlink(file);
+	ASSERT_TRUE(run.finished) << run.error;
+	EXPECT_EQ(uint64_t(written.st_size), 3 * kFrame) << "three frames, nothing between them";
 }
 
 /* Adds to every ALLOCATION query reaching pad a pool that needs min buffers downstream. */
