@@ -58,7 +58,10 @@ static GstFlowReturn gst_dmabridge_pool_alloc_buffer(GstBufferPool *pool, GstBuf
 		return GST_FLOW_ERROR;
 	}
 	GstBuffer *buffer = gst_buffer_new();
-	dmabridge::gst::appendFrameMemories(buffer, allocated->buffers, allocated->layout);
+	/* Whole dma-bufs still, the pool's size plan.bufferSize: sized to the frame, the GL
+	 * converter's output put 3 of its 5 buffers to use with 64 KiB pages (not known why). */
+	for (const dmabridge::DmaBuf &dmabuf : allocated->buffers)
+		gst_buffer_append_memory(buffer, dmabridge::gst::wrapDmaBuf(dmabuf, dmabuf.size()));
 	dmabridge::gst::addVideoMeta(buffer, allocated->layout);
 	if (impl->stats)
 		impl->stats->allocations++;
@@ -92,8 +95,7 @@ GstBufferPool *newPlannedPool(const Plan &plan, ElementStats *stats, GstCaps *ca
 	pool->impl_->plan = plan;
 	pool->impl_->stats = stats;
 	GstStructure *config = gst_buffer_pool_get_config(GST_BUFFER_POOL(pool));
-	/* The buffers' size, as GstBufferPool checks it on release: the frame's bytes. */
-	gst_buffer_pool_config_set_params(config, caps, guint(frameBytes(plan.layout)), min, max);
+	gst_buffer_pool_config_set_params(config, caps, guint(plan.bufferSize), min, max);
 	gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
 	gst_buffer_pool_set_config(GST_BUFFER_POOL(pool), config);
 	return GST_BUFFER_POOL(pool);
