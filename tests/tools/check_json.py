@@ -216,9 +216,9 @@ def board(info, plan):
         problems.append(f"info: the cma= area 'reserved' is not a CMA heap: {reserved}")
     elif "/sys/kernel/mm/cma/reserved" not in reserved["reason"]:
         problems.append(f"info: 'reserved' not known through sysfs: {reserved['reason']}")
-    elif reserved["size"] != booted_cma_bytes():
+    elif reserved["size"] != (booted := booted_cma_bytes()):
         problems.append(f"info: 'reserved' is not the size the board booted with "
-                        f"({booted_cma_bytes()} bytes, /proc/cmdline's cma=): {reserved}")
+                        f"({booted} bytes, /proc/cmdline's cma=): {reserved}")
     if not inventory["udmabuf"]["available"]:
         problems.append(f"info: udmabuf not available: {inventory['udmabuf']['note']}")
     vivid1 = [q for d in inventory["devices"] if d["name"] == "vivid-001" for q in d["queues"]
