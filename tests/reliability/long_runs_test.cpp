@@ -114,7 +114,14 @@ Cycles cycle(const std::string &description)
 		}
 		if (shown < before + 3)
 			result.failure = "no frames in cycle " + std::to_string(cycle);
-		gst_element_set_state(pipeline, GST_STATE_NULL);
+		if (!tools::setStateWithin(pipeline, GST_STATE_NULL, 120)) { /* a bound */
+			result.failure = "the pipeline did not reach NULL within 120 s in cycle " +
+					 std::to_string(cycle) +
+					 " (a thread of it is left waiting)";
+			gst_object_unref(bus);
+			gst_object_unref(pipeline);
+			return result;
+		}
 		result.vulkanMemoriesMax =
 			std::max(result.vulkanMemoriesMax, counters().vulkanMemories);
 		if (cycle == kWarmUpCycles) {

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "pipeline_run.h"
 
+#include <future>
 #include <memory>
+#include <thread>
 
 namespace dmabridge::tools {
 
@@ -119,6 +121,26 @@ void feedAppsrc(GstElement *pipeline, const char *element, unsigned count,
 	gst_object_unref(in);
 }
 
+bool setStateWithin(GstElement *pipeline, GstState state, int seconds)
+{
+	auto done = std::make_shared<std::promise<void>>();
+	std::future<void> changed = done->get_future();
+	std::thread([held = GST_ELEMENT(gst_object_ref(pipeline)), state, done] {
+		gst_element_set_state(held, state);
+		gst_object_unref(held);
+		done->set_value();
+	}).detach();
+	return changed.wait_for(std::chrono::seconds(seconds)) == std::future_status::ready;
+}
+
+void takeWaiting(GstBus *bus, PipelineRun &run)
+{
+	while (GstMessage *message = gst_bus_pop(bus)) {
+		take(run, message);
+		gst_message_unref(message);
+	}
+}
+
 PipelineRun runFor(const std::string &description, int seconds, uint64_t frames,
 		   const char *counted)
 {
@@ -141,10 +163,7 @@ PipelineRun runFor(const std::string &description, int seconds, uint64_t frames,
 	/* Elements post on stop (to READY); the bus is flushed on the way to NULL. */
 	gst_element_set_state(pipeline, GST_STATE_READY);
 	gst_element_get_state(pipeline, nullptr, nullptr, 30 * GST_SECOND);
-	while (GstMessage *message = gst_bus_pop(bus)) {
-		take(run, message);
-		gst_message_unref(message);
-	}
+	takeWaiting(bus, run);
 	gst_element_set_state(pipeline, GST_STATE_NULL);
 	run.finished = run.error.empty();
 	gst_object_unref(bus);

@@ -68,6 +68,19 @@ void feedAppsrc(GstElement *pipeline, const char *element, unsigned count,
 		const std::function<GstBuffer *(unsigned)> &frame);
 
 /*
+ * Sets pipeline to state from another thread and waits up to seconds for the call to come
+ * back: false where it did not (the thread is left waiting, holding a reference), so that
+ * a state change that never ends fails a test rather than hanging it.
+ */
+bool setStateWithin(GstElement *pipeline, GstState state, int seconds);
+
+/*
+ * Takes what waits on bus into run: errors, EOS and the dmabridge-stats the elements
+ * posted (the first of each element's is kept).
+ */
+void takeWaiting(GstBus *bus, PipelineRun &run);
+
+/*
  * For live sources that never send EOS (libcamerasrc): plays description for seconds, or
  * until the element named counted has had frames buffers when frames isn't 0, then sets
  * it to NULL and keeps the stats the elements post on their way there.
