@@ -3,12 +3,16 @@
  * DRM import and display on vkms: a buffer imported twice costs one framebuffer, nothing
  * leaks, and a frame vivid captured into planned buffers is displayed through an atomic
  * commit, then read back through the writeback connector pixel for pixel; a frame of no
- * mode's size is cropped to the largest mode inside it.
+ * mode's size is cropped to the largest mode inside it; of two threads waiting for one page
+ * flip, the second is refused rather than left waiting.
  */
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstring>
 #include <gtest/gtest.h>
 #include <set>
+#include <thread>
 
 #include <drm_fourcc.h>
 
@@ -19,8 +23,10 @@
 
 #include "board.h"
 #include "capture.h"
+#include "sw_sync.h"
 
 using namespace dmabridge;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -147,6 +153,56 @@ TEST(KmsDisplayModes, LargerFrameIsCroppedToTheLargestModeInside)
 	corner.height = expected.second;
 	EXPECT_TRUE(test::samePicture(*frame, corner, *readBack, readLayout))
 		<< "the display did not show the frame's top-left " << readLayout.describe();
+	EXPECT_TRUE(output->disable().ok());
+}
+
+/*
+ * A commit held back by a fence the test signals: one thread waits for its page flip; a
+ * second waiter is refused at once, naming the display, rather than left waiting for an
+ * event the first reads; the first sees the flip once the fence signals.
+ */
+TEST(KmsFlips, ASecondWaiterIsRefusedNotLeftWaiting)
+{
+	Result<DrmDevice> vkms = DrmDevice::openByDriver("vkms");
+	DMABRIDGE_REQUIRE_DEVICE(vkms.ok(), vkms.error().message());
+	Result<KmsDisplay> output = KmsDisplay::open(*vkms);
+	ASSERT_TRUE(output.ok()) << output.error().describe();
+	Result<test::SwSyncTimeline> timeline = test::SwSyncTimeline::open();
+	ASSERT_TRUE(timeline.ok()) << timeline.error().describe();
+	auto [width, height] = output->modeSizes().front();
+	Layout layout;
+	Result<DmaBuf> frame =
+		vkms->allocateDumb(*computeLayout(DRM_FORMAT_XRGB8888, width, height), &layout);
+	ASSERT_TRUE(frame.ok()) << frame.error().describe();
+	FramebufferCache cache(*vkms);
+	Result<uint32_t> framebuffer = cache.framebuffer({ &*frame, 1 }, layout);
+	ASSERT_TRUE(framebuffer.ok()) << framebuffer.error().describe();
+	ASSERT_TRUE(output->show(*framebuffer, layout).ok());
+	Result<UniqueFd> fence = timeline->fence(1);
+	ASSERT_TRUE(fence.ok()) << fence.error().describe();
+	Status committed = output->showWhenReady(*framebuffer, layout, fence->get());
+	ASSERT_TRUE(committed.ok()) << committed.error().describe();
+	ASSERT_TRUE(output->flipPending());
+
+	std::atomic<bool> calling = false;
+	Status first;
+	std::thread waiter([&] {
+		calling = true;
+		first = output->waitForFlip(30000);
+	});
+	while (!calling)
+		std::this_thread::sleep_for(1ms);
+	std::this_thread::sleep_for(200ms); /* a pause that lets it reach its poll */
+	Status second = output->waitForFlip(30000);
+	ASSERT_TRUE(timeline->advance(1).ok());
+	waiter.join();
+	ASSERT_FALSE(second.ok()) << "a second thread was let wait for the same page flip";
+	EXPECT_EQ(second.error().code(), EBUSY);
+	EXPECT_NE(second.error().message().find(output->label()), std::string::npos)
+		<< second.error().message();
+	EXPECT_TRUE(first.ok()) << first.error().describe();
+	EXPECT_FALSE(output->flipPending());
+	EXPECT_EQ(output->flips(), 1u);
 	EXPECT_TRUE(output->disable().ok());
 }
 

@@ -90,6 +90,8 @@ public:
 	/*
 	 * Waits up to timeoutMs (-1: no limit) for the pending commit's page-flip event: then
 	 * its frame is on screen and the one before it is not. ETIMEDOUT when it didn't come.
+	 * One thread at a time: the event is read once, and a second waiter would wait for
+	 * good, so it is refused at once (EBUSY).
 	 */
 	Status waitForFlip(int timeoutMs);
 	/* Page-flip events seen: frames that reached the screen through showWhenReady(). */

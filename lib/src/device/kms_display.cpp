@@ -496,6 +496,15 @@ uint64_t KmsDisplay::flips() const
 Status KmsDisplay::waitForFlip(int timeoutMs)
 {
 	State &s = *state_;
+	if (s.waiting.exchange(true))
+		return Error(EBUSY, label() + ": another thread is waiting for the page flip; the "
+					      "event is read once, and a second waiter would "
+					      "wait for good");
+	struct Waiting
+	{
+		std::atomic<bool> &flag;
+		~Waiting() { flag = false; }
+	} waiting{ s.waiting };
 	auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
 	drmEventContext events = {};
 	events.version = 3;

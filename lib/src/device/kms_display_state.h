@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -68,6 +69,7 @@ struct KmsDisplay::State
 	bool placementStale = true; /* the render rectangle changed: place anew */
 	bool pending = false;       /* a non-blocking commit's flip not seen yet */
 	uint64_t flips = 0;
+	std::atomic<bool> waiting = false; /* a thread is in waitForFlip() */
 
 	/*
 	 * The display's own buffers, each made once: black under an overlay, frames to try
