@@ -254,7 +254,8 @@ static Status settle(SinkImpl &s)
 		return {};
 	Status flipped = s.display->waitForFlip(int(s.fenceTimeout));
 	if (!flipped) {
-		if (!gst::syncFileSignalled(s.pending.buffer))
+		if (flipped.error().code() == ETIMEDOUT &&
+		    !gst::syncFileSignalled(s.pending.buffer))
 			return Error(ETIMEDOUT,
 				     s.display->label() +
 					     ": the frame's fence (its sync_file from "
@@ -314,11 +315,6 @@ static GstStructure *report(GstBaseSink *base, bool readback);
 static gboolean sink_stop(GstBaseSink *base);
 
 /*
- * On the way to NULL the stats go out at PAUSED to READY: GstBaseSink stops in READY to
- * NULL, when the pipeline's bus already drops messages. Live sources that never send EOS
- * (libcamerasrc) get their writeback proof here too.
- */
-/*
  * Any raw video the pad template takes is accepted, so that set_caps refuses what the
  * display can't show saying why (placeFrames), rather than ACCEPT_CAPS refusing it
  * silently and upstream posting only "not-negotiated".
@@ -335,19 +331,27 @@ static gboolean sink_query(GstBaseSink *base, GstQuery *query)
 	return TRUE;
 }
 
+/*
+ * On the way to NULL the stats go out at PAUSED to READY: GstBaseSink stops in READY to
+ * NULL, when the pipeline's bus already drops messages. Live sources that never send EOS
+ * (libcamerasrc) get their writeback proof here too. They go out after the parent's
+ * change: its pad deactivation waits for a render under way, which may be waiting for the
+ * pending flip; the report's readback waits for that flip too, and of two threads waiting
+ * on the display's fd only one reads the event, the other waiting for good.
+ */
 static GstStateChangeReturn sink_change_state(GstElement *element, GstStateChange transition)
 {
 	SinkImpl &s = *impl(element);
 	if (transition == GST_STATE_CHANGE_NULL_TO_READY && !openDisplay(element))
 		return GST_STATE_CHANGE_FAILURE;
-	if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
-		s.stats.post(element, report(GST_BASE_SINK(element), !s.postedAtEos));
-		s.postedAtEos = false;
-	}
 	GstStateChangeReturn ret = GST_ELEMENT_CLASS(gst_dmabridge_kms_sink_parent_class)
 					   ->change_state(element, transition);
 	if (transition == GST_STATE_CHANGE_NULL_TO_READY && ret == GST_STATE_CHANGE_FAILURE)
 		sink_stop(GST_BASE_SINK(element)); /* GstBaseSink stops only what it started */
+	if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
+		s.stats.post(element, report(GST_BASE_SINK(element), !s.postedAtEos));
+		s.postedAtEos = false;
+	}
 	return ret;
 }
 

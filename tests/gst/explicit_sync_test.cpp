@@ -5,7 +5,8 @@
  * a software timeline the test advances, so what the sink does is seen against what the
  * test knows: a buffer goes back upstream only once the frame after it is on screen
  * (its fence signalled, its page flip seen), in order; a fence that never signals ends in
- * an error that names it, and the pipeline reaches NULL.
+ * an error that names it, and the pipeline reaches NULL; a state change while a flip is
+ * awaited stops streaming before the readback waits, which shows the last frame.
  */
 #include <atomic>
 #include <chrono>
@@ -217,6 +218,99 @@ TEST(ExplicitSync, AFenceThatNeverSignalsEndsInAnErrorAndNull)
 			std::this_thread::sleep_for(50ms);
 	}
 	EXPECT_TRUE(free) << "vkms stayed busy after the fence signalled";
+}
+
+/* Pushes frames[index] with a fence at fenceValue of timeline. */
+void pushFrame(GstElement *pipeline, const std::vector<DmaBuf> &frames, unsigned index,
+	       test::SwSyncTimeline &timeline, uint32_t fenceValue)
+{
+	Result<UniqueFd> fence = timeline.fence(fenceValue);
+	ASSERT_TRUE(fence.ok()) << fence.error().describe();
+	GstElement *in = gst_bin_get_by_name(GST_BIN(pipeline), "in");
+	GstBuffer *buffer = frameBuffer(frames[index], std::move(*fence));
+	GST_BUFFER_PTS(buffer) = index * GST_SECOND / 30;
+	GstFlowReturn ret;
+	g_signal_emit_by_name(in, "push-buffer", buffer, &ret);
+	gst_buffer_unref(buffer);
+	gst_object_unref(in);
+}
+
+void waitForArrivals(const std::atomic<uint64_t> &arrived, uint64_t count)
+{
+	for (int i = 0; i < 600 && arrived < count; i++) /* a bound, not a measure */
+		std::this_thread::sleep_for(50ms);
+	EXPECT_EQ(arrived, count) << "frames did not reach the sink";
+	/* A pause that lets the last render commit its frame. */
+	std::this_thread::sleep_for(500ms);
+}
+
+/*
+ * Frames 0 and 1 play, frame 1's commit waiting for its fence, and the pipeline pauses.
+ * On the way to READY the sink reads the display back, which waits for frame 1's flip;
+ * meanwhile frame 2 arrives to preroll, and its render waits for that flip too unless
+ * the sink has stopped streaming first (the display refuses a second waiter: of two, one
+ * would wait for good). Then the fence signals. Returns the sink's stats, or fails where
+ * the state change did not come back.
+ */
+tools::Stats readyWhileAFlipIsAwaited(const std::vector<DmaBuf> &frames)
+{
+	Result<test::SwSyncTimeline> timeline = test::SwSyncTimeline::open();
+	EXPECT_TRUE(timeline.ok()) << timeline.error().describe();
+	GstElement *pipeline = gst_parse_launch(
+		pipelineText("readback=true fence-timeout=60000").c_str(), nullptr);
+	if (!timeline || !pipeline) {
+		ADD_FAILURE() << "no pipeline";
+		return {};
+	}
+	const std::atomic<uint64_t> &arrived = tools::countBuffers(pipeline, "sink");
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	pushFrame(pipeline, frames, 0, *timeline, 0);
+	pushFrame(pipeline, frames, 1, *timeline, 1);
+	waitForArrivals(arrived, 2);
+	gst_element_set_state(pipeline, GST_STATE_PAUSED);
+	/* Pauses that let the state change, then the preroll, reach their waits. */
+	std::thread upstream([&] {
+		std::this_thread::sleep_for(500ms);
+		pushFrame(pipeline, frames, 2, *timeline, 0);
+		std::this_thread::sleep_for(500ms);
+		EXPECT_TRUE(timeline->advance(1));
+	});
+	bool ready = tools::setStateWithin(pipeline, GST_STATE_READY, 60); /* a bound */
+	upstream.join();
+	if (!ready) {
+		ADD_FAILURE() << "the pipeline did not reach READY within 60 s of frame 1's fence "
+				 "signalling (a thread of it is left waiting)";
+		gst_object_unref(pipeline);
+		return {};
+	}
+	tools::PipelineRun run;
+	GstBus *bus = gst_element_get_bus(pipeline);
+	tools::takeWaiting(bus, run);
+	gst_object_unref(bus);
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(pipeline);
+	EXPECT_EQ(run.error, "");
+	return run.stats["sink"];
+}
+
+/*
+ * A state change while a flip is awaited: the sink stops streaming before it reads the
+ * display back, so that no render waits beside the readback, and the readback shows the
+ * last frame. 50 cycles of PLAYING to NULL hung where both waited (one read the event,
+ * the other waited for good).
+ */
+TEST(ExplicitSync, ReadyWhileAFlipIsAwaited)
+{
+	/* Closed at once: the first open of a primary node is its DRM master. */
+	DMABRIDGE_REQUIRE_DEVICE(DrmDevice::openByDriver("vkms").ok(), "vkms");
+	std::vector<DmaBuf> frames = drawFrames(3);
+	ASSERT_EQ(frames.size(), 3u);
+	tools::Stats sink = readyWhileAFlipIsAwaited(frames);
+	ASSERT_TRUE(sink.present) << "no dmabridge-stats from the sink";
+	auto refused = sink.texts.find("readback-error");
+	EXPECT_TRUE(refused == sink.texts.end()) << refused->second;
+	EXPECT_GE(sink["flips"], 2u);
+	test::expectShownRight(sink);
 }
 
 } /* namespace */
