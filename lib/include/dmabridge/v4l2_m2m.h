@@ -205,6 +205,9 @@ private:
 	uint64_t useClock_ = 0;
 	uint64_t imports_ = 0;
 	bool draining_ = false;
+	bool drainByInputs_ = false; /* a codec without a drain command, drained as a converter */
+	/* A converter's inputs given back minus its pictures taken: one picture an input. */
+	int64_t picturesOwed_ = 0;
 	unsigned generation_ = 0;
 	/* Guards the capture queue against releaseCapture() from other threads. */
 	mutable std::mutex lock_;

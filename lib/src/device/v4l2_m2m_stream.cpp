@@ -289,6 +289,7 @@ Status V4l2M2m::takeOutput(M2mActivity &)
 			output_.queued[done->index] = false;
 			holding_[done->index].reset();
 		}
+		picturesOwed_++;
 	}
 }
 
@@ -313,6 +314,7 @@ Status V4l2M2m::takeCapture(M2mActivity &activity)
 		if (empty && done->last)
 			continue; /* the marker of a drain or a source change, no picture */
 		capture_.held[done->index] = true;
+		picturesOwed_--;
 		activity.frames.push_back({ done->index, done->bytesUsed, done->timestampNs / 1000,
 					    done->error, generation_ });
 	}
@@ -347,8 +349,15 @@ Result<M2mActivity> V4l2M2m::step(int timeoutMs, int wakeFd)
 		if (Status taken = takeCapture(activity); !taken)
 			return taken.error();
 	activity.stalled = ready->error && !ready->capture && !ready->output && !ready->event;
-	/* A converter has no drain command: it is done when nothing is left to convert. */
-	if (draining_ && role_ == M2mRole::Converter && outputInFlight() == 0)
+	/*
+	 * A converter has no drain command: it is done when nothing is left to convert and
+	 * the picture of every input has come out. vim2m gives an input back just before its
+	 * picture: a poll between the two sees the input only, and the last picture would be
+	 * left behind. A codec drained so has no such count (a decoder's input need not make
+	 * a picture).
+	 */
+	if (draining_ && role_ == M2mRole::Converter && outputInFlight() == 0 &&
+	    (picturesOwed_ <= 0 || drainByInputs_))
 		activity.drained = true;
 	if (activity.drained)
 		draining_ = false;
@@ -365,6 +374,7 @@ Status V4l2M2m::drain()
 	if (!sent && sent.error().code() == ENOTTY) {
 		/* No drain command: done when the device gave back every input. */
 		role_ = M2mRole::Converter;
+		drainByInputs_ = true;
 		return {};
 	}
 	return sent;
@@ -380,6 +390,7 @@ Status V4l2M2m::flush()
 	}
 	output_.queued.assign(output_.own.size(), false);
 	std::fill(holding_.begin(), holding_.end(), nullptr);
+	picturesOwed_ = 0;
 	std::lock_guard<std::mutex> locker(lock_);
 	if (capture_.streaming) {
 		Status off = device_.streamOff(kCapture);
