@@ -226,13 +226,7 @@ void pushFrame(GstElement *pipeline, const std::vector<DmaBuf> &frames, unsigned
 {
 	Result<UniqueFd> fence = timeline.fence(fenceValue);
 	ASSERT_TRUE(fence.ok()) << fence.error().describe();
-	GstElement *in = gst_bin_get_by_name(GST_BIN(pipeline), "in");
-	GstBuffer *buffer = frameBuffer(frames[index], std::move(*fence));
-	GST_BUFFER_PTS(buffer) = index * GST_SECOND / 30;
-	GstFlowReturn ret;
-	g_signal_emit_by_name(in, "push-buffer", buffer, &ret);
-	gst_buffer_unref(buffer);
-	gst_object_unref(in);
+	tools::pushToAppsrc(pipeline, "in", index, frameBuffer(frames[index], std::move(*fence)));
 }
 
 void waitForArrivals(const std::atomic<uint64_t> &arrived, uint64_t count)

@@ -103,6 +103,22 @@ const std::atomic<uint64_t> &countBuffers(GstElement *pipeline, const char *elem
 	return *count;
 }
 
+/* Stamps buffer as frame index of 30 a second and pushes it into the appsrc in. */
+static void pushStamped(GstElement *in, unsigned index, GstBuffer *buffer)
+{
+	GST_BUFFER_PTS(buffer) = index * GST_SECOND / 30;
+	GstFlowReturn ret;
+	g_signal_emit_by_name(in, "push-buffer", buffer, &ret);
+	gst_buffer_unref(buffer);
+}
+
+void pushToAppsrc(GstElement *pipeline, const char *element, unsigned index, GstBuffer *buffer)
+{
+	GstElement *in = gst_bin_get_by_name(GST_BIN(pipeline), element);
+	pushStamped(in, index, buffer);
+	gst_object_unref(in);
+}
+
 void feedAppsrc(GstElement *pipeline, const char *element, unsigned count,
 		const std::function<GstBuffer *(unsigned)> &frame)
 {
@@ -111,10 +127,7 @@ void feedAppsrc(GstElement *pipeline, const char *element, unsigned count,
 		GstBuffer *buffer = frame(i);
 		if (!buffer)
 			break;
-		GST_BUFFER_PTS(buffer) = i * GST_SECOND / 30;
-		GstFlowReturn ret;
-		g_signal_emit_by_name(in, "push-buffer", buffer, &ret);
-		gst_buffer_unref(buffer);
+		pushStamped(in, i, buffer);
 	}
 	GstFlowReturn ended;
 	g_signal_emit_by_name(in, "end-of-stream", &ended);

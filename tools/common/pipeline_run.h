@@ -60,6 +60,9 @@ void probeSinkPad(GstElement *pipeline, const char *element, GstPadProbeType typ
  */
 const std::atomic<uint64_t> &countBuffers(GstElement *pipeline, const char *element);
 
+/* Pushes buffer (taken) into the appsrc named element, stamped index/30 s. */
+void pushToAppsrc(GstElement *pipeline, const char *element, unsigned index, GstBuffer *buffer);
+
 /*
  * Feeds the appsrc named element: frame(i) makes frame i (a new buffer; null stops), which
  * is stamped i/30 s and pushed; after count frames, or the first null, end-of-stream.
